@@ -1,0 +1,79 @@
+# JMU Planner. `make run` serves the demo; `make test` runs the whole suite on PostgreSQL and Redis.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+
+# `make test` talks to real services; these are the defaults on a developer machine and in CI.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jmu_planner
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint format worker serve install static migrate check-deploy bench clean
+
+$(STAMP):
+	@mkdir -p $(STAMP)
+
+# Python packages: reinstalled whenever requirements.txt changes.
+$(STAMP)/venv: requirements.txt | $(STAMP)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# Front-end packages from the npm registry, copied into static/vendor (never loaded from a CDN).
+$(STAMP)/static: package.json package-lock.json | $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,bootstrap-icons,htmx,chartjs,leaflet}
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	@touch $@
+
+install: $(STAMP)/venv $(STAMP)/static
+
+static: $(STAMP)/static
+
+# The embedded default: no DATABASE_URL/REDIS_URL means a SQLite file and in-process tasks.
+# With REDIS_URL set, a Celery worker runs beside the web server.
+run: install
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py load_reference_data && \
+	$(PY) manage.py seed_demo && \
+	if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting a Celery worker (log in celery-worker.log)"; \
+	  $(VENV)/bin/celery -A jmu_planner worker --loglevel=INFO -Q celery,pdf --concurrency=2 > celery-worker.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT; \
+	fi; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# A Celery worker on its own, for a set-up with REDIS_URL (production runs it under a supervisor).
+worker: install
+	$(VENV)/bin/celery -A jmu_planner worker --loglevel=INFO -Q celery,pdf
+
+test: install
+	@$(PY) scripts/wait_for_services.py "$${DATABASE_URL:-$(TEST_DATABASE_URL)}" "$${REDIS_URL:-$(TEST_REDIS_URL)}"
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	  $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	DJANGO_DEBUG=false $(PY) bench/lsg_pages.py
+
+clean:
+	rm -rf $(VENV) $(STAMP) node_modules static/vendor staticfiles db.sqlite3

@@ -1,0 +1,56 @@
+"""Serbian text: transliteration between the two scripts and an alphabetical sort key."""
+
+from __future__ import annotations
+
+_CYR_TO_LAT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
+    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "č", "џ": "dž", "ш": "š",
+}  # fmt: skip
+_LAT_DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
+_LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items() if len(lat) == 1}
+
+# Serbian Latin alphabetical order: C < Č < Ć < D < Đ, S < Š, Z < Ž.
+_SORT_RANK = {"č": ("c", 1), "ć": ("c", 2), "đ": ("d", 2), "š": ("s", 1), "ž": ("z", 1)}
+
+
+def _match_case(source: str, target: str) -> str:
+    if source.isupper():
+        return target.upper() if len(source) > 1 else target[:1].upper() + target[1:]
+    return target
+
+
+def to_latin(text: str) -> str:
+    """Cyrillic to Latin; Latin characters pass through."""
+    out = []
+    for char in text:
+        lat = _CYR_TO_LAT.get(char.lower())
+        out.append(_match_case(char, lat) if lat is not None else char)
+    return "".join(out)
+
+
+def to_cyrillic(text: str) -> str:
+    """Latin to Cyrillic, honouring the digraphs lj, nj and dž; Cyrillic passes through."""
+    out = []
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair.lower() in _LAT_DIGRAPHS:
+            out.append(_match_case(pair[0], _LAT_DIGRAPHS[pair.lower()]))
+            i += 2
+            continue
+        char = text[i]
+        cyr = _LAT_TO_CYR.get(char.lower())
+        out.append(_match_case(char, cyr) if cyr is not None else char)
+        i += 1
+    return "".join(out)
+
+
+def serbian_sort_key(text: str) -> tuple:
+    """A key that sorts Serbian Latin (or Cyrillic, transliterated) names alphabetically."""
+    key = []
+    for char in to_latin(text).lower():
+        base, rank = _SORT_RANK.get(char, (char, 0))
+        key.append((base, rank))
+    return tuple(key)

@@ -1,0 +1,1 @@
+"""Monthly, quarterly and annual reports (built in a later issue)."""

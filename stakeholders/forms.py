@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LSGForm(forms.ModelForm):
+    class Meta:
+        model = LSG
+        fields = [
+            "code", "name_lat", "name_cyr", "type", "district", "parent_city", "census_year",
+            "population_male", "population_female", "roma_male", "roma_female",
+            "development_level",
+        ]  # fmt: skip
+
+
+class JMUForm(forms.ModelForm):
+    class Meta:
+        model = JMU
+        fields = ["name", "founding_body", "decision_number", "decision_date", "mou_date", "status"]
+        widgets = {"decision_date": DATE_INPUT, "mou_date": DATE_INPUT}
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = JMUMembership
+        fields = ["person_name", "role", "institution", "phone", "email", "since", "until"]
+        widgets = {"since": DATE_INPUT, "until": DATE_INPUT}
+        help_texts = {"until": _("Leave empty while the person is a member.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only institutions of the JMU's own LSG can be chosen.
+        self.fields["institution"].queryset = Institution.objects.filter(
+            lsg_id=self.instance.jmu.lsg_id
+        ).select_related("type")
+
+
+class SettlementForm(forms.ModelForm):
+    class Meta:
+        model = Settlement
+        fields = [
+            "name",
+            "kind",
+            "latitude",
+            "longitude",
+            "households",
+            "people",
+            "infrastructure_notes",
+        ]
+        widgets = {"infrastructure_notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = ["type", "name", "address", "phone", "email"]

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from stakeholders.services import reference_data_load
+
+
+class Command(BaseCommand):
+    help = "Load or refresh LSGs, districts and the reference tables (safe to run again)."
+
+    def handle(self, *args, **options):
+        result = reference_data_load()
+        if options["verbosity"] == 0:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Reference data: {result.lsgs} LSGs in {result.districts} districts, "
+                f"{result.thematic_areas} thematic areas, {result.member_roles} member roles, "
+                f"{result.institution_types} institution types, "
+                f"{result.funding_sources} funding sources."
+            )
+        )

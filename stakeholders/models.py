@@ -1,0 +1,463 @@
+"""The registry: LSGs, Roma settlements, institutions, JMUs, their members, and people's roles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from jmu_planner import access
+from jmu_planner.access import GlobalRole, Role
+
+# Serbia without Kosovo lies inside this box; a point outside is a typo or swapped coordinates.
+SERBIA_LAT = (41.85, 46.19)
+SERBIA_LON = (18.81, 23.01)
+LAT_OUTSIDE = _("This latitude lies outside Serbia (41.85–46.19).")
+LON_OUTSIDE = _("This longitude lies outside Serbia (18.81–23.01).")
+NOTES_MAX_LENGTH = 2000
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 /()\-]{5,22}$",
+    _("Enter a phone number of digits, spaces and / - ( ), e.g. +381 11 123 4567 or 064/123-4567."),
+)
+municipality_code_validator = RegexValidator(
+    r"^[0-9]{5}$", _("The official municipality code has exactly five digits.")
+)
+
+
+class BilingualNameMixin(models.Model):
+    """Reference rows carry an English and a Serbian name; the page shows the reader's one."""
+
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_sr = models.CharField(_("name (Serbian)"), max_length=150)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_sr if (get_language() or "en").startswith("sr") else self.name_en
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles in LSGs live in RoleAssignment; global roles here."""
+
+    global_role = models.CharField(
+        _("global role"), max_length=32, choices=GlobalRole.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class District(models.Model):
+    """Administrative district (okrug); the City of Belgrade is one of its own."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name_lat = models.CharField(_("name (Latin)"), max_length=100)
+    name_cyr = models.CharField(_("name (Cyrillic)"), max_length=100)
+    region = models.CharField(_("statistical region"), max_length=100)
+
+    class Meta:
+        ordering = ["name_lat"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name_lat
+
+
+class LSGQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LSGQuerySet:
+        return access.scope_visible(self, user, "pk")
+
+    def editable_by(self, user) -> LSGQuerySet:
+        # The LSG's own record (census, development level) is reference data: administrators.
+        return self if access.is_administrator(user) else self.none()
+
+    def registry_editable_by(self, user) -> LSGQuerySet:
+        """LSGs whose registry (JMU, members, settlements, institutions) the user may change."""
+        return access.scope_editable(self, user, "pk", access.REGISTRY_EDITORS)
+
+
+class LSG(models.Model):
+    """A local self-government unit: municipality, city or city municipality."""
+
+    class Type(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        CITY = "city", _("City")
+        CITY_MUNICIPALITY = "city_municipality", _("City municipality")
+
+    class DevelopmentLevel(models.IntegerChoices):
+        I = 1, _("I (above national average)")  # noqa: E741
+        II = 2, _("II (80-100 % of average)")
+        III = 3, _("III (60-80 % of average)")
+        IV = 4, _("IV (below 60 % of average)")
+        DEVASTATED = 5, _("Devastated area")
+
+    code = models.CharField(
+        _("municipality code"), max_length=5, unique=True, validators=[municipality_code_validator]
+    )
+    name_lat = models.CharField(_("name (Latin)"), max_length=100)
+    name_cyr = models.CharField(_("name (Cyrillic)"), max_length=100)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="lsgs", verbose_name=_("district")
+    )
+    parent_city = models.CharField(
+        _("parent city"), max_length=100, blank=True,
+        help_text=_("For a city municipality, the city it belongs to."),
+    )  # fmt: skip
+    census_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
+    population_male = models.PositiveIntegerField(_("population, men"), null=True, blank=True)
+    population_female = models.PositiveIntegerField(_("population, women"), null=True, blank=True)
+    roma_male = models.PositiveIntegerField(_("Roma population, men"), null=True, blank=True)
+    roma_female = models.PositiveIntegerField(_("Roma population, women"), null=True, blank=True)
+    development_level = models.PositiveSmallIntegerField(
+        _("development level"), choices=DevelopmentLevel.choices, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+    objects = LSGQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_lat"]
+        verbose_name = _("local self-government")
+        verbose_name_plural = _("local self-governments")
+
+    def __str__(self) -> str:
+        return self.name_lat
+
+    @property
+    def population(self) -> int | None:
+        if self.population_male is None or self.population_female is None:
+            return None
+        return self.population_male + self.population_female
+
+    @property
+    def roma_population(self) -> int | None:
+        if self.roma_male is None or self.roma_female is None:
+            return None
+        return self.roma_male + self.roma_female
+
+    def clean(self) -> None:
+        errors = {}
+        for roma, total in (("roma_male", "population_male"), ("roma_female", "population_female")):
+            roma_value, total_value = getattr(self, roma), getattr(self, total)
+            if roma_value is not None and total_value is not None and roma_value > total_value:
+                errors[roma] = _("The Roma population cannot exceed the total population.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LSGOwnedQuerySet(models.QuerySet):
+    """Rows an LSG owns: readable by its people, changeable by its coordinators."""
+
+    lsg_path = "lsg"
+
+    def visible_to(self, user):
+        return access.scope_visible(self, user, self.lsg_path)
+
+    def editable_by(self, user):
+        return access.scope_editable(self, user, self.lsg_path, access.REGISTRY_EDITORS)
+
+
+class JMUOwnedQuerySet(LSGOwnedQuerySet):
+    lsg_path = "jmu__lsg"
+
+
+class RoleAssignment(models.Model):
+    """A user's role in one LSG. A user can hold different roles in different LSGs."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="lsg_roles", verbose_name=_("user")
+    )
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("LSG")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role in an LSG")
+        verbose_name_plural = _("roles in LSGs")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lsg", "role"], name="unique_role_per_lsg")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.lsg}"
+
+
+class Settlement(models.Model):
+    """A Roma settlement in an LSG; aggregate estimates only, never people."""
+
+    class Kind(models.TextChoices):
+        FORMAL = "formal", _("Formal")
+        INFORMAL = "informal", _("Informal")
+        SUBSTANDARD = "substandard", _("Substandard")
+
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("LSG")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[
+            MinValueValidator(SERBIA_LAT[0], LAT_OUTSIDE),
+            MaxValueValidator(SERBIA_LAT[1], LAT_OUTSIDE),
+        ],
+    )  # fmt: skip
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        validators=[
+            MinValueValidator(SERBIA_LON[0], LON_OUTSIDE),
+            MaxValueValidator(SERBIA_LON[1], LON_OUTSIDE),
+        ],
+    )  # fmt: skip
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    households = models.PositiveIntegerField(_("estimated households"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("estimated people"), null=True, blank=True)
+    infrastructure_notes = models.TextField(
+        _("infrastructure notes"), blank=True, max_length=NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = LSGOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Roma settlement")
+        verbose_name_plural = _("Roma settlements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lsg", "name"],
+                name="unique_settlement_name_per_lsg",
+                violation_error_message=_("This LSG already has a settlement with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+
+
+class InstitutionType(BilingualNameMixin):
+    """Reference data: CSW, NES branch, school, pre-school, health centre, CSO, LSG department..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("institution type")
+        verbose_name_plural = _("institution types")
+
+
+class Institution(models.Model):
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="institutions", verbose_name=_("LSG")
+    )
+    type = models.ForeignKey(
+        InstitutionType, on_delete=models.PROTECT, related_name="institutions",
+        verbose_name=_("type"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    history = HistoricalRecords()
+    objects = LSGOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lsg", "name"],
+                name="unique_institution_name_per_lsg",
+                violation_error_message=_("This LSG already has an institution with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JMU(models.Model):
+    """A Joint Mobile Unit: one active per LSG, formed by a decision of an LSG body."""
+
+    class FoundingBody(models.TextChoices):
+        MUNICIPAL_COUNCIL = "municipal_council", _("Municipal council")
+        CITY_COUNCIL = "city_council", _("City council")
+        ASSEMBLY = "assembly", _("Assembly")
+        MAYOR = "mayor", _("Mayor")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="jmus", verbose_name=_("LSG")
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    founding_body = models.CharField(
+        _("founding body"), max_length=30, choices=FoundingBody.choices
+    )
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    mou_date = models.DateField(_("MoU signed on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    history = HistoricalRecords()
+    objects = LSGOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lsg__name_lat", "-decision_date"]
+        verbose_name = _("joint mobile unit")
+        verbose_name_plural = _("joint mobile units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lsg"],
+                condition=Q(status="active"),
+                name="one_active_jmu_per_lsg",
+                violation_error_message=_("This LSG already has an active JMU."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(_("JMU %(lsg)s") % {"lsg": self.lsg})
+
+    def clean(self) -> None:
+        if self.status == self.Status.ACTIVE and self.lsg_id:
+            others = JMU.objects.filter(lsg_id=self.lsg_id, status=self.Status.ACTIVE)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "This LSG already has an active JMU; set the other one inactive first."
+                        )
+                    }
+                )
+        if self.mou_date and self.decision_date and self.mou_date < self.decision_date:
+            raise ValidationError({"mou_date": _("The MoU cannot predate the founding decision.")})
+
+
+class MemberRole(BilingualNameMixin):
+    """Reference data: the roles people hold in a JMU."""
+
+    COORDINATOR = "coordinator"
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("JMU member role")
+        verbose_name_plural = _("JMU member roles")
+
+
+class MembershipQuerySet(JMUOwnedQuerySet):
+    def active_on(self, day: datetime.date) -> MembershipQuerySet:
+        return self.filter(since__lte=day).filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+class JMUMembership(models.Model):
+    """A person's place in a JMU: role, institution, from/until."""
+
+    jmu = models.ForeignKey(
+        JMU, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("JMU")
+    )
+    person_name = models.CharField(_("name and surname"), max_length=150)
+    role = models.ForeignKey(
+        MemberRole, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("role")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="memberships", verbose_name=_("institution"),
+    )  # fmt: skip
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    since = models.DateField(_("member since"))
+    until = models.DateField(_("member until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role__position", "person_name"]
+        verbose_name = _("JMU membership")
+        verbose_name_plural = _("JMU memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="membership_ends_after_it_starts",
+                violation_error_message=_("A membership cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.role})"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.since <= day and (self.until is None or self.until >= day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.since and self.until and self.until < self.since:
+            errors["until"] = _("A membership cannot end before it starts.")
+        if self.institution_id and self.jmu_id and self.institution.lsg_id != self.jmu.lsg_id:
+            errors["institution"] = _("Choose an institution of this JMU's LSG.")
+        is_coordinator = self.role_id and self.role.code == MemberRole.COORDINATOR
+        if not errors and is_coordinator and self.jmu_id and self.since:
+            clash = self._overlapping_coordinator()
+            if clash is not None:
+                errors["role"] = _(
+                    "%(name)s is already this JMU's coordinator for these dates; "
+                    "end that membership first."
+                ) % {"name": clash.person_name}
+        if errors:
+            raise ValidationError(errors)
+
+    def _overlapping_coordinator(self) -> JMUMembership | None:
+        """Another coordinator membership of this JMU whose dates overlap this one's."""
+        overlapping = JMUMembership.objects.filter(
+            jmu_id=self.jmu_id, role__code=MemberRole.COORDINATOR
+        ).filter(Q(until__isnull=True) | Q(until__gte=self.since))
+        if self.until is not None:
+            overlapping = overlapping.filter(since__lte=self.until)
+        return overlapping.exclude(pk=self.pk).first()

@@ -1,0 +1,58 @@
+import datetime
+
+import pytest
+
+from jmu_planner.access import GlobalRole, Role
+from stakeholders.tests.factories import (
+    InstitutionFactory,
+    JMUFactory,
+    LSGFactory,
+    MembershipFactory,
+    SettlementFactory,
+    user_with_role,
+)
+
+
+@pytest.fixture
+def lsg(db):
+    return LSGFactory(name_lat="Čačak test", name_cyr="Чачак тест")
+
+
+@pytest.fixture
+def other_lsg(db):
+    return LSGFactory()
+
+
+@pytest.fixture
+def jmu(lsg):
+    return JMUFactory(lsg=lsg, decision_date=datetime.date(2023, 1, 10))
+
+
+@pytest.fixture
+def membership(jmu):
+    return MembershipFactory(jmu=jmu)
+
+
+@pytest.fixture
+def settlement(lsg):
+    return SettlementFactory(lsg=lsg)
+
+
+@pytest.fixture
+def institution(lsg):
+    return InstitutionFactory(lsg=lsg)
+
+
+@pytest.fixture
+def users(lsg, other_lsg):
+    """One user per role; "coordinator" and friends hold their role in `lsg`."""
+    return {
+        "anonymous": None,
+        "coordinator": user_with_role(Role.COORDINATOR, lsg),
+        "other_coordinator": user_with_role(Role.COORDINATOR, other_lsg),
+        "member": user_with_role(Role.MEMBER, lsg),
+        "expert": user_with_role(Role.EXPERT, lsg),
+        "unassigned_expert": user_with_role(Role.EXPERT, other_lsg),
+        "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
+        "administrator": user_with_role(GlobalRole.ADMINISTRATOR),
+    }

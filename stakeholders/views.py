@@ -1,0 +1,224 @@
+"""Registry pages. Objects come through scoped querysets: what a user may not see is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from jmu_planner.views import ServiceFormView
+from stakeholders import selectors, services
+from stakeholders.filters import LSGFilter
+from stakeholders.forms import InstitutionForm, JMUForm, LSGForm, MembershipForm, SettlementForm
+from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement
+
+
+class LSGListView(LoginRequiredMixin, FilterView):
+    filterset_class = LSGFilter
+    template_name = "stakeholders/lsg_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.lsg_list(user=self.request.user)
+
+
+class LSGDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "stakeholders/lsg_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page"] = selectors.lsg_page(user=self.request.user, pk=self.kwargs["pk"])
+        return context
+
+
+class RegistryFormView(ServiceFormView):
+    """Create and edit pages of the registry share one template and return to the LSG page."""
+
+    template_name = "stakeholders/form.html"
+    heading = ""
+
+    @staticmethod
+    def lsg_of(row) -> LSG:
+        if isinstance(row, LSG):
+            return row
+        return row.jmu.lsg if isinstance(row, JMUMembership) else row.lsg
+
+    def get_success_url(self) -> str:
+        return reverse("stakeholders:lsg-detail", args=[self.lsg_of(self.object).pk])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        lsg = self.lsg_of(context["form"].instance)
+        context.update(
+            heading=self.heading,
+            lsg=lsg,
+            cancel_url=reverse("stakeholders:lsg-detail", args=[lsg.pk]),
+        )
+        return context
+
+
+class EditableLSGMixin:
+    """Create pages hang under an LSG the user may edit; anything else is a 404."""
+
+    @cached_property
+    def lsg(self) -> LSG:
+        lsgs = LSG.objects.registry_editable_by(self.request.user)
+        return get_object_or_404(lsgs, pk=self.kwargs["lsg_pk"])
+
+
+class LSGUpdateView(RegistryFormView):
+    form_class = LSGForm
+    heading = _("Edit LSG data")
+    success_message = _("%(object)s saved.")
+
+    @cached_property
+    def lsg(self) -> LSG:
+        return get_object_or_404(LSG.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
+
+    def build_instance(self) -> LSG:
+        return self.lsg
+
+    def perform(self, data):
+        return services.lsg_update(lsg=self.lsg, actor=self.request.user, data=data)
+
+
+class JMUCreateView(EditableLSGMixin, RegistryFormView):
+    form_class = JMUForm
+    heading = _("Register the JMU")
+    success_message = _("%(object)s registered.")
+
+    def build_instance(self) -> JMU:
+        return JMU(lsg=self.lsg)
+
+    def perform(self, data):
+        return services.jmu_create(lsg=self.lsg, actor=self.request.user, data=data)
+
+
+class JMUUpdateView(RegistryFormView):
+    form_class = JMUForm
+    heading = _("Edit the JMU")
+    success_message = _("%(object)s saved.")
+
+    @cached_property
+    def jmu(self) -> JMU:
+        return get_object_or_404(
+            JMU.objects.editable_by(self.request.user).select_related("lsg"), pk=self.kwargs["pk"]
+        )
+
+    def build_instance(self) -> JMU:
+        return self.jmu
+
+    def perform(self, data):
+        return services.jmu_update(jmu=self.jmu, actor=self.request.user, data=data)
+
+
+class MembershipCreateView(RegistryFormView):
+    form_class = MembershipForm
+    heading = _("Add a JMU member")
+    success_message = _("%(object)s added to the JMU.")
+
+    @cached_property
+    def jmu(self) -> JMU:
+        return get_object_or_404(
+            JMU.objects.editable_by(self.request.user).select_related("lsg"),
+            pk=self.kwargs["jmu_pk"],
+        )
+
+    def build_instance(self) -> JMUMembership:
+        return JMUMembership(jmu=self.jmu)
+
+    def perform(self, data):
+        return services.membership_create(jmu=self.jmu, actor=self.request.user, data=data)
+
+
+class MembershipUpdateView(RegistryFormView):
+    form_class = MembershipForm
+    heading = _("Edit a JMU member")
+    success_message = _("%(object)s saved.")
+
+    @cached_property
+    def membership(self) -> JMUMembership:
+        return get_object_or_404(
+            JMUMembership.objects.editable_by(self.request.user).select_related("jmu__lsg"),
+            pk=self.kwargs["pk"],
+        )
+
+    def build_instance(self) -> JMUMembership:
+        return self.membership
+
+    def perform(self, data):
+        return services.membership_update(
+            membership=self.membership, actor=self.request.user, data=data
+        )
+
+
+class SettlementCreateView(EditableLSGMixin, RegistryFormView):
+    form_class = SettlementForm
+    heading = _("Add a Roma settlement")
+    success_message = _("Settlement %(object)s added.")
+
+    def build_instance(self) -> Settlement:
+        return Settlement(lsg=self.lsg)
+
+    def perform(self, data):
+        return services.settlement_create(lsg=self.lsg, actor=self.request.user, data=data)
+
+
+class SettlementUpdateView(RegistryFormView):
+    form_class = SettlementForm
+    heading = _("Edit a Roma settlement")
+    success_message = _("Settlement %(object)s saved.")
+
+    @cached_property
+    def settlement(self) -> Settlement:
+        return get_object_or_404(
+            Settlement.objects.editable_by(self.request.user).select_related("lsg"),
+            pk=self.kwargs["pk"],
+        )
+
+    def build_instance(self) -> Settlement:
+        return self.settlement
+
+    def perform(self, data):
+        return services.settlement_update(
+            settlement=self.settlement, actor=self.request.user, data=data
+        )
+
+
+class InstitutionCreateView(EditableLSGMixin, RegistryFormView):
+    form_class = InstitutionForm
+    heading = _("Add an institution")
+    success_message = _("%(object)s added.")
+
+    def build_instance(self) -> Institution:
+        return Institution(lsg=self.lsg)
+
+    def perform(self, data):
+        return services.institution_create(lsg=self.lsg, actor=self.request.user, data=data)
+
+
+class InstitutionUpdateView(RegistryFormView):
+    form_class = InstitutionForm
+    heading = _("Edit an institution")
+    success_message = _("%(object)s saved.")
+
+    @cached_property
+    def institution(self) -> Institution:
+        return get_object_or_404(
+            Institution.objects.editable_by(self.request.user).select_related("lsg"),
+            pk=self.kwargs["pk"],
+        )
+
+    def build_instance(self) -> Institution:
+        return self.institution
+
+    def perform(self, data):
+        return services.institution_update(
+            institution=self.institution, actor=self.request.user, data=data
+        )
