@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.text import serbian_sort_key
+
 if TYPE_CHECKING:
     from stakeholders.models import LSG, User
 
@@ -126,7 +128,7 @@ def can_edit_registry(user: User, lsg: LSG | int) -> bool:
 
 
 def navigation_for(user: User) -> dict:
-    links = sorted(lsg_roles(user).values(), key=lambda link: link.name)
+    links = sorted(lsg_roles(user).values(), key=lambda link: serbian_sort_key(link.name))
     return {
         "lsgs": links,
         "sees_everything": sees_everything(user),

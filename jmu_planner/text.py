@@ -17,17 +17,27 @@ _SORT_RANK = {"č": ("c", 1), "ć": ("c", 2), "đ": ("d", 2), "š": ("s", 1), "�
 
 def _match_case(source: str, target: str) -> str:
     if source.isupper():
-        return target.upper() if len(source) > 1 else target[:1].upper() + target[1:]
+        return target[:1].upper() + target[1:]
     return target
 
 
 def to_latin(text: str) -> str:
-    """Cyrillic to Latin; Latin characters pass through."""
+    """Cyrillic to Latin; Latin characters pass through. Љ becomes LJ inside a capitalised word."""
     out = []
-    for char in text:
+    for i, char in enumerate(text):
         lat = _CYR_TO_LAT.get(char.lower())
-        out.append(_match_case(char, lat) if lat is not None else char)
+        if lat is None:
+            out.append(char)
+        elif len(lat) > 1 and char.isupper() and _in_capitals(text, i):
+            out.append(lat.upper())
+        else:
+            out.append(_match_case(char, lat))
     return "".join(out)
+
+
+def _in_capitals(text: str, i: int) -> bool:
+    neighbours = text[i + 1 : i + 2] or text[i - 1 : i]
+    return neighbours.isalpha() and neighbours.isupper()
 
 
 def to_cyrillic(text: str) -> str:

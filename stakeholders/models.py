@@ -69,6 +69,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.global_role == GlobalRole.ADMINISTRATOR
+
+    # Administrators manage users, LSGs and reference data in the admin without per-model grants.
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_administrator or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_administrator or super().has_module_perms(app_label)
+
 
 class District(models.Model):
     """Administrative district (okrug); the City of Belgrade is one of its own."""
