@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("stakeholders.urls")),
+    path("plans/", include("plans.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

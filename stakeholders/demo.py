@@ -138,6 +138,9 @@ def demo_seed() -> list[DemoLogin]:
         raise LookupError("Load the reference data first: python manage.py load_reference_data")
     for code in DEMO_LSGS:
         _seed_lsg(lsgs[code])
+    from plans.demo import plan_demo_seed
+
+    plan_demo_seed(JMU.objects.get(lsg=lsgs["70645"], status=JMU.Status.ACTIVE))
     logins = []
     for username, password, first, last, global_role, lsg_roles, who in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=username)

@@ -6,10 +6,11 @@ import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
+from jmu_planner.services import model_save, model_update
 from plans.models import FundingSource, ThematicArea
 from stakeholders.models import (
     JMU,
@@ -23,8 +24,6 @@ from stakeholders.models import (
     User,
 )
 
-M = TypeVar("M", bound=models.Model)
-
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LSG_CSV = DATA_DIR / "serbia_lsgs.csv"
 
@@ -35,68 +34,55 @@ _LSG_TYPES = {
 }
 
 
-def _persist(instance: M, *, actor: User | None, update_fields: list[str] | None = None) -> M:
-    instance.full_clean()
-    instance._history_user = actor  # read by django-simple-history
-    instance.save(update_fields=update_fields)
-    return instance
-
-
-def _update(instance: M, *, actor: User | None, data: Mapping[str, Any]) -> M:
-    for name, value in data.items():
-        setattr(instance, name, value)
-    return _persist(instance, actor=actor, update_fields=list(data))
-
-
 # --- LSGs --------------------------------------------------------------------------------------
 
 
 def lsg_update(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> LSG:
-    return _update(lsg, actor=actor, data=data)
+    return model_update(lsg, actor=actor, data=data)
 
 
 # --- JMUs and members --------------------------------------------------------------------------
 
 
 def jmu_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> JMU:
-    return _persist(JMU(lsg=lsg, **data), actor=actor)
+    return model_save(JMU(lsg=lsg, **data), actor=actor)
 
 
 def jmu_update(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> JMU:
-    return _update(jmu, actor=actor, data=data)
+    return model_update(jmu, actor=actor, data=data)
 
 
 def membership_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> JMUMembership:
-    return _persist(JMUMembership(jmu=jmu, **data), actor=actor)
+    return model_save(JMUMembership(jmu=jmu, **data), actor=actor)
 
 
 def membership_update(
     *, membership: JMUMembership, actor: User, data: Mapping[str, Any]
 ) -> JMUMembership:
-    return _update(membership, actor=actor, data=data)
+    return model_update(membership, actor=actor, data=data)
 
 
 # --- Settlements and institutions --------------------------------------------------------------
 
 
 def settlement_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Settlement:
-    return _persist(Settlement(lsg=lsg, **data), actor=actor)
+    return model_save(Settlement(lsg=lsg, **data), actor=actor)
 
 
 def settlement_update(
     *, settlement: Settlement, actor: User, data: Mapping[str, Any]
 ) -> Settlement:
-    return _update(settlement, actor=actor, data=data)
+    return model_update(settlement, actor=actor, data=data)
 
 
 def institution_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Institution:
-    return _persist(Institution(lsg=lsg, **data), actor=actor)
+    return model_save(Institution(lsg=lsg, **data), actor=actor)
 
 
 def institution_update(
     *, institution: Institution, actor: User, data: Mapping[str, Any]
 ) -> Institution:
-    return _update(institution, actor=actor, data=data)
+    return model_update(institution, actor=actor, data=data)
 
 
 # --- Reference data ----------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import OperationalPlan
+from stakeholders.models import LSG
+
+
+class PlanFilter(django_filters.FilterSet):
+    lsg = django_filters.ModelChoiceFilter(
+        label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none()
+    )
+    year = django_filters.NumberFilter(label=_("Year"), method="in_year")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
+
+    class Meta:
+        model = OperationalPlan
+        fields = ["lsg", "year", "status"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The LSG dropdown offers only LSGs the user may see.
+        self.filters["lsg"].queryset = LSG.objects.visible_to(user).order_by("name_lat")
+
+    def in_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Plans whose period touches the year."""
+        return queryset.filter(period_start__year__lte=value, period_end__year__gte=value)

@@ -1,0 +1,207 @@
+"""Reads of operational plans: the plan page, totals and the SCTM co-financing rule."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from jmu_planner import access
+from plans.models import (
+    PLAN_EDITORS,
+    BudgetLine,
+    FundingSource,
+    Indicator,
+    Measure,
+    OperationalPlan,
+    ThematicArea,
+)
+from stakeholders.models import User
+
+ZERO = Decimal("0.00")
+SCTM_MAX_SHARE = Decimal("0.70")
+LSG_MIN_SHARE = Decimal("0.30")
+SCTM_MAX_EUR_TWO_YEARS = Decimal("10000")
+
+
+def plan_list(*, user: User) -> QuerySet[OperationalPlan]:
+    return (
+        OperationalPlan.objects.visible_to(user)
+        .select_related("jmu__lsg")
+        .annotate(measure_count=Count("measures"))
+        .order_by("-period_start", "jmu__lsg__name_lat", "-version")
+    )
+
+
+@dataclass
+class Totals:
+    overall: Decimal = ZERO
+    by_area: dict[int, Decimal] = field(default_factory=dict)
+    by_source: list[tuple[FundingSource, Decimal]] = field(default_factory=list)
+    by_financing: list[tuple[str, Decimal]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CoFinancing:
+    total: Decimal
+    sctm: Decimal
+    lsg: Decimal
+    sctm_share: Decimal | None
+    lsg_share: Decimal | None
+    sctm_eur_two_years: Decimal
+    window: tuple[datetime.date, datetime.date]
+    warnings: list[str]
+
+
+@dataclass
+class AreaBlock:
+    area: ThematicArea
+    measures: list[Measure]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: OperationalPlan
+    areas: list[AreaBlock]
+    totals: Totals
+    cofinancing: CoFinancing
+    communication: list
+    can_edit: bool
+    can_copy: bool
+    measure_count: int
+    indicator_count: int
+
+
+def plan_totals(measures: list[Measure]) -> Totals:
+    """Totals from measures whose budget lines (with sources) are already loaded."""
+    by_area: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_source: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    sources: dict[int, FundingSource] = {}
+    by_financing: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    overall = ZERO
+    for measure in measures:
+        for line in measure.budget_lines.all():
+            by_area[measure.area_id] += line.amount
+            by_source[line.source_id] += line.amount
+            sources[line.source_id] = line.source
+            by_financing[measure.financing] += line.amount
+            overall += line.amount
+    labels = dict(Measure.Financing.choices)
+    return Totals(
+        overall=overall,
+        by_area=dict(by_area),
+        by_source=sorted(
+            ((sources[pk], amount) for pk, amount in by_source.items()),
+            key=lambda pair: (pair[0].position, pair[0].code),
+        ),
+        by_financing=[
+            (labels[key], by_financing[key])
+            for key in Measure.Financing.values
+            if key in by_financing
+        ],
+    )
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part / whole * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
+    """The SCTM rule: SCTM at most 70 % of the plan's costs and at most EUR 10,000 per LSG over
+    two years (at this plan's exchange rate); the LSG at least 30 %."""
+    sctm = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.SCTM), ZERO)
+    lsg = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.LSG), ZERO)
+    window_start = datetime.date(plan.period_end.year - 1, plan.period_end.month, 1)
+    # Other plans of the same LSG inside the two years that end with this plan (one aggregate).
+    others = (
+        BudgetLine.objects.filter(
+            measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
+            measure__plan__period_end__gte=window_start,
+            measure__plan__period_start__lte=plan.period_end,
+            source__share=FundingSource.Share.SCTM,
+        )
+        .exclude(measure__plan=plan)
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    sctm_eur = ((sctm + others) / plan.eur_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    warnings = []
+    total = totals.overall
+    sctm_share, lsg_share = _share(sctm, total), _share(lsg, total)
+    if sctm_share is not None and sctm > total * SCTM_MAX_SHARE:
+        warnings.append(
+            _("SCTM would pay %(share)s %% of the plan's costs; the programme pays at most 70 %%.")
+            % {"share": sctm_share}
+        )
+    if lsg_share is not None and sctm and lsg < total * LSG_MIN_SHARE:
+        warnings.append(
+            _("The LSG pays %(share)s %% of the plan's costs; it must pay at least 30 %%.")
+            % {"share": lsg_share}
+        )
+    if sctm_eur > SCTM_MAX_EUR_TWO_YEARS:
+        warnings.append(
+            _(
+                "SCTM co-financing for this LSG comes to EUR %(eur)s over the two years to "
+                "%(end)s; the limit is EUR 10,000."
+            )
+            % {"eur": f"{sctm_eur:,.2f}", "end": plan.period_end.strftime("%m/%Y")}
+        )
+    return CoFinancing(
+        total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
+        sctm_eur_two_years=sctm_eur, window=(window_start, plan.period_end), warnings=warnings,
+    )  # fmt: skip
+
+
+def measures_with_details(plan: OperationalPlan) -> list[Measure]:
+    """The plan's measures with area, responsible, indicators and budget lines: 3 queries."""
+    return list(
+        Measure.objects.filter(plan=plan)
+        .select_related("area", "responsible")
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")),
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related("source").order_by("position", "pk"),
+            ),
+        )
+        .order_by("area__number", "number")
+    )
+
+
+def plan_page(*, user: User, pk: int) -> PlanPage:
+    plan = get_object_or_404(
+        OperationalPlan.objects.visible_to(user).select_related("jmu__lsg", "copied_from"), pk=pk
+    )
+    measures = measures_with_details(plan)
+    totals = plan_totals(measures)
+    blocks: dict[int, AreaBlock] = {}
+    for measure in measures:
+        block = blocks.get(measure.area_id)
+        if block is None:
+            block = blocks[measure.area_id] = AreaBlock(
+                area=measure.area, measures=[], total=totals.by_area.get(measure.area_id, ZERO)
+            )
+        block.measures.append(measure)
+    return PlanPage(
+        plan=plan,
+        areas=list(blocks.values()),
+        totals=totals,
+        cofinancing=plan_cofinancing(plan, totals),
+        communication=list(plan.communication.all()),
+        can_edit=plan.is_editable and can_edit_plans(user, plan.jmu.lsg_id),
+        can_copy=can_edit_plans(user, plan.jmu.lsg_id),
+        measure_count=len(measures),
+        indicator_count=sum(len(m.indicators.all()) for m in measures),
+    )
+
+
+def can_edit_plans(user: User, lsg_id: int) -> bool:
+    return access.is_administrator(user) or bool(access.roles_in(user, lsg_id) & PLAN_EDITORS)
