@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import BudgetLine, CommunicationItem, Indicator, Measure, OperationalPlan
@@ -180,7 +181,9 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
         kind = cleaned.get("type") or Indicator.Type.NUMBER
         for name in ("baseline", "target"):
             try:
-                cleaned[name] = _parse_indicator_value(self.data.get(self.add_prefix(name), ""), kind)
+                cleaned[name] = _parse_indicator_value(
+                    self.data.get(self.add_prefix(name), ""), kind
+                )
             except ValidationError as error:
                 self.add_error(name, error)
                 cleaned.pop(name, None)
@@ -197,9 +200,27 @@ class BudgetLineForm(CompactRowMixin, forms.ModelForm):
 IndicatorFormSet = inlineformset_factory(
     Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True
 )
+
+
+class BudgetLineInlineFormSet(BaseInlineFormSet):
+    """Every row's funding-source dropdown shares one query's choices."""
+
+    @cached_property
+    def source_choices(self) -> list:
+        return [choice for choice in self.form.base_fields["source"].choices]  # noqa: C416 - list() would COUNT first
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.fields["source"].choices = self.source_choices
+        return form
+
+
 BudgetLineFormSet = inlineformset_factory(
-    Measure, BudgetLine, form=BudgetLineForm, extra=1, can_delete=True
-)
+    Measure, BudgetLine, form=BudgetLineForm, formset=BudgetLineInlineFormSet, extra=1,
+    can_delete=True,
+)  # fmt: skip
+
+
 class CommunicationForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = CommunicationItem

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jmu_planner.services import model_save, model_update
+from jmu_planner.services import model_save
 from plans.models import (
     BudgetLine,
     CommunicationItem,
@@ -34,7 +34,7 @@ class MeasureConflict(ValidationError):
 
 @dataclass
 class ChildRow:
-    """One row of an inline formset: an existing row or a new one, its data, and whether to drop it."""
+    """A row of an inline formset: an existing row or a new one, its data, whether to drop it."""
 
     instance: Indicator | BudgetLine | None
     data: dict[str, Any]
@@ -74,7 +74,8 @@ def plan_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> Operationa
 
 def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) -> OperationalPlan:
     _require_editable(plan)
-    plan = model_update(plan, actor=actor, data=data)
+    for name, value in data.items():
+        setattr(plan, name, value)
     if {"period_start", "period_end"} & set(data):
         outside = [m.code for m in plan.measures.select_related("area") if _outside(plan, m)]
         if outside:
@@ -82,7 +83,7 @@ def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) 
                 {"period_start": _("Measures %(codes)s would fall outside the new period.")
                  % {"codes": ", ".join(outside)}}
             )  # fmt: skip
-    return plan
+    return model_save(plan, actor=actor, update_fields=list(data))
 
 
 def _outside(plan: OperationalPlan, measure: Measure) -> bool:

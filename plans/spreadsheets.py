@@ -144,8 +144,9 @@ class _Lookups:
     def __init__(self, plan: OperationalPlan):
         self.areas: dict[str, ThematicArea] = {}
         for area in ThematicArea.objects.all():
-            for key in (str(area.number), area.name_en, area.name_sr, area.code,
-                        f"{area.number}. {area.name_en}", f"{area.number}. {area.name_sr}"):  # fmt: skip
+            names = (area.name_en, area.name_sr, f"{area.number}. {area.name_en}",
+                     f"{area.number}. {area.name_sr}")  # fmt: skip
+            for key in (str(area.number), area.code, *names):
                 self.areas[key.strip().lower()] = area
         self.sources: dict[str, FundingSource] = {}
         for source in FundingSource.objects.all():
@@ -326,7 +327,8 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
                     preview.add(
                         offset,
                         _(
-                            "Financing: write new, already financed (local) or already financed (national)."
+                            "Financing: write new, already financed (local) "
+                            "or already financed (national)."
                         ),
                     )
                 else:

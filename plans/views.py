@@ -111,8 +111,11 @@ class PlanCreateView(PlanFormView):
         import datetime
 
         year = datetime.date.today().year + 1
-        return {"period_start": datetime.date(year, 1, 1), "period_end": datetime.date(year, 12, 31),
-                "title": _("Operational plan of the JMU for %(year)s") % {"year": year}}  # fmt: skip
+        return {
+            "period_start": datetime.date(year, 1, 1),
+            "period_end": datetime.date(year, 12, 31),
+            "title": _("Operational plan of the JMU for %(year)s") % {"year": year},
+        }
 
     def build_instance(self) -> OperationalPlan:
         return OperationalPlan()
@@ -151,8 +154,8 @@ class PlanCopyView(LoginRequiredMixin, View):
         plan = self.source
         start = plan.period_start.replace(year=plan.period_start.year + 1)
         end = plan.period_end.replace(year=plan.period_end.year + 1)
-        form = PlanCopyForm(initial={"period_start": start, "period_end": end,
-                                     "title": plan.title.replace(str(plan.period_start.year), str(start.year))})  # fmt: skip
+        title = plan.title.replace(str(plan.period_start.year), str(start.year))
+        form = PlanCopyForm(initial={"period_start": start, "period_end": end, "title": title})
         return render(request, self.template_name, {"form": form, "plan": plan})
 
     def post(self, request, pk):
@@ -164,7 +167,9 @@ class PlanCopyView(LoginRequiredMixin, View):
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, _("Copied into the new draft “%(title)s”.") % {"title": copy.title})
+                messages.success(
+                    request, _("Copied into the new draft “%(title)s”.") % {"title": copy.title}
+                )
                 return HttpResponseRedirect(reverse("plans:plan-detail", args=[copy.pk]))
         return render(request, self.template_name, {"form": form, "plan": plan})
 
@@ -180,7 +185,7 @@ class PlanCommunicationView(EditablePlanMixin, LoginRequiredMixin, View):
         formset = CommunicationFormSet(request.POST, instance=self.plan, prefix="communication")
         if formset.is_valid():
             rows = [
-                ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f),
+                ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f, "plan"),
                          delete=formset.can_delete and f.cleaned_data.get("DELETE", False))
                 for f in formset.forms if f.has_changed() or f.instance.pk
             ]  # fmt: skip
@@ -190,12 +195,15 @@ class PlanCommunicationView(EditablePlanMixin, LoginRequiredMixin, View):
                 formset._non_form_errors = formset.error_class(error.messages)
             else:
                 messages.success(request, _("Communication plan saved."))
-                return HttpResponseRedirect(reverse("plans:plan-detail", args=[self.plan.pk]) + "#communication")
+                return HttpResponseRedirect(
+                    reverse("plans:plan-detail", args=[self.plan.pk]) + "#communication"
+                )
         return render(request, self.template_name, {"formset": formset, "plan": self.plan})
 
 
-def _data(form) -> dict[str, Any]:
-    return {name: form.cleaned_data.get(name) for name in form._meta.fields}
+def _data(form, parent: str = "") -> dict[str, Any]:
+    """The form's model fields; in an inline formset, without the parent link it adds."""
+    return {name: form.cleaned_data.get(name) for name in form._meta.fields if name != parent}
 
 
 class MeasureFormView(LoginRequiredMixin, View):
@@ -248,7 +256,8 @@ def _rows(formset) -> list[ChildRow]:
         if not form.has_changed() and not form.instance.pk:
             continue
         rows.append(ChildRow(instance=form.instance if form.instance.pk else None,
-                             data=_data(form), delete=form.cleaned_data.get("DELETE", False)))  # fmt: skip
+                             data=_data(form, formset.fk.name),
+                             delete=form.cleaned_data.get("DELETE", False)))  # fmt: skip
     return rows
 
 
@@ -266,7 +275,9 @@ class MeasureCreateView(EditablePlanMixin, MeasureFormView):
 class MeasureUpdateView(MeasureFormView):
     @cached_property
     def measure(self) -> Measure:
-        measures = Measure.objects.editable_by(self.request.user).select_related("plan__jmu__lsg", "area")
+        measures = Measure.objects.editable_by(self.request.user).select_related(
+            "plan__jmu__lsg", "area"
+        )
         return get_object_or_404(measures, pk=self.kwargs["pk"])
 
     def get_measure(self) -> Measure:
@@ -292,8 +303,14 @@ class MeasureRowView(EditablePlanMixin, LoginRequiredMixin, View):
         if not index.isdigit():
             raise Http404
         formset = formsets[kind](instance=Measure(plan=self.plan), prefix=kind)
-        form = formset._construct_form(int(index), empty_permitted=True, use_required_attribute=False)
-        template = "plans/partials/indicator_row.html" if kind == "indicators" else "plans/partials/budget_row.html"
+        form = formset._construct_form(
+            int(index), empty_permitted=True, use_required_attribute=False
+        )
+        template = (
+            "plans/partials/indicator_row.html"
+            if kind == "indicators"
+            else "plans/partials/budget_row.html"
+        )
         return render(request, template, {"form": form})
 
 
@@ -304,13 +321,19 @@ class MeasureDeleteView(LoginRequiredMixin, View):
         return get_object_or_404(measures, pk=self.kwargs["pk"])
 
     def get(self, request, pk):
-        return render(request, "plans/measure_delete.html", {"measure": self.measure, "plan": self.measure.plan})
+        return render(
+            request,
+            "plans/measure_delete.html",
+            {"measure": self.measure, "plan": self.measure.plan},
+        )
 
     def post(self, request, pk):
         measure = self.measure
         code, plan_id = measure.code, measure.plan_id
         services.measure_delete(measure=measure, actor=request.user)
-        messages.success(request, _("Measure %(code)s deleted; the others were renumbered.") % {"code": code})
+        messages.success(
+            request, _("Measure %(code)s deleted; the others were renumbered.") % {"code": code}
+        )
         return HttpResponseRedirect(reverse("plans:plan-detail", args=[plan_id]))
 
 
@@ -359,7 +382,9 @@ class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):
                 form.add_error("file", preview.file_error)
             elif preview.ok:
                 upload.seek(0)
-                name = default_storage.save(f"imports/{self.plan.pk}/{uuid.uuid4().hex}.xlsx", upload)
+                name = default_storage.save(
+                    f"imports/{self.plan.pk}/{uuid.uuid4().hex}.xlsx", upload
+                )
                 request.session[self.session_key()] = name
         return render(request, self.template_name, context)
 
@@ -374,7 +399,11 @@ class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):
             preview = parse_plan_xlsx(handle, self.plan)
         default_storage.delete(name)
         if not preview.ok:
-            return render(request, self.template_name, {"form": ImportForm(), "plan": self.plan, "preview": preview})
+            return render(
+                request,
+                self.template_name,
+                {"form": ImportForm(), "plan": self.plan, "preview": preview},
+            )
         measures = services.plan_import_measures(
             plan=self.plan, actor=request.user, measures=[m.values for m in preview.measures]
         )

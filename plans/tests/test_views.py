@@ -1,0 +1,352 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from plans.models import Indicator, Measure, OperationalPlan
+from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, area, source
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous", "coordinator", "other_coordinator", "member", "expert", "unassigned_expert",
+    "officer", "administrator",
+]  # fmt: skip
+READ = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 200,
+        "expert": 200, "unassigned_expert": 404, "officer": 200, "administrator": 200}  # fmt: skip
+WRITE = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 404,
+         "expert": 200, "unassigned_expert": 404, "officer": 404, "administrator": 200}  # fmt: skip
+
+PAGES = [
+    ("plans:plan-detail", "plan", READ),
+    ("plans:plan-export", "plan", READ),
+    ("plans:plan-update", "plan", WRITE),
+    ("plans:plan-communication", "plan", WRITE),
+    ("plans:plan-copy", "plan", WRITE),
+    ("plans:plan-import", "plan", WRITE),
+    ("plans:measure-create", "plan", WRITE),
+    ("plans:measure-update", "measure", WRITE),
+    ("plans:measure-delete", "measure", WRITE),
+]
+
+
+def as_user(client, users, role):
+    if users[role] is not None:
+        client.force_login(users[role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "target", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_plan_page_access_per_role(client, users, request, role, name, target, expected):
+    obj = request.getfixturevalue(target)
+    response = as_user(client, users, role).get(reverse(name, args=[obj.pk]))
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == want
+
+
+@pytest.mark.parametrize("role", ["member", "officer", "other_coordinator", "unassigned_expert"])
+def test_readers_cannot_add_measures(client, users, plan, role):
+    response = as_user(client, users, role).post(
+        reverse("plans:measure-create", args=[plan.pk]), measure_post(plan)
+    )
+    assert response.status_code == 404
+    assert not plan.measures.exists()
+
+
+def test_plan_list_shows_only_visible_plans(client, users, plan):
+    client.force_login(users["other_coordinator"])
+    assert list(client.get(reverse("plans:plan-list")).context["object_list"]) == []
+    client.force_login(users["member"])
+    assert list(client.get(reverse("plans:plan-list")).context["object_list"]) == [plan]
+    lsg_choices = (
+        client.get(reverse("plans:plan-list")).context["filter"].form.fields["lsg"].queryset
+    )
+    assert list(lsg_choices) == [plan.jmu.lsg]
+
+
+def test_read_only_roles_see_no_edit_buttons(client, users, measure):
+    url = reverse("plans:plan-detail", args=[measure.plan.pk])
+    client.force_login(users["member"])
+    html = client.get(url).content.decode()
+    assert measure.title in html and "Add measure" not in html and "Edit plan" not in html
+    client.force_login(users["expert"])
+    assert "Add measure" in client.get(url).content.decode()
+
+
+def test_a_submitted_plan_is_read_only_for_its_authors(client, users, measure):
+    OperationalPlan.objects.filter(pk=measure.plan_id).update(status="submitted")
+    client.force_login(users["coordinator"])
+    assert client.get(reverse("plans:measure-update", args=[measure.pk])).status_code == 404
+    assert (
+        "Add measure"
+        not in client.get(reverse("plans:plan-detail", args=[measure.plan_id])).content.decode()
+    )
+
+
+# --- Creating a plan -------------------------------------------------------------------------------
+
+
+def test_coordinator_creates_a_plan_for_their_jmu(client, users, plan):
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("plans:plan-create"))
+    assert list(response.context["form"].fields["jmu"].queryset) == [plan.jmu]
+    response = client.post(reverse("plans:plan-create"), {
+        "jmu": plan.jmu.pk, "title": "Plan 2028", "period_start": "2028-01-01",
+        "period_end": "2028-12-31", "eur_rate": "117.20"})  # fmt: skip
+    assert response.status_code == 302
+    created = OperationalPlan.objects.get(title="Plan 2028")
+    assert created.status == "draft" and created.version == 1
+
+
+def test_overlapping_plan_is_refused_at_the_field(client, users, plan):
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("plans:plan-create"), {
+        "jmu": plan.jmu.pk, "title": "Preklapa se", "period_start": "2027-06-01",
+        "period_end": "2028-05-31", "eur_rate": "117.20"})  # fmt: skip
+    assert response.status_code == 200
+    assert "overlapping period" in str(response.context["form"].errors["period_start"])
+    assert not OperationalPlan.objects.filter(title="Preklapa se").exists()
+
+
+# --- The measure form ------------------------------------------------------------------------------
+
+
+def measure_post(plan, measure=None, **overrides):
+    data = {
+        "area": area(2).pk, "title": "Obuka za traženje posla", "financing": "new",
+        "start_month": "2027-03", "end_month": "2027-10", "lock_version": measure.lock_version if measure else 0,
+        "indicators-TOTAL_FORMS": "2", "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Osobe upućene NSZ", "indicators-0-unit": "osoba", "indicators-0-type": "number",
+        "indicators-0-baseline": "20", "indicators-0-target": "45", "indicators-0-breakdown": "sex",
+        "indicators-0-aggregation": "sum",
+        "indicators-1-name": "Održan sajam", "indicators-1-unit": "da/ne", "indicators-1-type": "yes_no",
+        "indicators-1-baseline": "ne", "indicators-1-target": "da", "indicators-1-breakdown": "none",
+        "indicators-1-aggregation": "latest",
+        "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0",
+        "budget-0-source": source("sctm").pk, "budget-0-category": "services",
+        "budget-0-amount": "200000.00",
+    }  # fmt: skip
+    return data | overrides
+
+
+def test_coordinator_adds_a_measure_with_indicators_and_budget(client, users, plan):
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("plans:measure-create", args=[plan.pk]), measure_post(plan))
+    assert response.status_code == 302
+    measure = plan.measures.get()
+    assert measure.code == "2.1"
+    assert [(i.name, i.type, i.baseline, i.target) for i in measure.indicators.all()] == [
+        ("Osobe upućene NSZ", "number", Decimal("20"), Decimal("45")),
+        ("Održan sajam", "yes_no", Decimal("0"), Decimal("1")),
+    ]
+    assert measure.budget_lines.get().amount == Decimal("200000.00")
+    assert measure.start_month == datetime.date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "where", "message"),
+    [
+        ({"budget-0-amount": "-1"}, "budget", "zero or more"),
+        ({"budget-0-amount": "10.123"}, "budget", "2 decimal places"),
+        ({"start_month": "2026-11"}, "form", "inside the plan period"),
+        ({"end_month": "2027-02"}, "form", "cannot end before it starts"),
+        (
+            {"indicators-0-type": "percentage", "indicators-0-target": "120"},
+            "indicators",
+            "over 100",
+        ),
+        ({"indicators-1-target": "možda"}, "indicators", "yes or no"),
+        ({"indicators-0-name": ""}, "indicators", "required"),
+        ({"indicators-0-unit": ""}, "indicators", "required"),
+    ],
+)
+def test_bad_measure_input_is_shown_at_the_field_and_nothing_saved(
+    client, users, plan, overrides, where, message
+):
+    client.force_login(users["coordinator"])
+    response = client.post(
+        reverse("plans:measure-create", args=[plan.pk]), measure_post(plan, **overrides)
+    )
+    assert response.status_code == 200
+    errors = {"form": response.context["form"].errors, "indicators": response.context["indicators"].errors,
+              "budget": response.context["budget_lines"].errors}[where]  # fmt: skip
+    assert message in str(errors)
+    assert 'value="Obuka za traženje posla"' in response.content.decode()
+    assert not Measure.objects.filter(plan=plan).exists() and not Indicator.objects.exists()
+
+
+def test_later_save_of_the_same_measure_is_refused_and_input_kept(client, users, measure):
+    url = reverse("plans:measure-update", args=[measure.pk])
+    client.force_login(users["coordinator"])
+    first = measure_post(
+        measure.plan,
+        measure,
+        title="Prva izmena",
+        **{"indicators-TOTAL_FORMS": "0", "budget-TOTAL_FORMS": "0"},
+    )
+    second = measure_post(
+        measure.plan,
+        measure,
+        title="Druga izmena",
+        **{"indicators-TOTAL_FORMS": "0", "budget-TOTAL_FORMS": "0"},
+    )
+    assert client.post(url, first).status_code == 302
+    client.force_login(users["expert"])
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert "after you opened it" in str(response.context["form"].non_field_errors())
+    assert 'value="Druga izmena"' in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Prva izmena"
+
+
+def test_removing_an_indicator_with_the_plain_form(client, users, measure):
+    indicator = measure.indicators.get()
+    client.force_login(users["coordinator"])
+    data = measure_post(measure.plan, measure, **{
+        "area": measure.area_id, "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1",
+        "indicators-0-id": indicator.pk, "indicators-0-measure": measure.pk, "indicators-0-DELETE": "on",
+        "budget-TOTAL_FORMS": "0"})  # fmt: skip
+    response = client.post(reverse("plans:measure-update", args=[measure.pk]), data)
+    assert response.status_code == 302
+    assert not measure.indicators.exists()
+
+
+def test_htmx_row_endpoint_renders_an_indexed_blank_row(client, users, plan):
+    client.force_login(users["coordinator"])
+    response = client.get(
+        reverse("plans:measure-row", args=[plan.pk, "indicators"]),
+        {"index": 3},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="indicators-3-name"' in html and "<tr" in html
+    assert client.get(reverse("plans:measure-row", args=[plan.pk, "nope"])).status_code == 404
+
+
+def test_delete_and_move_keep_numbers_gapless(client, users, plan):
+    first, second, third = (MeasureFactory(plan=plan) for _ in range(3))
+    client.force_login(users["coordinator"])
+    client.post(reverse("plans:measure-delete", args=[first.pk]))
+    client.post(reverse("plans:measure-move", args=[third.pk]), {"direction": "up"})
+    assert [(m.pk, m.code) for m in plan.measures.select_related("area")] == [
+        (third.pk, "1.1"),
+        (second.pk, "1.2"),
+    ]
+
+
+def test_copy_via_the_page(client, users, measure):
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("plans:plan-copy", args=[measure.plan.pk]),
+                           {"title": "Plan 2028", "period_start": "2028-01-01", "period_end": "2028-12-31"})  # fmt: skip
+    copy = OperationalPlan.objects.get(title="Plan 2028")
+    assert response.url == reverse("plans:plan-detail", args=[copy.pk])
+    assert copy.measures.get().start_month == datetime.date(2028, 2, 1)
+
+
+def test_communication_plan_rows(client, users, plan):
+    client.force_login(users["coordinator"])
+    data = {"communication-TOTAL_FORMS": "2", "communication-INITIAL_FORMS": "0",
+            "communication-0-audience": "Roditelji", "communication-0-message": "Upis u vrtić",
+            "communication-0-channel": "Roditeljski sastanci", "communication-0-timing": "Q1",
+            "communication-0-responsible": "PA"}  # fmt: skip
+    response = client.post(reverse("plans:plan-communication", args=[plan.pk]), data)
+    assert response.status_code == 302
+    assert plan.communication.get().audience == "Roditelji"
+
+
+# --- Spreadsheets through the pages ---------------------------------------------------------------
+
+
+def test_export_and_import_through_the_pages(client, users, measure):
+    client.force_login(users["member"])
+    response = client.get(reverse("plans:plan-export", args=[measure.plan.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=4, column=2).value == "1.1"
+
+    client.force_login(users["coordinator"])
+    url = reverse("plans:plan-import", args=[measure.plan.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", response.content)})
+    assert response.context["preview"].ok
+    assert measure.plan.measures.count() == 1  # the preview saves nothing
+    response = client.post(url, {"confirm": "1"})
+    assert response.status_code == 302
+    assert [m.code for m in measure.plan.measures.select_related("area")] == ["1.1", "1.2"]
+
+
+def test_import_of_a_non_xlsx_shows_the_error_at_the_field(client, users, plan):
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("plans:plan-import", args=[plan.pk]),
+                           {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")})  # fmt: skip
+    assert "(.xlsx)" in str(response.context["form"].errors["file"])
+
+
+# --- Query counts -----------------------------------------------------------------------------------
+
+
+def grow(plan, measures: int):
+    """`measures` measures, each with 3 indicators and 2 budget lines."""
+    for _ in range(measures):
+        m = MeasureFactory(plan=plan, area=area(1 + _ % 7))
+        IndicatorFactory.create_batch(3, measure=m)
+        BudgetLineFactory.create_batch(
+            2, measure=m, source=source("sctm" if _ % 2 else "lsg-budget")
+        )
+
+
+def test_plan_page_query_count_does_not_grow_with_measures(
+    client, users, plan, django_assert_num_queries
+):
+    """1 session + 1 user, 1 LSG roles, 1 plan with JMU and LSG, 1 measures with area and
+    responsible, 1 indicators, 1 budget lines with source (prefetches), 1 communication plan,
+    1 SCTM co-financing over two years (aggregate) = 9, + ATOMIC_REQUESTS' SAVEPOINT/RELEASE = 11.
+    """
+    client.force_login(users["coordinator"])
+    url = reverse("plans:plan-detail", args=[plan.pk])
+    grow(plan, 3)
+    with django_assert_num_queries(11):
+        client.get(url)
+    grow(plan, 30)
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.context["page"].measure_count == 33
+
+
+def test_plan_list_query_count(client, users, plan, django_assert_num_queries):
+    """1 session + 1 user, 1 LSG roles, 1 COUNT, 1 page of plans with LSG and measure counts,
+    1 LSG choices (an officer writes no plans, so "may create" needs no query),
+    + SAVEPOINT/RELEASE = 8."""
+    client.force_login(users["officer"])
+    with django_assert_num_queries(8):
+        client.get(reverse("plans:plan-list"))
+
+
+def test_measure_form_and_export_query_counts(client, users, plan, django_assert_num_queries):
+    grow(plan, 2)
+    measure = plan.measures.first()
+    client.force_login(users["coordinator"])
+    # Measure form: session, user, roles, measure with plan/JMU/LSG/area, areas, institutions
+    # (responsible choices), indicators, budget lines, funding sources (one query shared by
+    # every budget row) = 9, + SAVEPOINT/RELEASE = 11; 5 more budget rows add nothing.
+    with django_assert_num_queries(11) as ctx:
+        client.get(reverse("plans:measure-update", args=[measure.pk]))
+    first = len(ctx)
+    BudgetLineFactory.create_batch(5, measure=measure)
+    with django_assert_num_queries(first):
+        client.get(reverse("plans:measure-update", args=[measure.pk]))
+    # Export: session, user, roles, plan, measures, indicators, budget lines = 7,
+    # + SAVEPOINT/RELEASE = 9, at 2 measures and at 12.
+    with django_assert_num_queries(9):
+        client.get(reverse("plans:plan-export", args=[plan.pk]))
+    grow(plan, 10)
+    with django_assert_num_queries(9):
+        client.get(reverse("plans:plan-export", args=[plan.pk]))
