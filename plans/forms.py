@@ -73,8 +73,9 @@ class PlanCreateForm(PlanForm):
     def __init__(self, *args, jmus=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jmu"].queryset = jmus if jmus is not None else JMU.objects.none()
-        if jmus is not None and len(self.fields["jmu"].queryset) == 1:
-            self.fields["jmu"].initial = self.fields["jmu"].queryset[0]
+        choices = list(self.fields["jmu"].queryset)
+        if len(choices) == 1 and not self.initial.get("jmu"):
+            self.initial["jmu"] = choices[0].pk  # one JMU to write for: chosen already
 
     def clean(self):
         cleaned = super().clean()
@@ -151,6 +152,13 @@ class CompactRowMixin:
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             else:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
 class IndicatorForm(CompactRowMixin, forms.ModelForm):

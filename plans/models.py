@@ -265,6 +265,15 @@ class Measure(models.Model):
     def code(self) -> str:
         return f"{self.area.number}.{self.number}"
 
+    @property
+    def timing(self) -> str:
+        """03/2027 – 10/2027, or one month, or a dash."""
+        start, end = self.start_month, self.end_month
+        if start and end and start != end:
+            return f"{start.month:02}/{start.year} – {end.month:02}/{end.year}"
+        month = start or end
+        return f"{month.month:02}/{month.year}" if month else "—"
+
     def clean(self) -> None:
         errors = {}
         plan = self.plan if self.plan_id else None
@@ -358,6 +367,13 @@ class Indicator(models.Model):
                 errors[name] = _("A yes/no indicator takes yes or no.")
         if errors:
             raise ValidationError(errors)
+
+    def with_unit(self, value: Decimal | None) -> str:
+        """A value as the plan shows it: 30 children, 75 %, yes."""
+        text = self.display_value(value)
+        if value is None or self.type != self.Type.NUMBER or not self.unit:
+            return text
+        return f"{text} {self.unit}"
 
     def display_value(self, value: Decimal | None) -> str:
         if value is None:

@@ -70,7 +70,10 @@ def _value(indicator: Indicator, value: Decimal | None) -> Any:
 
 
 def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
-    """The matrix: one row per indicator/budget line pair of each measure."""
+    """The matrix: one row per indicator/budget line pair of each measure.
+
+    `measures` come from selectors.measures_with_details().
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "Measures"
@@ -83,8 +86,7 @@ def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
         cell.fill = PatternFill("solid", fgColor="1D3F6E")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for measure in measures:
-        indicators = list(measure.indicators.all())
-        lines = list(measure.budget_lines.all())
+        indicators, lines = measure.indicator_list, measure.line_list
         for i in range(max(len(indicators), len(lines), 1)):
             first = i == 0
             ind = indicators[i] if i < len(indicators) else None

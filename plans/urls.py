@@ -21,5 +21,5 @@ urlpatterns = [
     ),
     path("measures/<int:pk>/edit/", views.MeasureUpdateView.as_view(), name="measure-update"),
     path("measures/<int:pk>/delete/", views.MeasureDeleteView.as_view(), name="measure-delete"),
-    path("measures/<int:pk>/move/", views.MeasureMoveView.as_view(), name="measure-move"),
+    path("<int:plan_pk>/measures/move/", views.MeasureMoveView.as_view(), name="measure-move"),
 ]

@@ -338,10 +338,14 @@ class MeasureDeleteView(LoginRequiredMixin, View):
 
 
 class MeasureMoveView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        measures = Measure.objects.editable_by(request.user).select_related("plan")
-        measure = get_object_or_404(measures, pk=pk)
-        offset = -1 if request.POST.get("direction") == "up" else 1
+    """One form for the whole plan page: the pressed button names the measure and direction."""
+
+    def post(self, request, plan_pk):
+        direction = "up" if "up" in request.POST else "down"
+        pk = request.POST.get(direction, "")
+        measures = Measure.objects.editable_by(request.user).filter(plan_id=plan_pk)
+        measure = get_object_or_404(measures.select_related("plan"), pk=pk if pk.isdigit() else 0)
+        offset = -1 if direction == "up" else 1
         measure = services.measure_move(measure=measure, actor=request.user, offset=offset)
         url = reverse("plans:plan-detail", args=[measure.plan_id])
         return HttpResponseRedirect(f"{url}#measure-{measure.pk}")

@@ -325,8 +325,8 @@ def test_export_then_import_round_trip(plan):
     def snapshot(p):
         return [
             (m.code, m.title, m.responsible_id, m.partners, m.start_month, m.end_month, m.financing,
-             [(i.name, i.unit, i.type, i.baseline, i.target) for i in m.indicators.all()],
-             [(b.source.code, b.amount) for b in m.budget_lines.all()])
+             [(i.name, i.unit, i.type, i.baseline, i.target) for i in m.indicator_list],
+             [(b.source.code, b.amount) for b in m.line_list])
             for m in selectors.measures_with_details(p)
         ]  # fmt: skip
 

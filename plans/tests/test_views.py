@@ -236,7 +236,7 @@ def test_delete_and_move_keep_numbers_gapless(client, users, plan):
     first, second, third = (MeasureFactory(plan=plan) for _ in range(3))
     client.force_login(users["coordinator"])
     client.post(reverse("plans:measure-delete", args=[first.pk]))
-    client.post(reverse("plans:measure-move", args=[third.pk]), {"direction": "up"})
+    client.post(reverse("plans:measure-move", args=[plan.pk]), {"up": third.pk})
     assert [(m.pk, m.code) for m in plan.measures.select_related("area")] == [
         (third.pk, "1.1"),
         (second.pk, "1.2"),
@@ -350,3 +350,16 @@ def test_measure_form_and_export_query_counts(client, users, plan, django_assert
     grow(plan, 10)
     with django_assert_num_queries(9):
         client.get(reverse("plans:plan-export", args=[plan.pk]))
+
+
+def test_plan_page_escapes_what_people_typed(client, users, plan):
+    measure = MeasureFactory(plan=plan, title="<script>alert(1)</script>", partners='"><img src=x>',
+                             objective="A & B", target_group="<b>djeca</b>")  # fmt: skip
+    IndicatorFactory(measure=measure, name="<i>x</i>", unit="<u>")
+    client.force_login(users["coordinator"])
+    html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert (
+        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    )
+    assert '"><img src=x>' not in html and "&lt;i&gt;x&lt;/i&gt;" in html and "&lt;u&gt;" in html
+    assert "A &amp; B" in html and "&lt;b&gt;djeca&lt;/b&gt;" in html
