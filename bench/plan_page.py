@@ -16,9 +16,9 @@ from _setup import ThrowawayDatabase, configure, queries, timed
 
 configure()
 
-from django.http import HttpResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import include, path, reverse
 
 RUNS = 50
 
