@@ -77,4 +77,14 @@ def plan_demo_seed(jmu: JMU) -> OperationalPlan:
                 ],
             ),
         )  # fmt: skip
+    services.communication_save(
+        plan=plan, actor=None,
+        rows=[ChildRow(None, {"audience": "Roditelji u naseljima",
+                              "message": "Upis u pripremni program",
+                              "channel": "Obilasci i roditeljski sastanci", "timing": "Q1 i Q3",
+                              "responsible": "Pedagoški asistent"}),
+              ChildRow(None, {"audience": "Lokalna javnost", "message": "Rezultati mobilnog tima",
+                              "channel": "Sajt grada, lokalni mediji", "timing": "Tromesečno",
+                              "responsible": "Koordinator"})],
+    )  # fmt: skip
     return plan

@@ -67,6 +67,7 @@ DEMO_MEMBERS = [
 DEMO_INSTITUTIONS = [
     ("lsg-department", "Odeljenje za društvene delatnosti {city}"),
     ("school", "OŠ „Vuk Karadžić“ {city}"),
+    ("preschool", "Predškolska ustanova {city}"),
     ("health-centre", "Dom zdravlja {city}"),
     ("csw", "Centar za socijalni rad {city}"),
     ("nes", "NSZ – filijala {city}"),

@@ -16,3 +16,10 @@ document.addEventListener("click", (event) => {
     rows[rows.length - 1]?.querySelector("input, select")?.focus();
   });
 });
+
+// Ticking "Remove" marks the row at once; the row goes when the form is saved.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.name || !box.name.endsWith("-DELETE")) return;
+  box.closest("tr")?.classList.toggle("row-removed", box.checked);
+});
