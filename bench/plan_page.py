@@ -113,9 +113,7 @@ def main() -> None:
         }  # fmt: skip
         trivial_times = timed(get("/bench/trivial/"), RUNS)
         figures["trivial_view"] = trivial_times
-        print(
-            f"trivial view: median {trivial_times['median_ms']} ms, p95 {trivial_times['p95_ms']} ms"
-        )
+        print(f"trivial view: median {trivial_times['median_ms']} ms, p95 {trivial_times['p95_ms']} ms")
         for name, url_of in pages.items():
             q_small, q_large = queries(get(url_of(small))), queries(get(url_of(large)))
             times = timed(get(url_of(large)), RUNS)

@@ -84,10 +84,7 @@ def lsg_roles(user: User) -> dict[int, LSGLink]:
     )
     for row in rows:
         by_lsg.setdefault(row.lsg_id, (row.lsg.name_lat, set()))[1].add(row.role)
-    cached = {
-        pk: LSGLink(pk=pk, name=name, roles=frozenset(roles))
-        for pk, (name, roles) in by_lsg.items()
-    }
+    cached = {pk: LSGLink(pk=pk, name=name, roles=frozenset(roles)) for pk, (name, roles) in by_lsg.items()}
     user._jmu_lsg_roles = cached
     return cached
 

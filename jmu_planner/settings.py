@@ -193,6 +193,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JMU Planner <noreply@localhost>")
 
 # Security: secure by default whenever DEBUG is off; TLS terminates at the proxy in front.

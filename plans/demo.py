@@ -54,9 +54,7 @@ def plan_demo_seed(jmu: JMU) -> OperationalPlan:
     )  # fmt: skip
     areas = {a.code: a for a in ThematicArea.objects.all()}
     sources = {s.code: s for s in FundingSource.objects.all()}
-    institutions = {
-        i.type.code: i for i in Institution.objects.filter(lsg=jmu.lsg).select_related("type")
-    }
+    institutions = {i.type.code: i for i in Institution.objects.filter(lsg=jmu.lsg).select_related("type")}
     for area, title, inst, (start, end), financing, indicators, budget in DEMO_MEASURES:
         services.measure_create(
             plan=plan, actor=None,

@@ -3,13 +3,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import OperationalPlan
-from stakeholders.models import LSG
+from stakeholders.models import LSG, District
 
 
 class PlanFilter(django_filters.FilterSet):
-    lsg = django_filters.ModelChoiceFilter(
-        label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none()
-    )
+    lsg = django_filters.ModelChoiceFilter(label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none())
     year = django_filters.NumberFilter(label=_("Year"), method="in_year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
 
@@ -25,3 +23,18 @@ class PlanFilter(django_filters.FilterSet):
     def in_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Plans whose period touches the year."""
         return queryset.filter(period_start__year__lte=value, period_end__year__gte=value)
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
+    lsg = django_filters.ModelChoiceFilter(
+        label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.order_by("name_lat")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), field_name="jmu__lsg__district",
+        queryset=District.objects.order_by("name_lat"),
+    )  # fmt: skip
+
+    class Meta:
+        model = OperationalPlan
+        fields = ["status", "lsg", "district"]

@@ -189,9 +189,7 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
         kind = cleaned.get("type") or Indicator.Type.NUMBER
         for name in ("baseline", "target"):
             try:
-                cleaned[name] = _parse_indicator_value(
-                    self.data.get(self.add_prefix(name), ""), kind
-                )
+                cleaned[name] = _parse_indicator_value(self.data.get(self.add_prefix(name), ""), kind)
             except ValidationError as error:
                 self.add_error(name, error)
                 cleaned.pop(name, None)
@@ -205,9 +203,7 @@ class BudgetLineForm(CompactRowMixin, forms.ModelForm):
         widgets = {"amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
 
 
-IndicatorFormSet = inlineformset_factory(
-    Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True
-)
+IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
 
 
 class BudgetLineInlineFormSet(BaseInlineFormSet):
@@ -254,3 +250,41 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+# --- Review ----------------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+    confirm_open_threads = forms.BooleanField(
+        label=_("Approve although comment threads are still open"), required=False
+    )
+
+
+class AdoptionForm(forms.Form):
+    adopting_body = forms.ChoiceField(
+        label=_("Adopted by"), choices=[("", "---------"), *OperationalPlan.AdoptingBody.choices]
+    )
+    adoption_number = forms.CharField(label=_("Decision number"), max_length=60)
+    adoption_date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT)
+    adoption_file = forms.FileField(
+        label=_("Scanned decision (PDF, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class ThreadForm(forms.Form):
+    subject = forms.ChoiceField(label=_("About"), required=False)
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = list(subjects)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,11 +1,14 @@
 """Operational plans: reference tables, plans, measures, indicators and budget lines."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,9 +42,7 @@ class FundingSource(BilingualNameMixin):
         OTHER = "other", _("Other sources")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    share = models.CharField(
-        _("counts as"), max_length=10, choices=Share.choices, default=Share.OTHER
-    )
+    share = models.CharField(_("counts as"), max_length=10, choices=Share.choices, default=Share.OTHER)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -83,14 +84,19 @@ class OperationalPlan(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         APPROVED = "approved", _("Approved")
         ADOPTED = "adopted", _("Adopted")
+        SUPERSEDED = "superseded", _("Superseded by an amendment")
 
         @classmethod
         def editable(cls) -> list[str]:
             return [cls.DRAFT, cls.CHANGES_REQUESTED]
 
-    jmu = models.ForeignKey(
-        JMU, on_delete=models.PROTECT, related_name="plans", verbose_name=_("JMU")
-    )
+    class AdoptingBody(models.TextChoices):
+        MUNICIPAL_COUNCIL = "municipal_council", _("Municipal council")
+        CITY_COUNCIL = "city_council", _("City council")
+        ASSEMBLY = "assembly", _("Assembly")
+        MAYOR = "mayor", _("Mayor")
+
+    jmu = models.ForeignKey(JMU, on_delete=models.PROTECT, related_name="plans", verbose_name=_("JMU"))
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
@@ -106,10 +112,18 @@ class OperationalPlan(models.Model):
         default=DEFAULT_EUR_RATE, validators=[MinValueValidator(Decimal("1"))],
         help_text=_("Used for the SCTM co-financing limit in euro."),
     )  # fmt: skip
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # All versions of one plan (the original and its amendments) share a lineage.
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False, db_index=True)
+    amends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments",
+        verbose_name=_("amends version"),
+    )  # fmt: skip
+    adopting_body = models.CharField(_("adopted by"), max_length=20, choices=AdoptingBody.choices, blank=True)
+    adoption_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    adoption_date = models.DateField(_("decision date"), null=True, blank=True)
+    adoption_file = models.FileField(_("scanned decision (PDF)"), upload_to="plans/adoptions/%Y/", blank=True)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         verbose_name=_("copied from"),
@@ -140,11 +154,16 @@ class OperationalPlan(models.Model):
             if self.period_end <= self.period_start:
                 raise ValidationError({"period_end": _("The period must end after it starts.")})
             if self.jmu_id:
-                overlapping = OperationalPlan.objects.filter(
-                    jmu_id=self.jmu_id,
-                    period_start__lte=self.period_end,
-                    period_end__gte=self.period_start,
-                ).exclude(pk=self.pk)
+                # Versions of the same plan (amendments) share its period.
+                overlapping = (
+                    OperationalPlan.objects.filter(
+                        jmu_id=self.jmu_id,
+                        period_start__lte=self.period_end,
+                        period_end__gte=self.period_start,
+                    )
+                    .exclude(pk=self.pk)
+                    .exclude(lineage=self.lineage)
+                )
                 clash = overlapping.first()
                 if clash is not None:
                     raise ValidationError(
@@ -205,9 +224,9 @@ class PlanChildQuerySet(models.QuerySet):
         return access.scope_visible(self, user, f"{self.plan_path}__jmu__lsg")
 
     def editable_by(self, user):
-        return access.scope_editable(
-            self, user, f"{self.plan_path}__jmu__lsg", PLAN_EDITORS
-        ).filter(**{f"{self.plan_path}__status__in": OperationalPlan.Status.editable()})
+        return access.scope_editable(self, user, f"{self.plan_path}__jmu__lsg", PLAN_EDITORS).filter(
+            **{f"{self.plan_path}__status__in": OperationalPlan.Status.editable()}
+        )
 
 
 class MeasureChildQuerySet(PlanChildQuerySet):
@@ -247,6 +266,11 @@ class Measure(models.Model):
         _("financing"), max_length=10, choices=Financing.choices, default=Financing.NEW
     )
     notes = long_text(_("notes"))
+    # The measure of the previous version this one was copied from: lines versions up.
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        verbose_name=_("copied from"),
+    )  # fmt: skip
     # Optimistic locking: a save must name the version it started from.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -284,9 +308,7 @@ class Measure(models.Model):
                     setattr(self, name, value.replace(day=1))
                     value = getattr(self, name)
                 if plan and not (plan.period_start.replace(day=1) <= value <= plan.period_end):
-                    errors[name] = _(
-                        "Choose a month inside the plan period (%(start)s – %(end)s)."
-                    ) % {
+                    errors[name] = _("Choose a month inside the plan period (%(start)s – %(end)s).") % {
                         "start": plan.period_start.strftime("%m/%Y"),
                         "end": plan.period_end.strftime("%m/%Y"),
                     }
@@ -327,12 +349,8 @@ class Indicator(models.Model):
     name = models.CharField(_("indicator"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.NUMBER)
-    baseline = models.DecimalField(
-        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    target = models.DecimalField(
-        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     means_of_verification = models.CharField(_("means of verification"), max_length=300, blank=True)
     breakdown = models.CharField(
         _("breakdown"), max_length=10, choices=Breakdown.choices, default=Breakdown.NONE
@@ -422,3 +440,120 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.amount} RSD"
+
+
+# --- Review: transitions and comments ---------------------------------------------------------------
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's life: who moved it, when, from what to what, and why."""
+
+    plan = models.ForeignKey(
+        OperationalPlan,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("plan"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("by"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=20, choices=OperationalPlan.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=OperationalPlan.Status.choices)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} → {self.to_status}"
+
+
+class CommentThread(models.Model):
+    """A discussion about the plan, one measure or one indicator; resolved or open."""
+
+    plan = models.ForeignKey(
+        OperationalPlan, on_delete=models.CASCADE, related_name="threads", verbose_name=_("plan")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
+        verbose_name=_("measure"),
+    )  # fmt: skip
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
+        verbose_name=_("indicator"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["resolved_at", "-created_at"]
+        verbose_name = _("comment thread")
+        verbose_name_plural = _("comment threads")
+
+    def __str__(self) -> str:
+        return str(self.subject)
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def subject(self) -> str:
+        if self.indicator_id:
+            return _("Indicator %(code)s: %(name)s") % {
+                "code": self.measure.code if self.measure_id else "",
+                "name": self.indicator.name,
+            }
+        if self.measure_id:
+            return _("Measure %(code)s") % {"code": self.measure.code}
+        return str(_("The plan"))
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(
+        CommentThread, on_delete=models.CASCADE, related_name="comments", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Notification(models.Model):
+    """The in-app inbox; the same notice goes out by e-mail after the transaction commits."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.text

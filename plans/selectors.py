@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -66,8 +66,22 @@ class AreaBlock:
 
 
 @dataclass(frozen=True)
+class ReviewPanel:
+    transitions: list
+    threads: list
+    open_threads: int
+    versions: list
+    moves: list[str]
+    may_comment: bool
+    may_adopt: bool
+    may_amend: bool
+    subjects: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class PlanPage:
     plan: OperationalPlan
+    review: ReviewPanel
     areas: list[AreaBlock]
     totals: Totals
     cofinancing: CoFinancing
@@ -101,9 +115,7 @@ def plan_totals(measures: list[Measure]) -> Totals:
             key=lambda pair: (pair[0].position, pair[0].code),
         ),
         by_financing=[
-            (labels[key], by_financing[key])
-            for key in Measure.Financing.values
-            if key in by_financing
+            (labels[key], by_financing[key]) for key in Measure.Financing.values if key in by_financing
         ],
     )
 
@@ -202,6 +214,7 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         block.measures.append(measure)
     return PlanPage(
         plan=plan,
+        review=review_panel(user=user, plan=plan, measures=measures),
         areas=list(blocks.values()),
         totals=totals,
         cofinancing=plan_cofinancing(plan, totals),
@@ -215,3 +228,64 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
 
 def can_edit_plans(user: User, lsg_id: int) -> bool:
     return access.is_administrator(user) or bool(access.roles_in(user, lsg_id) & PLAN_EDITORS)
+
+
+# --- Review: the plan's life, comments, versions ---------------------------------------------------
+
+
+def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) -> ReviewPanel:
+    """Timeline, comment threads, versions and what the user may do: 4 queries."""
+    from plans import review
+    from plans.models import Comment, CommentThread, PlanTransition
+
+    transitions = list(PlanTransition.objects.filter(plan=plan).select_related("actor"))
+    threads = list(
+        CommentThread.objects.filter(plan=plan)
+        .select_related("measure__area", "indicator", "created_by", "resolved_by")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+    )
+    versions = list(
+        OperationalPlan.objects.filter(lineage=plan.lineage)
+        .order_by("version")
+        .only("pk", "version", "status", "title", "adoption_date", "lineage")
+    )
+    moves = [m for m in review.allowed_moves(user, plan) if m != OperationalPlan.Status.ADOPTED]
+    subjects = [("", str(_("The plan as a whole")))]
+    for measure in measures:
+        subjects.append((f"m{measure.pk}", f"{_('Measure')} {measure.code}: {measure.title[:60]}"))
+        subjects += [(f"i{i.pk}", f"  {measure.code} · {i.name[:60]}") for i in measure.indicator_list]
+    status = plan.status
+    return ReviewPanel(
+        transitions=transitions,
+        threads=threads,
+        open_threads=sum(1 for t in threads if t.is_open),
+        versions=versions,
+        moves=moves,
+        may_comment=review.may_comment(user, plan),
+        may_adopt=status == OperationalPlan.Status.APPROVED and review.may(user, "adopters", plan),
+        may_amend=status == OperationalPlan.Status.ADOPTED
+        and review.may(user, "authors", plan)
+        and not any(
+            v.status in [*OperationalPlan.Status.editable(), "submitted", "approved"] for v in versions
+        ),
+        subjects=subjects,
+    )
+
+
+def review_queue(*, user: User) -> QuerySet[OperationalPlan]:
+    """Plans waiting for an officer, with the moment they were (last) submitted."""
+    from django.db.models import OuterRef, Subquery
+
+    from plans.models import PlanTransition
+
+    submitted_at = (
+        PlanTransition.objects.filter(plan=OuterRef("pk"), to_status=OperationalPlan.Status.SUBMITTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        OperationalPlan.objects.visible_to(user)
+        .select_related("jmu__lsg__district")
+        .annotate(submitted_at=Subquery(submitted_at))
+        .order_by("submitted_at", "pk")
+    )

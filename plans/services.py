@@ -67,9 +67,7 @@ def _lock(plan: OperationalPlan) -> OperationalPlan:
 
 
 def plan_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> OperationalPlan:
-    return model_save(
-        OperationalPlan(jmu=jmu, status=OperationalPlan.Status.DRAFT, **data), actor=actor
-    )
+    return model_save(OperationalPlan(jmu=jmu, status=OperationalPlan.Status.DRAFT, **data), actor=actor)
 
 
 def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) -> OperationalPlan:
@@ -177,9 +175,7 @@ def plan_import_measures(
 
 
 @transaction.atomic
-def measure_update(
-    *, measure: Measure, actor: User, values: MeasureInput, lock_version: int
-) -> Measure:
+def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_version: int) -> Measure:
     plan = _lock(measure.plan)
     # The conditional UPDATE is the lock: it matches only if nobody saved in between.
     claimed = Measure.objects.filter(pk=measure.pk, lock_version=lock_version).update(
@@ -248,22 +244,21 @@ def _shift_month(day: datetime.date | None, months: int) -> datetime.date | None
 @transaction.atomic
 def plan_copy(
     *, plan: OperationalPlan, actor: User, title: str,
-    period_start: datetime.date, period_end: datetime.date,
+    period_start: datetime.date, period_end: datetime.date, amendment_version: int | None = None,
 ) -> OperationalPlan:  # fmt: skip
-    """A new draft for another period: the same measures, indicators, budget and communication.
+    """A new draft with the same measures, indicators, budget and communication plan.
 
-    Measure months move with the period. Baselines stay as they were: the coordinator updates them.
+    For another period (measure months move with it; baselines stay for the coordinator to
+    update), or, with `amendment_version`, as the next version of the same plan.
     """
-    copy = plan_create(
-        jmu=plan.jmu, actor=actor,
-        data={"title": title, "period_start": period_start, "period_end": period_end,
-              "lap_name": plan.lap_name, "lap_period": plan.lap_period,
-              "lap_adoption": plan.lap_adoption, "context": plan.context,
-              "eur_rate": plan.eur_rate, "copied_from": plan},
-    )  # fmt: skip
-    shift = (period_start.year - plan.period_start.year) * 12 + (
-        period_start.month - plan.period_start.month
-    )
+    data = {"title": title, "period_start": period_start, "period_end": period_end,
+            "lap_name": plan.lap_name, "lap_period": plan.lap_period,
+            "lap_adoption": plan.lap_adoption, "context": plan.context,
+            "eur_rate": plan.eur_rate, "copied_from": plan}  # fmt: skip
+    if amendment_version is not None:
+        data |= {"lineage": plan.lineage, "amends": plan, "version": amendment_version}
+    copy = plan_create(jmu=plan.jmu, actor=actor, data=data)
+    shift = (period_start.year - plan.period_start.year) * 12 + (period_start.month - plan.period_start.month)
     measures = list(plan.measures.prefetch_related("indicators", "budget_lines"))
     new_measures = []
     for measure in measures:
@@ -274,7 +269,7 @@ def plan_copy(
             partners=measure.partners, target_group=measure.target_group,
             financing=measure.financing, notes=measure.notes,
             start_month=_shift_month(measure.start_month, shift),
-            end_month=_shift_month(measure.end_month, shift),
+            end_month=_shift_month(measure.end_month, shift), origin=measure,
         )  # fmt: skip
         clone.full_clean()
         new_measures.append(clone)

@@ -109,9 +109,7 @@ def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
             sheet.append(row)
             if line:
                 sheet.cell(row=sheet.max_row, column=13).number_format = "#,##0.00"
-    for letter, width in zip(
-        "ABCDEFGHIJKLM", [22, 6, 40, 36, 10, 9, 9, 28, 24, 16, 18, 20, 14], strict=True
-    ):
+    for letter, width in zip("ABCDEFGHIJKLM", [22, 6, 40, 36, 10, 9, 9, 28, 24, 16, 18, 20, 14], strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C4"
     out = io.BytesIO()
@@ -213,10 +211,7 @@ def _parse_number(value: Any) -> Decimal:
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
     if unit.strip() == "%":
         return Indicator.Type.PERCENTAGE
-    if any(
-        isinstance(v, str) and v.strip().lower() in YES | NO - {"0", "1"}
-        for v in (baseline, target)
-    ):
+    if any(isinstance(v, str) and v.strip().lower() in YES | NO - {"0", "1"} for v in (baseline, target)):
         return Indicator.Type.YES_NO
     return Indicator.Type.NUMBER
 
@@ -236,11 +231,7 @@ def _indicator_value(kind: str, value: Any) -> Decimal | None:
 
 def _messages(error: ValidationError, labels: dict[str, str]) -> list[str]:
     if hasattr(error, "error_dict"):
-        return [
-            f"{labels.get(name, name)}: {m}"
-            for name, errs in error.message_dict.items()
-            for m in errs
-        ]
+        return [f"{labels.get(name, name)}: {m}" for name, errs in error.message_dict.items() for m in errs]
     return list(error.messages)
 
 
@@ -299,11 +290,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
             preview.add(offset, _("Area: unknown thematic area “%(value)s”.") % {"value": area_t})
             continue
         key = (area.pk, no_t)
-        if (
-            current is None
-            or key != current_key
-            or (title_t and current.values.data["title"] != title_t)
-        ):
+        if current is None or key != current_key or (title_t and current.values.data["title"] != title_t):
             if not title_t:
                 preview.add(offset, _("Measure: the first row of a measure needs its text."))
                 current = None
@@ -315,8 +302,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
                 if institution is None:
                     preview.add(
                         offset,
-                        _("Responsible: “%(value)s” is not an institution of this LSG.")
-                        % {"value": resp_t},
+                        _("Responsible: “%(value)s” is not an institution of this LSG.") % {"value": resp_t},
                     )
                 data["responsible"] = institution
             try:
@@ -328,10 +314,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
                 if financing is None:
                     preview.add(
                         offset,
-                        _(
-                            "Financing: write new, already financed (local) "
-                            "or already financed (national)."
-                        ),
+                        _("Financing: write new, already financed (local) or already financed (national)."),
                     )
                 else:
                     data["financing"] = financing
@@ -363,9 +346,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         if source_t or amount_v not in (None, ""):
             source = lookups.sources.get(source_t.lower())
             if source is None:
-                preview.add(
-                    offset, _("Funding source: unknown source “%(value)s”.") % {"value": source_t}
-                )
+                preview.add(offset, _("Funding source: unknown source “%(value)s”.") % {"value": source_t})
                 continue
             try:
                 amount = _parse_number(amount_v)

@@ -167,9 +167,7 @@ class PlanCopyView(LoginRequiredMixin, View):
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(
-                    request, _("Copied into the new draft “%(title)s”.") % {"title": copy.title}
-                )
+                messages.success(request, _("Copied into the new draft “%(title)s”.") % {"title": copy.title})
                 return HttpResponseRedirect(reverse("plans:plan-detail", args=[copy.pk]))
         return render(request, self.template_name, {"form": form, "plan": plan})
 
@@ -275,9 +273,7 @@ class MeasureCreateView(EditablePlanMixin, MeasureFormView):
 class MeasureUpdateView(MeasureFormView):
     @cached_property
     def measure(self) -> Measure:
-        measures = Measure.objects.editable_by(self.request.user).select_related(
-            "plan__jmu__lsg", "area"
-        )
+        measures = Measure.objects.editable_by(self.request.user).select_related("plan__jmu__lsg", "area")
         return get_object_or_404(measures, pk=self.kwargs["pk"])
 
     def get_measure(self) -> Measure:
@@ -303,13 +299,9 @@ class MeasureRowView(EditablePlanMixin, LoginRequiredMixin, View):
         if not index.isdigit():
             raise Http404
         formset = formsets[kind](instance=Measure(plan=self.plan), prefix=kind)
-        form = formset._construct_form(
-            int(index), empty_permitted=True, use_required_attribute=False
-        )
+        form = formset._construct_form(int(index), empty_permitted=True, use_required_attribute=False)
         template = (
-            "plans/partials/indicator_row.html"
-            if kind == "indicators"
-            else "plans/partials/budget_row.html"
+            "plans/partials/indicator_row.html" if kind == "indicators" else "plans/partials/budget_row.html"
         )
         return render(request, template, {"form": form})
 
@@ -331,9 +323,7 @@ class MeasureDeleteView(LoginRequiredMixin, View):
         measure = self.measure
         code, plan_id = measure.code, measure.plan_id
         services.measure_delete(measure=measure, actor=request.user)
-        messages.success(
-            request, _("Measure %(code)s deleted; the others were renumbered.") % {"code": code}
-        )
+        messages.success(request, _("Measure %(code)s deleted; the others were renumbered.") % {"code": code})
         return HttpResponseRedirect(reverse("plans:plan-detail", args=[plan_id]))
 
 
@@ -386,9 +376,7 @@ class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):
                 form.add_error("file", preview.file_error)
             elif preview.ok:
                 upload.seek(0)
-                name = default_storage.save(
-                    f"imports/{self.plan.pk}/{uuid.uuid4().hex}.xlsx", upload
-                )
+                name = default_storage.save(f"imports/{self.plan.pk}/{uuid.uuid4().hex}.xlsx", upload)
                 request.session[self.session_key()] = name
         return render(request, self.template_name, context)
 

@@ -200,9 +200,7 @@ class JMUOwnedQuerySet(LSGOwnedQuerySet):
 class RoleAssignment(models.Model):
     """A user's role in one LSG. A user can hold different roles in different LSGs."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="lsg_roles", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lsg_roles", verbose_name=_("user"))
     lsg = models.ForeignKey(
         LSG, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("LSG")
     )
@@ -213,9 +211,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role in an LSG")
         verbose_name_plural = _("roles in LSGs")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lsg", "role"], name="unique_role_per_lsg")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "lsg", "role"], name="unique_role_per_lsg")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.lsg}"
@@ -229,9 +225,7 @@ class Settlement(models.Model):
         INFORMAL = "informal", _("Informal")
         SUBSTANDARD = "substandard", _("Substandard")
 
-    lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("LSG")
-    )
+    lsg = models.ForeignKey(LSG, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("LSG"))
     name = models.CharField(_("name"), max_length=150)
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
@@ -292,9 +286,7 @@ class InstitutionType(BilingualNameMixin):
 
 
 class Institution(models.Model):
-    lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, related_name="institutions", verbose_name=_("LSG")
-    )
+    lsg = models.ForeignKey(LSG, on_delete=models.CASCADE, related_name="institutions", verbose_name=_("LSG"))
     type = models.ForeignKey(
         InstitutionType, on_delete=models.PROTECT, related_name="institutions",
         verbose_name=_("type"),
@@ -336,19 +328,13 @@ class JMU(models.Model):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 
-    lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, related_name="jmus", verbose_name=_("LSG")
-    )
+    lsg = models.ForeignKey(LSG, on_delete=models.CASCADE, related_name="jmus", verbose_name=_("LSG"))
     name = models.CharField(_("name"), max_length=200, blank=True)
-    founding_body = models.CharField(
-        _("founding body"), max_length=30, choices=FoundingBody.choices
-    )
+    founding_body = models.CharField(_("founding body"), max_length=30, choices=FoundingBody.choices)
     decision_number = models.CharField(_("decision number"), max_length=60)
     decision_date = models.DateField(_("decision date"))
     mou_date = models.DateField(_("MoU signed on"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     history = HistoricalRecords()
     objects = LSGOwnedQuerySet.as_manager()
@@ -374,11 +360,7 @@ class JMU(models.Model):
             others = JMU.objects.filter(lsg_id=self.lsg_id, status=self.Status.ACTIVE)
             if others.exclude(pk=self.pk).exists():
                 raise ValidationError(
-                    {
-                        "status": _(
-                            "This LSG already has an active JMU; set the other one inactive first."
-                        )
-                    }
+                    {"status": _("This LSG already has an active JMU; set the other one inactive first.")}
                 )
         if self.mou_date and self.decision_date and self.mou_date < self.decision_date:
             raise ValidationError({"mou_date": _("The MoU cannot predate the founding decision.")})
@@ -406,9 +388,7 @@ class MembershipQuerySet(JMUOwnedQuerySet):
 class JMUMembership(models.Model):
     """A person's place in a JMU: role, institution, from/until."""
 
-    jmu = models.ForeignKey(
-        JMU, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("JMU")
-    )
+    jmu = models.ForeignKey(JMU, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("JMU"))
     person_name = models.CharField(_("name and surname"), max_length=150)
     role = models.ForeignKey(
         MemberRole, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("role")
@@ -458,8 +438,7 @@ class JMUMembership(models.Model):
             clash = self._overlapping_coordinator()
             if clash is not None:
                 errors["role"] = _(
-                    "%(name)s is already this JMU's coordinator for these dates; "
-                    "end that membership first."
+                    "%(name)s is already this JMU's coordinator for these dates; end that membership first."
                 ) % {"name": clash.person_name}
         if errors:
             raise ValidationError(errors)

@@ -56,9 +56,7 @@ def membership_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> JMUM
     return model_save(JMUMembership(jmu=jmu, **data), actor=actor)
 
 
-def membership_update(
-    *, membership: JMUMembership, actor: User, data: Mapping[str, Any]
-) -> JMUMembership:
+def membership_update(*, membership: JMUMembership, actor: User, data: Mapping[str, Any]) -> JMUMembership:
     return model_update(membership, actor=actor, data=data)
 
 
@@ -69,9 +67,7 @@ def settlement_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Sett
     return model_save(Settlement(lsg=lsg, **data), actor=actor)
 
 
-def settlement_update(
-    *, settlement: Settlement, actor: User, data: Mapping[str, Any]
-) -> Settlement:
+def settlement_update(*, settlement: Settlement, actor: User, data: Mapping[str, Any]) -> Settlement:
     return model_update(settlement, actor=actor, data=data)
 
 
@@ -79,9 +75,7 @@ def institution_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Ins
     return model_save(Institution(lsg=lsg, **data), actor=actor)
 
 
-def institution_update(
-    *, institution: Institution, actor: User, data: Mapping[str, Any]
-) -> Institution:
+def institution_update(*, institution: Institution, actor: User, data: Mapping[str, Any]) -> Institution:
     return model_update(institution, actor=actor, data=data)
 
 

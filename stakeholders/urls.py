@@ -15,17 +15,13 @@ urlpatterns = [
         views.MembershipCreateView.as_view(),
         name="membership-create",
     ),
-    path(
-        "memberships/<int:pk>/edit/", views.MembershipUpdateView.as_view(), name="membership-update"
-    ),
+    path("memberships/<int:pk>/edit/", views.MembershipUpdateView.as_view(), name="membership-update"),
     path(
         "lsgs/<int:lsg_pk>/settlements/new/",
         views.SettlementCreateView.as_view(),
         name="settlement-create",
     ),
-    path(
-        "settlements/<int:pk>/edit/", views.SettlementUpdateView.as_view(), name="settlement-update"
-    ),
+    path("settlements/<int:pk>/edit/", views.SettlementUpdateView.as_view(), name="settlement-update"),
     path(
         "lsgs/<int:lsg_pk>/institutions/new/",
         views.InstitutionCreateView.as_view(),

@@ -153,9 +153,7 @@ class MembershipUpdateView(RegistryFormView):
         return self.membership
 
     def perform(self, data):
-        return services.membership_update(
-            membership=self.membership, actor=self.request.user, data=data
-        )
+        return services.membership_update(membership=self.membership, actor=self.request.user, data=data)
 
 
 class SettlementCreateView(EditableLSGMixin, RegistryFormView):
@@ -186,9 +184,7 @@ class SettlementUpdateView(RegistryFormView):
         return self.settlement
 
     def perform(self, data):
-        return services.settlement_update(
-            settlement=self.settlement, actor=self.request.user, data=data
-        )
+        return services.settlement_update(settlement=self.settlement, actor=self.request.user, data=data)
 
 
 class InstitutionCreateView(EditableLSGMixin, RegistryFormView):
@@ -219,6 +215,4 @@ class InstitutionUpdateView(RegistryFormView):
         return self.institution
 
     def perform(self, data):
-        return services.institution_update(
-            institution=self.institution, actor=self.request.user, data=data
-        )
+        return services.institution_update(institution=self.institution, actor=self.request.user, data=data)

@@ -67,9 +67,7 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
         '<td><ul class="list-unstyled small mb-0">'
     )
     for i in measure.indicator_list:
-        parts.append(
-            f"<li>{e(i.name)}: {e(i.baseline_text)} → <strong>{e(i.target_text)}</strong></li>"
-        )
+        parts.append(f"<li>{e(i.name)}: {e(i.baseline_text)} → <strong>{e(i.target_text)}</strong></li>")
     if not measure.indicator_list:
         parts.append(f'<li class="text-danger">{e(labels["no_indicator"])}</li>')
     parts.append(f'</ul></td><td class="small">{e(str(measure.responsible or "—"))}')
@@ -81,8 +79,7 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
     )
     for line in measure.line_list:
         parts.append(
-            f'<li><span class="text-body-secondary">{e(str(line.source))}</span> '
-            f"{money(line.amount)}</li>"
+            f'<li><span class="text-body-secondary">{e(str(line.source))}</span> {money(line.amount)}</li>'
         )
     if not measure.line_list:
         parts.append("<li>—</li>")
@@ -103,3 +100,8 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
         )
     parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - every database value above is escaped
+
+
+@register.filter
+def count_state(comparison, state: str) -> int:
+    return comparison.count(state)

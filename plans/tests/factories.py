@@ -38,9 +38,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     area = factory.LazyFunction(lambda: ThematicArea.objects.get(number=1))
     number = factory.LazyAttribute(_next_number)
     title = factory.Sequence(lambda n: f"Mera {n}")
-    responsible = factory.SubFactory(
-        InstitutionFactory, lsg=factory.SelfAttribute("..plan.jmu.lsg")
-    )
+    responsible = factory.SubFactory(InstitutionFactory, lsg=factory.SelfAttribute("..plan.jmu.lsg"))
     start_month = datetime.date(2027, 2, 1)
     end_month = datetime.date(2027, 11, 1)
 

@@ -48,7 +48,7 @@ def test_coordinator_writes_a_plan_and_sees_the_totals_change(
     page.get_by_label("Title").fill(f"Operativni plan mobilnog tima Leskovac za {year}.")
     page.get_by_label("LAP period").fill("2025–2029")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("created as a draft")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("created as a draft")
     expect(page.locator("#total-overall")).to_have_text("0.00")
 
     add_measure(page, "1. Education", "Upis romske dece u pripremni predškolski program",

@@ -62,9 +62,7 @@ def test_six_monthly_plans_side_by_side_are_fine(plan):
 
 def test_plan_period_cannot_shrink_past_its_measures(measure):
     with pytest.raises(ValidationError) as excinfo:
-        services.plan_update(
-            plan=measure.plan, actor=None, data={"period_end": datetime.date(2027, 6, 30)}
-        )
+        services.plan_update(plan=measure.plan, actor=None, data={"period_end": datetime.date(2027, 6, 30)})
     assert "1.1" in excinfo.value.message_dict["period_start"][0]
     measure.plan.refresh_from_db()
     assert measure.plan.period_end == datetime.date(2027, 12, 31)
@@ -261,9 +259,7 @@ def test_cofinancing_over_eur_10000_over_two_years_counts_the_earlier_plan(plan)
 
 def test_copy_makes_a_new_draft_with_everything_moved_to_the_new_period(measure):
     plan = measure.plan
-    IndicatorFactory(
-        measure=measure, type=Indicator.Type.PERCENTAGE, unit="%", target=Decimal("80")
-    )
+    IndicatorFactory(measure=measure, type=Indicator.Type.PERCENTAGE, unit="%", target=Decimal("80"))
     CommunicationItem.objects.create(plan=plan, audience="Roditelji", message="Upis",
                                      channel="Sastanci", timing="Q1", responsible="PA")  # fmt: skip
     OperationalPlan.objects.filter(pk=plan.pk).update(status=OperationalPlan.Status.ADOPTED)
@@ -318,9 +314,7 @@ def test_export_then_import_round_trip(plan):
     target.refresh_from_db()
     preview = parse_plan_xlsx(upload(content), target)
     assert preview.errors == {} and preview.ok
-    services.plan_import_measures(
-        plan=target, actor=None, measures=[m.values for m in preview.measures]
-    )
+    services.plan_import_measures(plan=target, actor=None, measures=[m.values for m in preview.measures])
 
     def snapshot(p):
         return [

@@ -66,9 +66,7 @@ def test_plan_list_shows_only_visible_plans(client, users, plan):
     assert list(client.get(reverse("plans:plan-list")).context["object_list"]) == []
     client.force_login(users["member"])
     assert list(client.get(reverse("plans:plan-list")).context["object_list"]) == [plan]
-    lsg_choices = (
-        client.get(reverse("plans:plan-list")).context["filter"].form.fields["lsg"].queryset
-    )
+    lsg_choices = client.get(reverse("plans:plan-list")).context["filter"].form.fields["lsg"].queryset
     assert list(lsg_choices) == [plan.jmu.lsg]
 
 
@@ -86,8 +84,7 @@ def test_a_submitted_plan_is_read_only_for_its_authors(client, users, measure):
     client.force_login(users["coordinator"])
     assert client.get(reverse("plans:measure-update", args=[measure.pk])).status_code == 404
     assert (
-        "Add measure"
-        not in client.get(reverse("plans:plan-detail", args=[measure.plan_id])).content.decode()
+        "Add measure" not in client.get(reverse("plans:plan-detail", args=[measure.plan_id])).content.decode()
     )
 
 
@@ -172,9 +169,7 @@ def test_bad_measure_input_is_shown_at_the_field_and_nothing_saved(
     client, users, plan, overrides, where, message
 ):
     client.force_login(users["coordinator"])
-    response = client.post(
-        reverse("plans:measure-create", args=[plan.pk]), measure_post(plan, **overrides)
-    )
+    response = client.post(reverse("plans:measure-create", args=[plan.pk]), measure_post(plan, **overrides))
     assert response.status_code == 200
     errors = {"form": response.context["form"].errors, "indicators": response.context["indicators"].errors,
               "budget": response.context["budget_lines"].errors}[where]  # fmt: skip
@@ -298,25 +293,26 @@ def grow(plan, measures: int):
     for _ in range(measures):
         m = MeasureFactory(plan=plan, area=area(1 + _ % 7))
         IndicatorFactory.create_batch(3, measure=m)
-        BudgetLineFactory.create_batch(
-            2, measure=m, source=source("sctm" if _ % 2 else "lsg-budget")
-        )
+        BudgetLineFactory.create_batch(2, measure=m, source=source("sctm" if _ % 2 else "lsg-budget"))
 
 
-def test_plan_page_query_count_does_not_grow_with_measures(
-    client, users, plan, django_assert_num_queries
-):
+def test_plan_page_query_count_does_not_grow_with_measures(client, users, plan, django_assert_num_queries):
     """1 session + 1 user, 1 LSG roles, 1 plan with JMU and LSG, 1 measures with area and
-    responsible, 1 indicators, 1 budget lines with source (prefetches), 1 communication plan,
-    1 SCTM co-financing over two years (aggregate) = 9, + ATOMIC_REQUESTS' SAVEPOINT/RELEASE = 11.
+    responsible, 1 indicators, 1 budget lines with source, 1 status changes with who, 1 comment
+    threads + 1 their comments, 1 versions of the plan, 1 SCTM co-financing over two years
+    (aggregate), 1 communication plan = 13, + ATOMIC_REQUESTS' SAVEPOINT/RELEASE = 15.
     """
+    from plans import review
+
     client.force_login(users["coordinator"])
     url = reverse("plans:plan-detail", args=[plan.pk])
     grow(plan, 3)
-    with django_assert_num_queries(11):
+    review.thread_start(plan=plan, actor=users["officer"], body="Pitanje")
+    with django_assert_num_queries(15):
         client.get(url)
     grow(plan, 30)
-    with django_assert_num_queries(11):
+    review.thread_start(plan=plan, actor=users["coordinator"], body="Još jedno", measure=plan.measures.last())
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.context["page"].measure_count == 33
 
@@ -358,8 +354,6 @@ def test_plan_page_escapes_what_people_typed(client, users, plan):
     IndicatorFactory(measure=measure, name="<i>x</i>", unit="<u>")
     client.force_login(users["coordinator"])
     html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
-    assert (
-        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    )
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '"><img src=x>' not in html and "&lt;i&gt;x&lt;/i&gt;" in html and "&lt;u&gt;" in html
     assert "A &amp; B" in html and "&lt;b&gt;djeca&lt;/b&gt;" in html

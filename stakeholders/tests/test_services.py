@@ -206,9 +206,7 @@ def test_phone_numbers_as_written_in_serbia_are_accepted(lsg):
 def test_roma_population_cannot_exceed_the_total():
     lsg = LSG.objects.get(code="70645")
     with pytest.raises(ValidationError) as excinfo:
-        services.lsg_update(
-            lsg=lsg, actor=None, data={"population_female": 100, "roma_female": 101}
-        )
+        services.lsg_update(lsg=lsg, actor=None, data={"population_female": 100, "roma_female": 101})
     assert "roma_female" in errors_of(excinfo)
 
 
@@ -222,9 +220,7 @@ def test_updates_are_kept_in_history_with_who_made_them(jmu):
 
 
 def test_membership_active_on_a_day():
-    membership = MembershipFactory(
-        since=datetime.date(2024, 1, 1), until=datetime.date(2024, 12, 31)
-    )
+    membership = MembershipFactory(since=datetime.date(2024, 1, 1), until=datetime.date(2024, 12, 31))
     assert membership.is_active_on(datetime.date(2024, 6, 1))
     assert not membership.is_active_on(datetime.date(2025, 1, 1))
     assert list(JMUMembership.objects.active_on(datetime.date(2024, 6, 1))) == [membership]

@@ -14,9 +14,7 @@ class Command(BaseCommand):
                 "(DJANGO_DEBUG=true)."
             )
         logins = demo_seed()
-        self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:")
-        )
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ as:"))
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.password:<18}  {login.who}")

@@ -1,0 +1,254 @@
+"""Reads about change: two plan versions side by side, and a measure's recorded history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
+from plans.selectors import ZERO, measures_with_details, plan_totals
+
+MEASURE_FIELDS = [
+    "title", "area", "objective", "objective_reference", "activities", "responsible", "partners",
+    "start_month", "end_month", "target_group", "financing", "notes",
+]  # fmt: skip
+INDICATOR_FIELDS = [
+    "unit",
+    "type",
+    "baseline",
+    "target",
+    "means_of_verification",
+    "breakdown",
+    "aggregation",
+]
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _show(obj, name: str) -> str:
+    if name in {"start_month", "end_month"}:
+        value = getattr(obj, name)
+        return value.strftime("%m/%Y") if value else "—"
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name)
+    if name in {"baseline", "target"}:
+        return obj.display_value(value)
+    return "—" if value in (None, "") else str(value)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class IndicatorDiff:
+    name: str
+    state: str  # added, removed, changed, same
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class BudgetDiff:
+    source: str
+    old: Decimal
+    new: Decimal
+
+    @property
+    def state(self) -> str:
+        if self.old == self.new:
+            return "same"
+        return "added" if not self.old else "removed" if not self.new else "changed"
+
+
+@dataclass
+class MeasureDiff:
+    old: Measure | None
+    new: Measure | None
+    changes: list[FieldChange] = field(default_factory=list)
+    indicators: list[IndicatorDiff] = field(default_factory=list)
+    budget: list[BudgetDiff] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        changed = self.changes or any(i.state != "same" for i in self.indicators)
+        return "changed" if changed or any(b.state != "same" for b in self.budget) else "same"
+
+    @property
+    def code(self) -> str:
+        return (self.new or self.old).code
+
+
+@dataclass
+class Comparison:
+    old: OperationalPlan
+    new: OperationalPlan
+    measures: list[MeasureDiff]
+    old_total: Decimal
+    new_total: Decimal
+
+    def count(self, state: str) -> int:
+        return sum(1 for m in self.measures if m.state == state)
+
+
+def _budget(measure: Measure | None) -> dict[str, Decimal]:
+    amounts: dict[str, Decimal] = {}
+    for line in measure.line_list if measure else []:
+        key = str(line.source)
+        amounts[key] = amounts.get(key, ZERO) + line.amount
+    return amounts
+
+
+def _indicators(old: Measure | None, new: Measure | None) -> list[IndicatorDiff]:
+    before = {i.name: i for i in old.indicator_list} if old else {}
+    after = {i.name: i for i in new.indicator_list} if new else {}
+    diffs = []
+    for name in list(before) + [n for n in after if n not in before]:
+        a, b = before.get(name), after.get(name)
+        if a is None or b is None:
+            diffs.append(IndicatorDiff(name=name, state="added" if a is None else "removed"))
+            continue
+        changes = [
+            FieldChange(_label(Indicator, f), _show(a, f), _show(b, f))
+            for f in INDICATOR_FIELDS
+            if getattr(a, f) != getattr(b, f)
+        ]
+        diffs.append(IndicatorDiff(name=name, state="changed" if changes else "same", changes=changes))
+    return diffs
+
+
+def compare_plans(old: OperationalPlan, new: OperationalPlan) -> Comparison:
+    """Measures, indicators and amounts added, removed and changed between two plans: 7 queries.
+
+    Measures are matched through `origin` (what a copy or amendment was made from, followed back
+    through versions), otherwise by area and title.
+    """
+    old_measures, new_measures = measures_with_details(old), measures_with_details(new)
+    origins = dict(
+        Measure.objects.filter(plan__lineage__in={old.lineage, new.lineage}).values_list("pk", "origin_id")
+    )
+    old_by_pk = {m.pk: m for m in old_measures}
+    old_by_title = {(m.area_id, m.title): m for m in old_measures}
+    matched: dict[int, Measure] = {}
+    for measure in new_measures:
+        ancestor = measure.origin_id
+        for _step in range(50):  # a chain of versions; the bound only guards against a cycle
+            if ancestor is None or ancestor in old_by_pk:
+                break
+            ancestor = origins.get(ancestor)
+        match = old_by_pk.get(ancestor) or old_by_title.get((measure.area_id, measure.title))
+        if match is not None and match.pk not in {m.pk for m in matched.values()}:
+            matched[measure.pk] = match
+    diffs = []
+    for measure in new_measures:
+        before = matched.get(measure.pk)
+        diffs.append(_diff(before, measure))
+    used = {m.pk for m in matched.values()}
+    diffs += [_diff(m, None) for m in old_measures if m.pk not in used]
+    diffs.sort(key=lambda d: ((d.new or d.old).area.number, (d.new or d.old).number, d.new is None))
+    return Comparison(
+        old=old, new=new, measures=diffs,
+        old_total=plan_totals(old_measures).overall, new_total=plan_totals(new_measures).overall,
+    )  # fmt: skip
+
+
+def _diff(old: Measure | None, new: Measure | None) -> MeasureDiff:
+    changes = []
+    if old is not None and new is not None:
+        changes = [
+            FieldChange(_label(Measure, f), _show(old, f), _show(new, f))
+            for f in MEASURE_FIELDS
+            if getattr(old, f"{f}_id", getattr(old, f)) != getattr(new, f"{f}_id", getattr(new, f))
+        ]
+    before, after = _budget(old), _budget(new)
+    budget = [
+        BudgetDiff(source=s, old=before.get(s, ZERO), new=after.get(s, ZERO))
+        for s in list(before) + [s for s in after if s not in before]
+    ]
+    return MeasureDiff(old=old, new=new, changes=changes, indicators=_indicators(old, new), budget=budget)
+
+
+# --- A measure's recorded history ---------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    what: str
+    kind: str  # created, changed, deleted
+    changes: list[FieldChange]
+
+
+def measure_history(measure: Measure) -> list[HistoryEntry]:
+    """Every recorded change to the measure, its indicators and budget lines: 6 queries."""
+    from plans.models import FundingSource, ThematicArea
+    from stakeholders.models import Institution
+
+    names = {
+        "area": {a.pk: str(a) for a in ThematicArea.objects.all()},
+        "source": {s.pk: str(s) for s in FundingSource.objects.all()},
+        "responsible": {i.pk: i.name for i in Institution.objects.filter(lsg_id=measure.plan.jmu.lsg_id)},
+    }
+    entries: list[HistoryEntry] = []
+    sources = [
+        (measure.history.select_related("history_user").order_by("history_date", "history_id"),
+         Measure, [*MEASURE_FIELDS, "number"], lambda r: _("Measure")),
+        (Indicator.history.filter(measure_id=measure.pk).select_related("history_user")
+         .order_by("id", "history_date", "history_id"),
+         Indicator, ["name", *INDICATOR_FIELDS], lambda r: _("Indicator “%(name)s”") % {"name": r.name}),
+        (BudgetLine.history.filter(measure_id=measure.pk).select_related("history_user")
+         .order_by("id", "history_date", "history_id"),
+         BudgetLine, ["source", "category", "description", "amount"],
+         lambda r: _("Budget line %(source)s") % {"source": names["source"].get(r.source_id, "")}),
+    ]  # fmt: skip
+    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    for records, model, fields, describe in sources:
+        previous: dict[int, object] = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            if before is not None and record.history_type == "~":
+                changes = [
+                    FieldChange(
+                        _label(model, f),
+                        _history_value(before, f, names),
+                        _history_value(record, f, names),
+                    )
+                    for f in fields
+                    if _raw(before, f) != _raw(record, f)
+                ]
+                if not changes:
+                    previous[record.id] = record
+                    continue
+            entries.append(HistoryEntry(
+                when=record.history_date, who=record.history_user, what=describe(record),
+                kind=kinds[record.history_type], changes=changes,
+            ))  # fmt: skip
+            previous[record.id] = record
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _raw(record, name: str):
+    return getattr(record, f"{name}_id", None) if hasattr(record, f"{name}_id") else getattr(record, name)
+
+
+def _history_value(record, name: str, names: dict[str, dict[int, str]]) -> str:
+    if name in names:
+        pk = getattr(record, f"{name}_id")
+        return names[name].get(pk, "—") if pk else "—"
+    if name in {"baseline", "target"}:
+        value = getattr(record, name)
+        return "—" if value is None else f"{value.normalize():f}"
+    return _show(record, name)

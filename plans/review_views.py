@@ -1,0 +1,292 @@
+"""Pages of the review workflow: transitions, adoption, amendments, comments, versions, queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from django_filters.views import FilterView
+
+from jmu_planner import access
+from jmu_planner.views import attach_errors
+from plans import history, review, selectors
+from plans.filters import ReviewQueueFilter
+from plans.forms import AdoptionForm, ReplyForm, ThreadForm, TransitionForm
+from plans.models import CommentThread, Indicator, Measure, Notification, OperationalPlan
+
+Status = OperationalPlan.Status
+
+
+def visible_plan(request, pk: int) -> OperationalPlan:
+    plans = OperationalPlan.objects.visible_to(request.user).select_related("jmu__lsg")
+    return get_object_or_404(plans, pk=pk)
+
+
+def plan_url(plan: OperationalPlan, anchor: str = "") -> str:
+    return reverse("plans:plan-detail", args=[plan.pk]) + (f"#{anchor}" if anchor else "")
+
+
+class PlanTransitionView(LoginRequiredMixin, View):
+    """Submit, request changes, approve: a confirmation page with a note, then the move."""
+
+    template_name = "plans/plan_transition.html"
+
+    @cached_property
+    def plan(self) -> OperationalPlan:
+        return visible_plan(self.request, self.kwargs["pk"])
+
+    def target(self) -> str:
+        to = self.kwargs["to"]
+        if to not in {Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED}:
+            raise Http404
+        if to not in review.allowed_moves(self.request.user, self.plan):
+            # Visible, but not a move this person may make now (wrong role or status).
+            raise PermissionDenied
+        return to
+
+    def context(self, form, to: str) -> dict[str, Any]:
+        open_threads = self.plan.threads.filter(resolved_at__isnull=True).count()
+        missing = review.missing_for_submission(self.plan) if to == Status.SUBMITTED else []
+        return {"plan": self.plan, "form": form, "to": to, "to_label": Status(to).label,
+                "open_threads": open_threads, "missing": missing}  # fmt: skip
+
+    def get(self, request, pk, to):
+        to = self.target()
+        return render(request, self.template_name, self.context(TransitionForm(), to))
+
+    def post(self, request, pk, to):
+        to = self.target()
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                review.plan_transition(
+                    plan=self.plan, to=to, actor=request.user, note=form.cleaned_data["note"],
+                    confirm_open_threads=form.cleaned_data["confirm_open_threads"],
+                )  # fmt: skip
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The plan is now: %(status)s.") % {"status": Status(to).label})
+                return HttpResponseRedirect(plan_url(self.plan))
+        return render(request, self.template_name, self.context(form, to))
+
+
+class PlanAdoptView(LoginRequiredMixin, View):
+    template_name = "plans/plan_adopt.html"
+
+    @cached_property
+    def plan(self) -> OperationalPlan:
+        plan = visible_plan(self.request, self.kwargs["pk"])
+        if plan.status != Status.APPROVED or not review.may(self.request.user, "adopters", plan):
+            raise PermissionDenied
+        return plan
+
+    def get(self, request, pk):
+        return render(request, self.template_name, {"plan": self.plan, "form": AdoptionForm()})
+
+    def post(self, request, pk):
+        form = AdoptionForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review.plan_adopt(
+                    plan=self.plan, actor=request.user, body=data["adopting_body"],
+                    number=data["adoption_number"], date=data["adoption_date"],
+                    file=data["adoption_file"],
+                )  # fmt: skip
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The adoption is recorded; this version is now frozen."))
+                return HttpResponseRedirect(plan_url(self.plan))
+        return render(request, self.template_name, {"plan": self.plan, "form": form})
+
+
+class PlanDecisionView(LoginRequiredMixin, View):
+    """The scanned adoption decision, for those who may see the plan."""
+
+    def get(self, request, pk):
+        plan = visible_plan(request, pk)
+        if not plan.adoption_file:
+            raise Http404
+        from django.http import FileResponse
+
+        return FileResponse(
+            plan.adoption_file.open("rb"), content_type="application/pdf",
+            filename=f"decision-{plan.jmu.lsg.name_lat}-v{plan.version}.pdf",
+        )  # fmt: skip
+
+
+class PlanAmendView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        plan = visible_plan(request, pk)
+        try:
+            amendment = review.plan_amend(plan=plan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(plan_url(plan))
+        messages.success(
+            request,
+            _("Version %(version)s started as a draft; version %(old)s stays in force until it is adopted.")
+            % {"version": amendment.version, "old": plan.version},
+        )
+        return HttpResponseRedirect(plan_url(amendment))
+
+
+class ThreadCreateView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        plan = visible_plan(request, pk)
+        if not review.may_comment(request.user, plan):
+            raise PermissionDenied
+        subjects = [("", "")] + [(f"m{m.pk}", "") for m in plan.measures.all()]
+        subjects += [(f"i{i.pk}", "") for i in Indicator.objects.filter(measure__plan=plan)]
+        form = ThreadForm(request.POST, subjects=subjects)
+        if not form.is_valid():
+            messages.error(request, _("Write a comment."))
+            return HttpResponseRedirect(plan_url(plan, "comments"))
+        subject = form.cleaned_data["subject"] or ""
+        measure = indicator = None
+        if subject.startswith("m"):
+            measure = get_object_or_404(Measure, pk=subject[1:], plan=plan)
+        elif subject.startswith("i"):
+            indicator = get_object_or_404(
+                Indicator.objects.select_related("measure"), pk=subject[1:], measure__plan=plan
+            )
+        thread = review.thread_start(
+            plan=plan,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            measure=measure,
+            indicator=indicator,
+        )
+        messages.success(request, _("Comment added."))
+        return HttpResponseRedirect(plan_url(plan, f"thread-{thread.pk}"))
+
+
+class ThreadActionView(LoginRequiredMixin, View):
+    """Reply to, resolve or reopen a thread of a plan the user may see and comment on."""
+
+    def post(self, request, pk, action):
+        threads = CommentThread.objects.select_related("plan__jmu__lsg")
+        thread = get_object_or_404(
+            threads.filter(plan__in=OperationalPlan.objects.visible_to(request.user)), pk=pk
+        )
+        if not review.may_comment(request.user, thread.plan):
+            raise PermissionDenied
+        if action == "reply":
+            form = ReplyForm(request.POST)
+            if form.is_valid():
+                review.thread_reply(thread=thread, actor=request.user, body=form.cleaned_data["body"])
+            else:
+                messages.error(request, _("Write a reply."))
+        elif action == "resolve":
+            review.thread_resolve(thread=thread, actor=request.user)
+        elif action == "reopen":
+            review.thread_reopen(thread=thread, actor=request.user)
+        else:
+            raise Http404
+        return HttpResponseRedirect(plan_url(thread.plan, f"thread-{thread.pk}"))
+
+
+class PlanCompareView(LoginRequiredMixin, TemplateView):
+    """Two versions (or any two plans the user may see) side by side."""
+
+    template_name = "plans/plan_compare.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        plan = visible_plan(self.request, self.kwargs["pk"])
+        other_pk = self.request.GET.get("with", "")
+        if other_pk.isdigit():
+            other = visible_plan(self.request, int(other_pk))
+        elif plan.amends_id:
+            other = visible_plan(self.request, plan.amends_id)
+        else:
+            raise Http404
+        old, new = sorted([plan, other], key=lambda p: (p.period_start, p.version, p.pk))
+        context["comparison"] = history.compare_plans(old, new)
+        return context
+
+
+class MeasureHistoryView(LoginRequiredMixin, TemplateView):
+    template_name = "plans/measure_history.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        measures = Measure.objects.visible_to(self.request.user).select_related("plan__jmu__lsg", "area")
+        measure = get_object_or_404(measures, pk=self.kwargs["pk"])
+        context.update(measure=measure, plan=measure.plan, entries=history.measure_history(measure))
+        return context
+
+
+class ReviewQueueView(LoginRequiredMixin, FilterView):
+    template_name = "plans/review_queue.html"
+    filterset_class = ReviewQueueFilter
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.sees_everything(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[OperationalPlan]:
+        return selectors.review_queue(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not kwargs["data"]:
+            kwargs["data"] = {"status": Status.SUBMITTED}  # what waits for an officer
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for plan in context["object_list"]:
+            plan.days_waiting = (now - plan.submitted_at).days if plan.submitted_at else None
+        return context
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    template_name = "plans/inbox.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+    def post(self, request):
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return HttpResponseRedirect(reverse("plans:inbox"))
+
+
+class InboxCountView(LoginRequiredMixin, View):
+    """htmx: the unread badge in the navigation, loaded after the page so pages keep their counts."""
+
+    def get(self, request):
+        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        if not count:
+            return HttpResponse("")
+        return HttpResponse(f'<span class="badge rounded-pill text-bg-danger">{count}</span>')
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Follow a notification's link and mark it read."""
+
+    def get(self, request, pk):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return HttpResponseRedirect(notification.url or reverse("plans:inbox"))
