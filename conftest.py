@@ -63,3 +63,9 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files of a test land in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -120,12 +121,11 @@ class PlanDecisionView(LoginRequiredMixin, View):
         plan = visible_plan(request, pk)
         if not plan.adoption_file:
             raise Http404
-        from django.http import FileResponse
-
-        return FileResponse(
-            plan.adoption_file.open("rb"), content_type="application/pdf",
-            filename=f"decision-{plan.jmu.lsg.name_lat}-v{plan.version}.pdf",
-        )  # fmt: skip
+        with plan.adoption_file.open("rb") as handle:  # at most 10 MB (review.MAX_DECISION_BYTES)
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        name = slugify(f"decision-{plan.jmu.lsg.name_lat}-v{plan.version}")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
 
 
 class PlanAmendView(LoginRequiredMixin, View):

@@ -32,7 +32,8 @@ def _labels(language: str) -> dict[str, str]:
     financing = {key: str(label) for key, label in Measure.Financing.choices}
     return {
         "target_group": _("Target group"), "no_indicator": _("No indicator yet"),
-        "edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), **financing,
+        "edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), "history": _("History"),
+        **financing,
     }  # fmt: skip
 
 
@@ -83,11 +84,11 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
         )
     if not measure.line_list:
         parts.append("<li>—</li>")
-    parts.append("</ul></td>")
+    parts.append('</ul></td><td class="text-nowrap text-end">')
     if can_edit:
         up, down = e(labels["up"]), e(labels["down"])
         parts.append(
-            f'<td class="text-nowrap text-end"><a class="btn btn-sm btn-link" '
+            '<a class="btn btn-sm btn-link" '
             f'href="{reverse("plans:measure-update", args=[measure.pk])}">{e(labels["edit"])}</a>'
             '<button form="move-form" class="btn btn-sm btn-link px-1" '
             f'name="up" value="{measure.pk}" '
@@ -96,8 +97,13 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
             '<button form="move-form" class="btn btn-sm btn-link px-1" '
             f'name="down" value="{measure.pk}" '
             f'title="{down}" aria-label="{down} {code}"{" disabled" if last else ""}>'
-            '<i class="bi bi-arrow-down"></i></button></td>'
+            '<i class="bi bi-arrow-down"></i></button><br>'
         )
+    history = e(labels["history"])
+    parts.append(
+        f'<a class="small" href="{reverse("plans:measure-history", args=[measure.pk])}" '
+        f'aria-label="{history} {code}">{history}</a></td>'
+    )
     parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - every database value above is escaped
 

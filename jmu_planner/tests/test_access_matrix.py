@@ -1,0 +1,294 @@
+"""Every URL of the project, answered for every role.
+
+A URL pattern without a row in MATRIX fails `test_every_url_has_a_row`: a new page must say who
+may see it. Django's admin is left out: it has its own permission system (test_admin.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jmu_planner.access import GlobalRole, Role
+from plans.models import CommentThread, Notification, OperationalPlan
+from plans.tests.factories import IndicatorFactory, MeasureFactory, PlanFactory
+from stakeholders.tests.factories import (
+    InstitutionFactory,
+    JMUFactory,
+    LSGFactory,
+    MembershipFactory,
+    SettlementFactory,
+    user_with_role,
+)
+
+ROLES = [
+    "anonymous",
+    "coordinator",
+    "other_coordinator",
+    "member",
+    "expert",
+    "unassigned_expert",
+    "officer",
+    "administrator",
+]
+L = "login"  # redirected to the login page
+
+
+def answers(
+    anonymous=L,
+    coordinator=200,
+    other_coordinator=404,
+    member=200,
+    expert=200,
+    unassigned_expert=404,
+    officer=200,
+    administrator=200,
+) -> dict[str, Any]:
+    return dict(locals())
+
+
+EVERYONE = answers(anonymous=200, other_coordinator=200, unassigned_expert=200)
+SIGNED_IN = answers(other_coordinator=200, unassigned_expert=200)
+READ = answers()
+EDIT_REGISTRY = answers(member=404, expert=404, officer=404)
+EDIT_PLAN = answers(member=404, officer=404)
+ADMIN_ONLY = answers(coordinator=404, member=404, expert=404, officer=404)
+OFFICERS = answers(coordinator=404, other_coordinator=404, member=404, expert=404, officer=200)
+
+
+@dataclass
+class Row:
+    expected: dict[str, Any]
+    kwargs: Any = None  # a function of the world, giving the URL's kwargs
+    method: str = "get"
+    data: Any = None  # a function of the world, giving the POST data
+    query: str = ""
+
+
+MATRIX: dict[str, Row] = {
+    "home": Row(SIGNED_IN),
+    "login": Row(
+        answers(
+            anonymous=200,
+            coordinator=302,
+            other_coordinator=302,
+            member=302,
+            expert=302,
+            unassigned_expert=302,
+            officer=302,
+            administrator=302,
+        )
+    ),
+    "logout": Row(
+        answers(
+            anonymous=302,
+            coordinator=302,
+            other_coordinator=302,
+            member=302,
+            expert=302,
+            unassigned_expert=302,
+            officer=302,
+            administrator=302,
+        ),
+        method="post",
+    ),
+    "password_change": Row(SIGNED_IN),
+    "password_change_done": Row(SIGNED_IN),
+    "set_language": Row(
+        answers(
+            anonymous=302,
+            coordinator=302,
+            other_coordinator=302,
+            member=302,
+            expert=302,
+            unassigned_expert=302,
+            officer=302,
+            administrator=302,
+        ),
+        method="post",
+        data=lambda w: {"language": "en"},
+    ),
+    "healthz": Row(EVERYONE),
+    # Registry
+    "stakeholders:lsg-list": Row(SIGNED_IN),
+    "stakeholders:lsg-detail": Row(READ, lambda w: {"pk": w.lsg.pk}),
+    "stakeholders:lsg-update": Row(ADMIN_ONLY, lambda w: {"pk": w.lsg.pk}),
+    "stakeholders:jmu-create": Row(EDIT_REGISTRY, lambda w: {"lsg_pk": w.lsg.pk}),
+    "stakeholders:jmu-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.jmu.pk}),
+    "stakeholders:membership-create": Row(EDIT_REGISTRY, lambda w: {"jmu_pk": w.jmu.pk}),
+    "stakeholders:membership-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.membership.pk}),
+    "stakeholders:settlement-create": Row(EDIT_REGISTRY, lambda w: {"lsg_pk": w.lsg.pk}),
+    "stakeholders:settlement-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.settlement.pk}),
+    "stakeholders:institution-create": Row(EDIT_REGISTRY, lambda w: {"lsg_pk": w.lsg.pk}),
+    "stakeholders:institution-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.institution.pk}),
+    # Plans
+    "plans:plan-list": Row(SIGNED_IN),
+    "plans:plan-create": Row(SIGNED_IN),  # the JMU choices are scoped (test_views)
+    "plans:plan-detail": Row(READ, lambda w: {"pk": w.plan.pk}),
+    "plans:plan-update": Row(EDIT_PLAN, lambda w: {"pk": w.plan.pk}),
+    "plans:plan-communication": Row(EDIT_PLAN, lambda w: {"pk": w.plan.pk}),
+    "plans:plan-copy": Row(EDIT_PLAN, lambda w: {"pk": w.plan.pk}),
+    "plans:plan-export": Row(READ, lambda w: {"pk": w.plan.pk}),
+    "plans:plan-import": Row(EDIT_PLAN, lambda w: {"pk": w.plan.pk}),
+    "plans:measure-create": Row(EDIT_PLAN, lambda w: {"plan_pk": w.plan.pk}),
+    "plans:measure-row": Row(
+        EDIT_PLAN, lambda w: {"plan_pk": w.plan.pk, "kind": "indicators"}, query="?index=2"
+    ),
+    "plans:measure-update": Row(EDIT_PLAN, lambda w: {"pk": w.measure.pk}),
+    "plans:measure-delete": Row(EDIT_PLAN, lambda w: {"pk": w.measure.pk}),
+    "plans:measure-move": Row(
+        answers(coordinator=302, expert=302, administrator=302, member=404, officer=404),
+        lambda w: {"plan_pk": w.plan.pk},
+        "post",
+        lambda w: {"down": w.measure.pk},
+    ),
+    "plans:measure-history": Row(READ, lambda w: {"pk": w.measure.pk}),
+    "plans:review-queue": Row(OFFICERS),
+    "plans:plan-transition": Row(
+        answers(member=403, officer=403), lambda w: {"pk": w.plan.pk, "to": "submitted"}
+    ),
+    "plans:plan-adopt": Row(answers(expert=403, member=403, officer=403), lambda w: {"pk": w.approved.pk}),
+    "plans:plan-decision": Row(READ, lambda w: {"pk": w.adopted.pk}),
+    "plans:plan-amend": Row(
+        answers(coordinator=302, member=302, expert=302, officer=302, administrator=302),
+        lambda w: {"pk": w.plan.pk},
+        "post",
+    ),
+    "plans:plan-compare": Row(READ, lambda w: {"pk": w.plan.pk}, query="?with={approved}"),
+    "plans:thread-create": Row(
+        answers(coordinator=302, expert=302, officer=302, administrator=302, member=403),
+        lambda w: {"pk": w.plan.pk},
+        "post",
+        lambda w: {"body": "Komentar"},
+    ),
+    "plans:thread-action": Row(
+        answers(coordinator=302, expert=302, officer=302, administrator=302, member=403),
+        lambda w: {"pk": w.thread.pk, "action": "reply"},
+        "post",
+        lambda w: {"body": "Odgovor"},
+    ),
+    "plans:inbox": Row(SIGNED_IN),
+    "plans:inbox-count": Row(SIGNED_IN),
+    # A notification is its recipient's alone: the coordinator's, here.
+    "plans:notification-open": Row(
+        answers(coordinator=302, member=404, expert=404, officer=404, administrator=404),
+        lambda w: {"pk": w.notification.pk},
+    ),
+}
+
+
+def project_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = project_url_names() - set(MATRIX)
+    assert not missing, f"URLs without a row in the access matrix: {sorted(missing)}"
+    stale = set(MATRIX) - project_url_names()
+    assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
+
+
+@dataclass
+class World:
+    lsg: Any
+    jmu: Any
+    membership: Any
+    settlement: Any
+    institution: Any
+    plan: Any
+    measure: Any
+    approved: Any
+    adopted: Any
+    thread: Any
+    notification: Any
+    users: dict
+
+
+@pytest.fixture
+def world(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    lsg, other = LSGFactory(), LSGFactory()
+    jmu = JMUFactory(lsg=lsg)
+    plan = PlanFactory(jmu=jmu)
+    measure = MeasureFactory(plan=plan)
+    IndicatorFactory(measure=measure)
+    approved = PlanFactory(
+        jmu=jmu,
+        status=OperationalPlan.Status.APPROVED,
+        period_start=datetime.date(2028, 1, 1),
+        period_end=datetime.date(2028, 12, 31),
+    )
+    adopted = PlanFactory(
+        jmu=jmu,
+        status=OperationalPlan.Status.ADOPTED,
+        period_start=datetime.date(2029, 1, 1),
+        period_end=datetime.date(2029, 12, 31),
+    )
+    adopted.adoption_file.save("odluka.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    users = {
+        "anonymous": None,
+        "coordinator": user_with_role(Role.COORDINATOR, lsg),
+        "other_coordinator": user_with_role(Role.COORDINATOR, other),
+        "member": user_with_role(Role.MEMBER, lsg),
+        "expert": user_with_role(Role.EXPERT, lsg),
+        "unassigned_expert": user_with_role(Role.EXPERT, other),
+        "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
+        "administrator": user_with_role(GlobalRole.ADMINISTRATOR),
+    }
+    thread = CommentThread.objects.create(plan=plan, measure=measure, created_by=users["officer"])
+    notification = Notification.objects.create(recipient=users["coordinator"], text="x", url="/")
+    return World(
+        lsg=lsg,
+        jmu=jmu,
+        membership=MembershipFactory(jmu=jmu),
+        settlement=SettlementFactory(lsg=lsg),
+        institution=InstitutionFactory(lsg=lsg),
+        plan=plan,
+        measure=measure,
+        approved=approved,
+        adopted=adopted,
+        thread=thread,
+        notification=notification,
+        users=users,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(client, world, name):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+    url += row.query.format(approved=world.approved.pk)
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        data = row.data(world) if row.data else {}
+        response = client.post(url, data) if row.method == "post" else client.get(url)
+        expected = row.expected[role]
+        if expected == L:
+            ok = response.status_code == 302 and response.url.startswith(reverse("login"))
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(f"{role}: expected {expected}, got {response.status_code}")
+    assert not failures, f"{name} {url}: " + "; ".join(failures)
