@@ -219,3 +219,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Report deadlines (DOMAIN.md): monthly by the 10th of the next month, quarterly by the 15th
+# after the quarter, annual by 31 January. Reminders go out this many days before a due date.
+REPORT_DUE_MONTHLY_DAY = env.int("REPORT_DUE_MONTHLY_DAY", default=10)
+REPORT_DUE_QUARTERLY_DAY = env.int("REPORT_DUE_QUARTERLY_DAY", default=15)
+REPORT_DUE_ANNUAL = (
+    env.int("REPORT_DUE_ANNUAL_MONTH", default=1),
+    env.int("REPORT_DUE_ANNUAL_DAY", default=31),
+)
+REPORT_REMINDER_DAYS_BEFORE = env.int("REPORT_REMINDER_DAYS_BEFORE", default=3)
+CELERY_BEAT_SCHEDULE = {
+    "report-reminders": {
+        "task": "reporting.tasks.send_report_reminders",
+        "schedule": 24 * 60 * 60,  # daily; the task works out who is due or overdue today
+    },
+}

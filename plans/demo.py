@@ -38,8 +38,8 @@ DEMO_MEASURES = [
 ]  # fmt: skip
 
 
-def plan_demo_seed(jmu: JMU) -> OperationalPlan:
-    year = datetime.date.today().year + 1
+def plan_demo_seed(jmu: JMU, year: int | None = None) -> OperationalPlan:
+    year = year or datetime.date.today().year + 1
     existing = OperationalPlan.objects.filter(jmu=jmu, period_start__year=year).first()
     if existing is not None:
         return existing

@@ -1,1 +1,295 @@
-"""Monthly, quarterly and annual reports (built in a later issue)."""
+"""Monthly, quarterly and annual reports of a JMU against the plan version in force.
+
+Monthly reports hold the facts: field activities, indicator values, spending. Quarterly and annual
+reports add a narrative; their figures are rolled up from the months (selectors.rollup).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from jmu_planner import access
+from jmu_planner.access import Role
+from plans.models import BudgetLine, Indicator, OperationalPlan, ThematicArea
+from stakeholders.models import JMU, JMUMembership, Settlement
+
+LONG_TEXT = 5000
+# Who writes reports: the LSG's coordinators and assigned experts. JMU members log field work.
+REPORT_EDITORS = frozenset({Role.COORDINATOR, Role.EXPERT})
+ACTIVITY_LOGGERS = frozenset({Role.COORDINATOR, Role.EXPERT, Role.MEMBER})
+AGE_GROUPS = [("0_17", "0-17"), ("18_64", "18-64"), ("65", "65+")]
+SEXES = [("male", _("men/boys")), ("female", _("women/girls"))]
+COUNT_FIELDS = [f"{sex}_{age}" for sex, _label in SEXES for age, _a in AGE_GROUPS]
+
+
+def text_field(label):
+    return models.TextField(
+        label, blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
+
+
+def count_field(label):
+    return models.PositiveIntegerField(
+        label, default=0, validators=[MinValueValidator(0, _("A count cannot be negative."))]
+    )
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_visible(self, user, "jmu__lsg")
+
+    def editable_by(self, user):
+        return access.scope_editable(self, user, "jmu__lsg", REPORT_EDITORS).filter(
+            status__in=Report.Status.editable()
+        )
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ANNUAL = "annual", _("Annual")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+        @classmethod
+        def editable(cls) -> list[str]:
+            return [cls.DRAFT, cls.RETURNED]
+
+    jmu = models.ForeignKey(JMU, on_delete=models.PROTECT, related_name="reports", verbose_name=_("JMU"))
+    plan = models.ForeignKey(
+        OperationalPlan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    due_date = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    achievements = text_field(_("achievements"))
+    problems = text_field(_("problems"))
+    proposals = text_field(_("proposals"))
+    next_steps = text_field(_("plan for the next period"))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jmu", "kind", "period_start"],
+                name="one_report_per_period",
+                violation_error_message=_("This JMU already has a report for this period."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label} – {self.jmu.lsg}"
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == self.Kind.MONTHLY:
+            return self.period_start.strftime("%m/%Y")
+        if self.kind == self.Kind.QUARTERLY:
+            return f"Q{(self.period_start.month - 1) // 3 + 1}/{self.period_start.year}"
+        return str(self.period_start.year)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.Status.editable()
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in {self.Status.DRAFT, self.Status.RETURNED} and timezone.localdate() > self.due_date
+        )
+
+
+class ReportTransition(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=10, choices=Report.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Report.Status.choices)
+    note = models.TextField(blank=True, max_length=LONG_TEXT)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class ReportChildQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_visible(self, user, "report__jmu__lsg")
+
+
+class FieldActivity(models.Model):
+    """One entry of the field log: what the JMU did on a day, and how many people it reached."""
+
+    class Type(models.TextChoices):
+        FIELD_VISIT = "field_visit", _("Field visit")
+        MEETING = "meeting", _("Meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        REFERRAL = "referral", _("Referral")
+        OTHER = "other", _("Other")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField(_("date"))
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.FIELD_VISIT)
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("settlement")
+    )
+    members = models.ManyToManyField(JMUMembership, blank=True, verbose_name=_("JMU members taking part"))
+    areas = models.ManyToManyField(ThematicArea, blank=True, verbose_name=_("thematic areas"))
+    households = count_field(_("households visited"))
+    male_0_17 = count_field(_("boys 0-17"))
+    male_18_64 = count_field(_("men 18-64"))
+    male_65 = count_field(_("men 65+"))
+    female_0_17 = count_field(_("girls 0-17"))
+    female_18_64 = count_field(_("women 18-64"))
+    female_65 = count_field(_("women 65+"))
+    note = models.CharField(_("short note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = ReportChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("field activity")
+        verbose_name_plural = _("field activities")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.get_type_display()}"
+
+    @property
+    def people(self) -> int:
+        return sum(getattr(self, name) for name in COUNT_FIELDS)
+
+    def clean(self) -> None:
+        if (
+            self.report_id
+            and self.date
+            and not (self.report.period_start <= self.date <= self.report.period_end)
+        ):
+            raise ValidationError(
+                {"date": _("Choose a day of the report's month (%(start)s – %(end)s).") % {
+                    "start": self.report.period_start.strftime("%d.%m.%Y"),
+                    "end": self.report.period_end.strftime("%d.%m.%Y"),
+                }}
+            )  # fmt: skip
+        if self.settlement_id and self.report_id and self.settlement.lsg_id != self.report.jmu.lsg_id:
+            raise ValidationError({"settlement": _("Choose a settlement of this LSG.")})
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value for one month, with its breakdown where the indicator has one."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    male = models.DecimalField(_("men/boys"), max_digits=14, decimal_places=2, null=True, blank=True)
+    female = models.DecimalField(_("women/girls"), max_digits=14, decimal_places=2, null=True, blank=True)
+    male_0_17 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    male_18_64 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    male_65 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    female_0_17 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    female_18_64 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    female_65 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+    def clean(self) -> None:
+        indicator = self.indicator
+        errors = {}
+        if self.report_id and indicator.measure.plan_id != self.report.plan_id:
+            errors["indicator"] = _("This indicator belongs to another plan.")
+        if self.value is not None:
+            if self.value < 0:
+                errors["value"] = _("Enter zero or more.")
+            elif indicator.type == Indicator.Type.PERCENTAGE and self.value > 100:
+                errors["value"] = _("A percentage cannot be over 100.")
+            elif indicator.type == Indicator.Type.YES_NO and self.value not in (0, 1):
+                errors["value"] = _("A yes/no indicator takes yes or no.")
+        parts = []
+        if indicator.breakdown == Indicator.Breakdown.SEX:
+            parts = ["male", "female"]
+        elif indicator.breakdown == Indicator.Breakdown.SEX_AGE:
+            parts = COUNT_FIELDS
+        values = [getattr(self, p) for p in parts]
+        if any(v is not None and v < 0 for v in values):
+            errors["value"] = _("A breakdown cannot hold negative numbers.")
+        elif parts and any(v is not None for v in values) and self.value is not None:
+            total = sum(v or 0 for v in values)
+            if total != self.value:
+                errors["value"] = _("The breakdown adds up to %(sum)s, not to the total %(total)s.") % {
+                    "sum": f"{total.normalize():f}" if total else "0",
+                    "total": f"{self.value.normalize():f}",
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Spending(models.Model):
+    """What was spent in the month on one budget line of the plan."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="spending")
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spending")
+    amount = models.DecimalField(
+        _("spent (RSD)"), max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(0, _("Enter an amount of zero or more."))],
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("spending")
+        verbose_name_plural = _("spending")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "budget_line"], name="one_spending_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_line}: {self.amount}"
+
+    def clean(self) -> None:
+        if self.report_id and self.budget_line_id and self.budget_line.measure.plan_id != self.report.plan_id:
+            raise ValidationError({"budget_line": _("This budget line belongs to another plan.")})
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)

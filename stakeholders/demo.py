@@ -140,8 +140,11 @@ def demo_seed() -> list[DemoLogin]:
     for code in DEMO_LSGS:
         _seed_lsg(lsgs[code])
     from plans.demo import plan_demo_seed
+    from reporting.demo import reports_demo_seed
 
-    plan_demo_seed(JMU.objects.get(lsg=lsgs["70645"], status=JMU.Status.ACTIVE))
+    kragujevac = JMU.objects.get(lsg=lsgs["70645"], status=JMU.Status.ACTIVE)
+    plan_demo_seed(kragujevac)  # next year's plan, a draft
+    reports_demo_seed(kragujevac)  # this year's plan, adopted, with its monthly reports
     logins = []
     for username, password, first, last, global_role, lsg_roles, who in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=username)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jmu_planner.access import GlobalRole, Role
 from plans.models import CommentThread, Notification, OperationalPlan
 from plans.tests.factories import IndicatorFactory, MeasureFactory, PlanFactory
+from reporting import services
 from stakeholders.tests.factories import (
     InstitutionFactory,
     JMUFactory,
@@ -173,6 +174,25 @@ MATRIX: dict[str, Row] = {
     ),
     "plans:inbox": Row(SIGNED_IN),
     "plans:inbox-count": Row(SIGNED_IN),
+    # Reports
+    "reporting:report-list": Row(SIGNED_IN),
+    "reporting:report-create": Row(SIGNED_IN),  # the JMU choices are scoped (reporting/test_views)
+    "reporting:overdue": Row(SIGNED_IN),  # scoped rows (reporting/test_services)
+    "reporting:report-detail": Row(READ, lambda w: {"pk": w.report.pk}),
+    "reporting:report-export": Row(READ, lambda w: {"pk": w.report.pk}),
+    "reporting:report-values": Row(EDIT_PLAN, lambda w: {"pk": w.report.pk}),
+    "reporting:report-spending": Row(EDIT_PLAN, lambda w: {"pk": w.report.pk}),
+    "reporting:report-narrative": Row(EDIT_PLAN, lambda w: {"pk": w.report.pk}),
+    "reporting:report-transition": Row(
+        answers(member=403, officer=403), lambda w: {"pk": w.report.pk, "to": "submitted"}
+    ),
+    "reporting:activity-create": Row(answers(officer=404), lambda w: {"report_pk": w.report.pk}),
+    # The coordinator's entry: JMU members change only their own.
+    "reporting:activity-update": Row(answers(member=404, officer=404), lambda w: {"pk": w.activity.pk}),
+    "reporting:activity-delete": Row(
+        answers(coordinator=404, member=404, expert=404, officer=404, administrator=404),
+        lambda w: {"pk": w.activity.pk},
+    ),  # GET never deletes
     # A notification is its recipient's alone: the coordinator's, here.
     "plans:notification-open": Row(
         answers(coordinator=302, member=404, expert=404, officer=404, administrator=404),
@@ -218,6 +238,8 @@ class World:
     adopted: Any
     thread: Any
     notification: Any
+    report: Any
+    activity: Any
     users: dict
 
 
@@ -256,7 +278,15 @@ def world(db, tmp_path, settings):
     }
     thread = CommentThread.objects.create(plan=plan, measure=measure, created_by=users["officer"])
     notification = Notification.objects.create(recipient=users["coordinator"], text="x", url="/")
+    report = services.report_create(
+        jmu=jmu, kind="monthly", day=datetime.date(2029, 3, 1), actor=users["coordinator"]
+    )
+    activity = services.activity_save(
+        report=report, actor=users["coordinator"], data={"date": datetime.date(2029, 3, 2)}
+    )
     return World(
+        report=report,
+        activity=activity,
         lsg=lsg,
         jmu=jmu,
         membership=MembershipFactory(jmu=jmu),

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from plans.forms import DATE_INPUT, MonthField
+from plans.models import Indicator, ThematicArea
+from reporting.models import COUNT_FIELDS, FieldActivity, Report
+from stakeholders.models import JMU, JMUMembership, Settlement
+
+
+class ReportCreateForm(forms.Form):
+    jmu = forms.ModelChoiceField(label=_("JMU"), queryset=JMU.objects.none())
+    kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices)
+    month = MonthField(label=_("Month"), help_text=_("For a quarterly or annual report, any month of it."))
+
+    def __init__(self, *args, jmus=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jmu"].queryset = jmus if jmus is not None else JMU.objects.none()
+        choices = list(self.fields["jmu"].queryset)
+        if len(choices) == 1:
+            self.initial.setdefault("jmu", choices[0].pk)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = FieldActivity
+        fields = ["date", "type", "settlement", "members", "areas", "households", *COUNT_FIELDS, "note"]
+        widgets = {
+            "date": DATE_INPUT,
+            "members": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        report = self.instance.report
+        self.fields["settlement"].queryset = Settlement.objects.filter(lsg_id=report.jmu.lsg_id)
+        self.fields["members"].queryset = JMUMembership.objects.filter(jmu_id=report.jmu_id).select_related(
+            "role"
+        )
+        self.fields["areas"].queryset = ThematicArea.objects.all()
+        for name in COUNT_FIELDS + ["households"]:
+            self.fields[name].widget.attrs["min"] = 0
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["achievements", "problems", "proposals", "next_steps"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+BREAKDOWN_LABELS = {
+    "male": _("men/boys"), "female": _("women/girls"),
+    "male_0_17": _("boys 0-17"), "male_18_64": _("men 18-64"), "male_65": _("men 65+"),
+    "female_0_17": _("girls 0-17"), "female_18_64": _("women 18-64"), "female_65": _("women 65+"),
+}  # fmt: skip
+
+
+def breakdown_parts(indicator: Indicator) -> list[str]:
+    if indicator.breakdown == Indicator.Breakdown.SEX:
+        return ["male", "female"]
+    if indicator.breakdown == Indicator.Breakdown.SEX_AGE:
+        return list(COUNT_FIELDS)
+    return []
+
+
+class IndicatorValuesForm(forms.Form):
+    """One row per indicator of the month: its value, and its breakdown where it has one."""
+
+    def __init__(self, *args, indicators: list[Indicator], current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            saved = current.get(indicator.pk)
+            if indicator.type == Indicator.Type.YES_NO:
+                field = forms.TypedChoiceField(
+                    choices=[("", "—"), ("1", _("yes")), ("0", _("no"))], coerce=Decimal, empty_value=None,
+                    required=False,
+                )  # fmt: skip
+            else:
+                field = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+                if indicator.type == Indicator.Type.PERCENTAGE:
+                    field = forms.DecimalField(
+                        min_value=0, max_value=100, max_digits=14, decimal_places=2, required=False
+                    )
+            field.label = indicator.name
+            self.fields[f"value_{indicator.pk}"] = field
+            if saved is not None:
+                self.initial[f"value_{indicator.pk}"] = (
+                    str(int(saved.value)) if indicator.type == Indicator.Type.YES_NO else saved.value
+                )
+            for part in breakdown_parts(indicator):
+                name = f"{part}_{indicator.pk}"
+                self.fields[name] = forms.DecimalField(
+                    label=BREAKDOWN_LABELS[part], min_value=0, max_digits=14, decimal_places=2, required=False
+                )
+                if saved is not None:
+                    self.initial[name] = getattr(saved, part)
+
+    def rows(self):
+        """For the template: each indicator with its bound fields."""
+        for indicator in self.indicators:
+            yield (
+                indicator,
+                self[f"value_{indicator.pk}"],
+                [self[f"{part}_{indicator.pk}"] for part in breakdown_parts(indicator)],
+            )
+
+    def values(self) -> list[tuple[Indicator, dict]]:
+        out = []
+        for indicator in self.indicators:
+            data = {"value": self.cleaned_data.get(f"value_{indicator.pk}")}
+            for part in breakdown_parts(indicator):
+                data[part] = self.cleaned_data.get(f"{part}_{indicator.pk}")
+            out.append((indicator, data))
+        return out
+
+    def attach(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            self.add_error(f"value_{key}" if f"value_{key}" in self.fields else None, messages)
+
+
+class SpendingForm(forms.Form):
+    def __init__(self, *args, lines, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=str(line), min_value=0, max_digits=14, decimal_places=2, required=False,
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
+            )  # fmt: skip
+            if line.pk in current:
+                self.initial[f"line_{line.pk}"] = current[line.pk]
+
+    def rows(self):
+        for line in self.lines:
+            yield line, self[f"line_{line.pk}"]
+
+    def amounts(self) -> dict:
+        return {line: self.cleaned_data.get(f"line_{line.pk}") for line in self.lines}

@@ -1,0 +1,59 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from jmu_planner.access import GlobalRole, Role
+from plans.models import Indicator, OperationalPlan
+from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory, source
+from reporting import services
+from stakeholders.tests.factories import JMUFactory, LSGFactory, SettlementFactory, user_with_role
+
+YEAR = 2026
+
+
+@pytest.fixture
+def plan(db):
+    """An adopted plan for 2026 with one measure of four indicators (one per roll-up rule)."""
+    plan = PlanFactory(jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.ADOPTED,
+                       period_start=datetime.date(YEAR, 1, 1), period_end=datetime.date(YEAR, 12, 31))  # fmt: skip
+    measure = MeasureFactory(
+        plan=plan, start_month=datetime.date(YEAR, 1, 1), end_month=datetime.date(YEAR, 12, 1)
+    )
+    for rule, name, kind in [("sum", "Upućeni NSZ", "number"), ("latest", "Obuhvat", "percentage"),
+                             ("max", "Najviše u grupi", "number"), ("avg", "Prosečno prisutnih", "number")]:  # fmt: skip
+        IndicatorFactory(measure=measure, name=name, aggregation=rule, type=kind,
+                         unit="%" if kind == "percentage" else "osoba", baseline=Decimal(0), target=Decimal(100))  # fmt: skip
+    BudgetLineFactory(measure=measure, source=source("lsg-budget"), amount=Decimal("1000.00"))
+    BudgetLineFactory(measure=measure, source=source("sctm"), amount=Decimal("500.00"))
+    SettlementFactory(lsg=plan.jmu.lsg)
+    return plan
+
+
+@pytest.fixture
+def indicators(plan):
+    return {i.aggregation: i for i in Indicator.objects.filter(measure__plan=plan)}
+
+
+@pytest.fixture
+def users(plan):
+    lsg, other = plan.jmu.lsg, LSGFactory()
+    return {
+        "anonymous": None,
+        "coordinator": user_with_role(Role.COORDINATOR, lsg),
+        "other_coordinator": user_with_role(Role.COORDINATOR, other),
+        "member": user_with_role(Role.MEMBER, lsg),
+        "expert": user_with_role(Role.EXPERT, lsg),
+        "unassigned_expert": user_with_role(Role.EXPERT, other),
+        "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
+        "administrator": user_with_role(GlobalRole.ADMINISTRATOR),
+    }
+
+
+@pytest.fixture
+def monthly(plan, users):
+    def make(month: int):
+        return services.report_create(jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, month, 1),
+                                      actor=users["coordinator"])  # fmt: skip
+
+    return make

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="report-list"),
+    path("new/", views.ReportCreateView.as_view(), name="report-create"),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path("<int:pk>/values/", views.IndicatorValuesView.as_view(), name="report-values"),
+    path("<int:pk>/spending/", views.SpendingView.as_view(), name="report-spending"),
+    path("<int:pk>/narrative/", views.NarrativeView.as_view(), name="report-narrative"),
+    path("<int:pk>/move/<str:to>/", views.ReportTransitionView.as_view(), name="report-transition"),
+    path("<int:pk>/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+    path("<int:report_pk>/activities/new/", views.ActivityCreateView.as_view(), name="activity-create"),
+    path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity-update"),
+    path("activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
+]

@@ -1,0 +1,372 @@
+"""Report pages. Reports are fetched through scoped querysets: another LSG's report is a 404."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from jmu_planner import access
+from jmu_planner.views import attach_errors
+from plans.forms import TransitionForm
+from plans.models import BudgetLine
+from reporting import selectors, services
+from reporting.filters import ReportFilter
+from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
+from reporting.models import ACTIVITY_LOGGERS, COUNT_FIELDS, REPORT_EDITORS, FieldActivity, Report
+from stakeholders.models import JMU
+
+Status = Report.Status
+
+
+def report_url(report: Report, anchor: str = "") -> str:
+    return reverse("reporting:report-detail", args=[report.pk]) + (f"#{anchor}" if anchor else "")
+
+
+class ReportListView(LoginRequiredMixin, FilterView):
+    filterset_class = ReportFilter
+    template_name = "reporting/report_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["overdue"] = selectors.overdue_reports(user=self.request.user)[:20]
+        context["can_create"] = writable_jmus(self.request.user).exists()
+        return context
+
+
+def writable_jmus(user):
+    jmus = JMU.objects.filter(status=JMU.Status.ACTIVE).select_related("lsg")
+    return access.scope_editable(jmus, user, "lsg", REPORT_EDITORS)
+
+
+class ReportCreateView(LoginRequiredMixin, View):
+    template_name = "reporting/report_create.html"
+
+    def form(self, data=None):
+        return ReportCreateForm(data, jmus=writable_jmus(self.request.user), initial=self.request.GET.dict())
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.report_create(
+                    jmu=data["jmu"], kind=data["kind"], day=data["month"], actor=request.user
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error("month" if field == "period" else None, errors)
+            else:
+                messages.success(request, _("%(report)s created.") % {"report": report})
+                return HttpResponseRedirect(report_url(report))
+        return render(request, self.template_name, {"form": form})
+
+
+class ReportDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "reporting/report_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page"] = page = selectors.report_page(user=self.request.user, pk=self.kwargs["pk"])
+        context["reach_rows"] = [
+            (label, page.reach.counts[f"male_{age}"], page.reach.counts[f"female_{age}"])
+            for age, label in [("0_17", "0-17"), ("18_64", "18-64"), ("65", "65+")]
+        ]
+        return context
+
+
+def require_writer(user, report: Report, roles) -> None:
+    """A report that is not open for this user's changes is not found (404)."""
+    held = access.roles_in(user, report.jmu.lsg_id)
+    if not report.is_editable or not (access.is_administrator(user) or held & roles):
+        raise Http404
+
+
+class EditableReportMixin:
+    """The report from the URL if the user may change it now (coordinators, experts)."""
+
+    report_kwarg = "pk"
+    roles = REPORT_EDITORS
+
+    @cached_property
+    def report(self) -> Report:
+        reports = Report.objects.visible_to(self.request.user).select_related("jmu__lsg", "plan")
+        report = get_object_or_404(reports, pk=self.kwargs[self.report_kwarg])
+        require_writer(self.request.user, report, self.roles)
+        return report
+
+
+class ActivityFormView(EditableReportMixin, LoginRequiredMixin, View):
+    template_name = "reporting/activity_form.html"
+    roles = ACTIVITY_LOGGERS
+    heading = gettext_lazy("Field activity")
+
+    def activity(self) -> FieldActivity:
+        return FieldActivity(report=self.report)
+
+    def get(self, request, **kwargs):
+        form = ActivityForm(instance=self.activity(), initial={"date": self.report.period_start})
+        return render(
+            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
+        )
+
+    def post(self, request, **kwargs):
+        activity = self.activity()
+        form = ActivityForm(request.POST, instance=activity)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.fields if name not in {"members", "areas"}}
+            try:
+                services.activity_save(
+                    report=self.report, actor=request.user, data=data, members=form.cleaned_data["members"],
+                    areas=form.cleaned_data["areas"], activity=activity if activity.pk else None,
+                )  # fmt: skip
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Field activity saved."))
+                return HttpResponseRedirect(report_url(self.report, "activities"))
+        return render(
+            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
+        )
+
+
+class ActivityCreateView(ActivityFormView):
+    report_kwarg = "report_pk"
+
+
+class ActivityUpdateView(ActivityFormView):
+    @cached_property
+    def existing(self) -> FieldActivity:
+        activities = FieldActivity.objects.visible_to(self.request.user).select_related(
+            "report__jmu__lsg", "report__plan"
+        )
+        return get_object_or_404(activities, pk=self.kwargs["pk"])
+
+    @cached_property
+    def report(self) -> Report:
+        user, report = self.request.user, self.existing.report
+        require_writer(user, report, ACTIVITY_LOGGERS)
+        editor = access.is_administrator(user) or access.roles_in(user, report.jmu.lsg_id) & REPORT_EDITORS
+        if not editor and self.existing.created_by_id != user.pk:
+            raise Http404  # JMU members change only the entries they logged
+        return report
+
+    def activity(self) -> FieldActivity:
+        self.report  # noqa: B018 - checks access before the entry is shown or changed
+        return self.existing
+
+
+class ActivityDeleteView(ActivityUpdateView):
+    def get(self, request, **kwargs):
+        raise Http404
+
+    def post(self, request, **kwargs):
+        services.activity_delete(activity=self.activity(), actor=request.user)
+        messages.success(request, _("Field activity deleted."))
+        return HttpResponseRedirect(report_url(self.report, "activities"))
+
+
+class IndicatorValuesView(EditableReportMixin, LoginRequiredMixin, View):
+    template_name = "reporting/values_form.html"
+    heading = gettext_lazy("Indicator values for the month")
+
+    def form(self, data=None):
+        report = self.report
+        if report.kind != Report.Kind.MONTHLY:
+            raise Http404
+        indicators = services.required_indicators(report)
+        current = {v.indicator_id: v for v in report.indicator_values.all()}
+        return IndicatorValuesForm(data, indicators=indicators, current=current)
+
+    def get(self, request, pk):
+        return render(
+            request, self.template_name, {"form": self.form(), "report": self.report, "heading": self.heading}
+        )
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if form.is_valid():
+            rows = [services.ValueRow(indicator=i, data=d) for i, d in form.values()]
+            try:
+                services.indicator_values_save(report=self.report, actor=request.user, rows=rows)
+            except ValidationError as error:
+                form.attach(error)
+            else:
+                messages.success(request, _("Indicator values saved."))
+                return HttpResponseRedirect(report_url(self.report, "indicators"))
+        return render(
+            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
+        )
+
+
+class SpendingView(EditableReportMixin, LoginRequiredMixin, View):
+    template_name = "reporting/spending_form.html"
+    heading = gettext_lazy("Spending in the month")
+
+    def form(self, data=None):
+        if self.report.kind != Report.Kind.MONTHLY:
+            raise Http404
+        lines = list(
+            BudgetLine.objects.filter(measure__plan_id=self.report.plan_id)
+            .select_related("measure__area", "source")
+            .order_by("measure__area__number", "measure__number", "position", "pk")
+        )
+        current = {s.budget_line_id: s.amount for s in self.report.spending.all()}
+        return SpendingForm(data, lines=lines, current=current)
+
+    def get(self, request, pk):
+        return render(
+            request, self.template_name, {"form": self.form(), "report": self.report, "heading": self.heading}
+        )
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.spending_save(report=self.report, actor=request.user, amounts=form.amounts())
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Spending saved."))
+                return HttpResponseRedirect(report_url(self.report, "budget"))
+        return render(
+            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
+        )
+
+
+class NarrativeView(EditableReportMixin, LoginRequiredMixin, View):
+    template_name = "reporting/narrative_form.html"
+    heading = gettext_lazy("Narrative")
+
+    def get(self, request, pk):
+        return render(
+            request,
+            self.template_name,
+            {"form": NarrativeForm(instance=self.report), "report": self.report, "heading": self.heading},
+        )
+
+    def post(self, request, pk):
+        form = NarrativeForm(request.POST, instance=self.report)
+        if form.is_valid():
+            services.narrative_update(report=self.report, actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("Narrative saved."))
+            return HttpResponseRedirect(report_url(self.report, "narrative"))
+        return render(
+            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
+        )
+
+
+class ReportTransitionView(LoginRequiredMixin, View):
+    template_name = "reporting/report_transition.html"
+
+    @cached_property
+    def report(self) -> Report:
+        reports = Report.objects.visible_to(self.request.user).select_related("jmu__lsg")
+        return get_object_or_404(reports, pk=self.kwargs["pk"])
+
+    def target(self) -> str:
+        to = self.kwargs["to"]
+        if to not in Status.values:
+            raise Http404
+        if to not in services.allowed_moves(self.request.user, self.report):
+            raise PermissionDenied
+        return to
+
+    def context(self, form, to):
+        return {"report": self.report, "form": form, "to": to, "to_label": Status(to).label,
+                "missing": services.missing_values(self.report) if to == Status.SUBMITTED else []}  # fmt: skip
+
+    def get(self, request, pk, to):
+        return render(request, self.template_name, self.context(TransitionForm(), self.target()))
+
+    def post(self, request, pk, to):
+        to = self.target()
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_transition(
+                    report=self.report, to=to, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The report is now: %(status)s.") % {"status": Status(to).label})
+                return HttpResponseRedirect(report_url(self.report))
+        return render(request, self.template_name, self.context(form, to))
+
+
+class OverdueView(LoginRequiredMixin, TemplateView):
+    """Reports past their due date: the user's LSGs, or the whole programme for officers."""
+
+    template_name = "reporting/overdue.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["overdue"] = selectors.overdue_reports(user=self.request.user)
+        return context
+
+
+class ReportExportView(LoginRequiredMixin, View):
+    """The report's figures as XLSX for use outside the LSG: counts below 5 read "<5"."""
+
+    def get(self, request, pk):
+        from openpyxl import Workbook
+
+        from plans.spreadsheets import safe_text
+
+        page = selectors.report_page(user=request.user, pk=pk)
+        report = page.report
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Report"
+        sheet.append([safe_text(str(report))])
+        sheet.append([_("People reached"), selectors.suppress(page.reach.people)])
+        sheet.append([_("Households visited"), selectors.suppress(page.reach.households)])
+        for name in COUNT_FIELDS:
+            sheet.append([name.replace("_", " "), selectors.suppress(page.reach.counts[name])])
+        sheet.append([])
+        sheet.append([_("Indicator"), _("Value"), _("Target"), _("Progress %")])
+        for row in page.indicators:
+            shown = row.display
+            if row.value is not None and row.indicator.type == "number" and row.indicator.unit:
+                shown = selectors.suppress(int(row.value)) if row.value == int(row.value) else shown
+            sheet.append([safe_text(f"{row.indicator.measure.code} {row.indicator.name}"), shown,
+                          row.indicator.display_value(row.indicator.target),
+                          float(row.progress) if row.progress is not None else None])  # fmt: skip
+        sheet.append([])
+        sheet.append([_("Budget"), _("Planned"), _("Spent in period"), _("Spent to date")])
+        for row in page.execution.lines:
+            sheet.append([safe_text(row.label), float(row.planned), float(row.in_period), float(row.to_date)])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = slugify(f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
