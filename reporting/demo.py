@@ -30,9 +30,11 @@ def _adopt(plan: OperationalPlan) -> None:
     for start, end in steps:
         PlanTransition.objects.create(plan=plan, from_status=start, to_status=end, note="Demo")
     OperationalPlan.objects.filter(pk=plan.pk).update(
-        status=Status.ADOPTED, adopting_body="city_council", adoption_number="06-5/2026-II",
+        status=Status.ADOPTED,
+        adopting_body="city_council",
+        adoption_number="06-5/2026-II",
         adoption_date=datetime.date(plan.period_start.year, 1, 20),
-    )  # fmt: skip
+    )
 
 
 def _value(indicator: Indicator, month: int) -> Decimal:
@@ -57,18 +59,32 @@ def reports_demo_seed(jmu: JMU) -> None:
     for month in range(1, last_month + 1):
         start, end = period_of(Report.Kind.MONTHLY, datetime.date(today.year, month, 1))
         report, created = Report.objects.get_or_create(
-            jmu=jmu, kind=Report.Kind.MONTHLY, period_start=start,
-            defaults={"plan": plan, "period_end": end, "due_date": due_date(Report.Kind.MONTHLY, end),
-                      "achievements": "Demo: obilasci naselja i upis dece."},
-        )  # fmt: skip
+            jmu=jmu,
+            kind=Report.Kind.MONTHLY,
+            period_start=start,
+            defaults={
+                "plan": plan,
+                "period_end": end,
+                "due_date": due_date(Report.Kind.MONTHLY, end),
+                "achievements": "Demo: obilasci naselja i upis dece.",
+            },
+        )
         if not created:
             continue
         for day, settlement in zip((5, 19), settlements * 2, strict=False):
             activity = FieldActivity.objects.create(
-                report=report, date=start.replace(day=day), settlement=settlement, households=6 + month % 5,
-                male_0_17=4 + month % 3, female_0_17=5 + month % 4, male_18_64=3, female_18_64=4,
-                male_65=month % 2, female_65=1, note="Demo obilazak",
-            )  # fmt: skip
+                report=report,
+                date=start.replace(day=day),
+                settlement=settlement,
+                households=6 + month % 5,
+                male_0_17=4 + month % 3,
+                female_0_17=5 + month % 4,
+                male_18_64=3,
+                female_18_64=4,
+                male_65=month % 2,
+                female_65=1,
+                note="Demo obilazak",
+            )
             activity.members.set(members[:3])
             activity.areas.set(areas)
         for indicator in required_indicators(report):

@@ -43,7 +43,7 @@ class ActivityForm(forms.ModelForm):
             "role"
         )
         self.fields["areas"].queryset = ThematicArea.objects.all()
-        for name in COUNT_FIELDS + ["households"]:
+        for name in [*COUNT_FIELDS, "households"]:
             self.fields[name].widget.attrs["min"] = 0
 
 
@@ -55,10 +55,15 @@ class NarrativeForm(forms.ModelForm):
 
 
 BREAKDOWN_LABELS = {
-    "male": _("men/boys"), "female": _("women/girls"),
-    "male_0_17": _("boys 0-17"), "male_18_64": _("men 18-64"), "male_65": _("men 65+"),
-    "female_0_17": _("girls 0-17"), "female_18_64": _("women 18-64"), "female_65": _("women 65+"),
-}  # fmt: skip
+    "male": _("men/boys"),
+    "female": _("women/girls"),
+    "male_0_17": _("boys 0-17"),
+    "male_18_64": _("men 18-64"),
+    "male_65": _("men 65+"),
+    "female_0_17": _("girls 0-17"),
+    "female_18_64": _("women 18-64"),
+    "female_65": _("women 65+"),
+}
 
 
 def breakdown_parts(indicator: Indicator) -> list[str]:
@@ -79,9 +84,11 @@ class IndicatorValuesForm(forms.Form):
             saved = current.get(indicator.pk)
             if indicator.type == Indicator.Type.YES_NO:
                 field = forms.TypedChoiceField(
-                    choices=[("", "—"), ("1", _("yes")), ("0", _("no"))], coerce=Decimal, empty_value=None,
+                    choices=[("", "—"), ("1", _("yes")), ("0", _("no"))],
+                    coerce=Decimal,
+                    empty_value=None,
                     required=False,
-                )  # fmt: skip
+                )
             else:
                 field = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
                 if indicator.type == Indicator.Type.PERCENTAGE:
@@ -131,9 +138,15 @@ class SpendingForm(forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=str(line), min_value=0, max_digits=14, decimal_places=2, required=False,
-                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
-            )  # fmt: skip
+                label=str(line),
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}
+                ),
+            )
             if line.pk in current:
                 self.initial[f"line_{line.pk}"] = current[line.pk]
 

@@ -197,11 +197,14 @@ class FieldActivity(models.Model):
             and not (self.report.period_start <= self.date <= self.report.period_end)
         ):
             raise ValidationError(
-                {"date": _("Choose a day of the report's month (%(start)s – %(end)s).") % {
-                    "start": self.report.period_start.strftime("%d.%m.%Y"),
-                    "end": self.report.period_end.strftime("%d.%m.%Y"),
-                }}
-            )  # fmt: skip
+                {
+                    "date": _("Choose a day of the report's month (%(start)s – %(end)s).")
+                    % {
+                        "start": self.report.period_start.strftime("%d.%m.%Y"),
+                        "end": self.report.period_end.strftime("%d.%m.%Y"),
+                    }
+                }
+            )
         if self.settlement_id and self.report_id and self.settlement.lsg_id != self.report.jmu.lsg_id:
             raise ValidationError({"settlement": _("Choose a settlement of this LSG.")})
 
@@ -270,9 +273,11 @@ class Spending(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="spending")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spending")
     amount = models.DecimalField(
-        _("spent (RSD)"), max_digits=14, decimal_places=2,
+        _("spent (RSD)"),
+        max_digits=14,
+        decimal_places=2,
         validators=[MinValueValidator(0, _("Enter an amount of zero or more."))],
-    )  # fmt: skip
+    )
 
     history = HistoricalRecords()
 

@@ -48,9 +48,15 @@ def send_reminders(*, today: datetime.date, days_before: int) -> int:
             else reverse("reporting:report-create")
         )
         notify(
-            users=coordinators.get(lsg.pk, []), url=url,
-            text=text % {"kind": Report.Kind(due.kind).label.lower(), "period": due.label, "lsg": lsg.name_lat,
-                         "due": due.due.strftime("%d.%m.%Y")},
-        )  # fmt: skip
+            users=coordinators.get(lsg.pk, []),
+            url=url,
+            text=text
+            % {
+                "kind": Report.Kind(due.kind).label.lower(),
+                "period": due.label,
+                "lsg": lsg.name_lat,
+                "due": due.due.strftime("%d.%m.%Y"),
+            },
+        )
         sent += 1
     return sent

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -43,9 +44,11 @@ def suppress(count) -> str:
 def months_of(report: Report) -> QuerySet[Report]:
     """The monthly reports a report counts: reported months of its period, and itself."""
     months = Report.objects.filter(
-        jmu_id=report.jmu_id, kind=Kind.MONTHLY,
-        period_start__gte=report.period_start, period_start__lte=report.period_end,
-    )  # fmt: skip
+        jmu_id=report.jmu_id,
+        kind=Kind.MONTHLY,
+        period_start__gte=report.period_start,
+        period_start__lte=report.period_end,
+    )
     return months.filter(Q(status__in=REPORTED) | Q(pk=report.pk))
 
 
@@ -66,20 +69,26 @@ class IndicatorRow:
 
 
 def rollup(report: Report) -> list[IndicatorRow]:
-    """Each indicator of the plan with its value for the report's period: one aggregate query.
+    """Each indicator of the plan with its value for the report's period: 3 queries.
 
-    Monthly values roll up by the indicator's rule (sum, latest, maximum, average). A month with
-    no value is skipped; "latest" is the last month that has one.
+    Monthly values roll up by the indicator's rule (sum, latest, maximum, average), computed by
+    the database: one grouped aggregate, and one window query for each indicator's latest month.
+    A month with no value is skipped; "latest" is the last month that has one.
     """
     values = IndicatorValue.objects.filter(report__in=months_of(report))
-    latest = values.filter(indicator=OuterRef("indicator")).order_by("-report__period_start")
     aggregates = {"months": Count("pk")}
     for part in ["value", *BREAKDOWN_PARTS]:
-        aggregates |= {
-            f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part),
-            f"{part}__latest": Subquery(latest.values(part)[:1]),
-        }  # fmt: skip
+        aggregates |= {f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part)}
     by_indicator = {row["indicator"]: row for row in values.values("indicator").annotate(**aggregates)}
+    newest_first = Window(
+        RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
+    )
+    latest_rows = (
+        values.annotate(rank=newest_first).filter(rank=1).values("indicator", "value", *BREAKDOWN_PARTS)
+    )
+    for row in latest_rows:
+        found = by_indicator.setdefault(row["indicator"], {})
+        found |= {f"{part}__latest": row[part] for part in ["value", *BREAKDOWN_PARTS]}
     indicators = (
         Indicator.objects.filter(measure__plan_id=report.plan_id)
         .select_related("measure__area")
@@ -88,14 +97,18 @@ def rollup(report: Report) -> list[IndicatorRow]:
     rows = []
     for indicator in indicators:
         found = by_indicator.get(indicator.pk, {})
-        rule = indicator.aggregation
-        pick = {"sum": "sum", "latest": "latest", "max": "max", "avg": "avg"}[rule]
+        pick = indicator.aggregation  # sum, latest, max or avg: the names of the columns above
         value = _dec(found.get(f"value__{pick}"))
         breakdown = {part: _dec(found.get(f"{part}__{pick}")) for part in BREAKDOWN_PARTS}
-        rows.append(IndicatorRow(
-            indicator=indicator, value=value, breakdown=breakdown, months=found.get("months", 0),
-            progress=_progress(value, indicator),
-        ))  # fmt: skip
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                value=value,
+                breakdown=breakdown,
+                months=found.get("months", 0),
+                progress=_progress(value, indicator),
+            )
+        )
     return rows
 
 
@@ -163,7 +176,9 @@ def budget_execution(report: Report) -> Execution:
     """
     spent = (
         Spending.objects.filter(
-            report__jmu_id=report.jmu_id, report__kind=Kind.MONTHLY, report__plan_id=report.plan_id,
+            report__jmu_id=report.jmu_id,
+            report__kind=Kind.MONTHLY,
+            report__plan_id=report.plan_id,
             report__period_start__lte=report.period_end,
         )
         .filter(Q(report__status__in=REPORTED) | Q(report_id=report.pk))
@@ -172,7 +187,7 @@ def budget_execution(report: Report) -> Execution:
             to_date=Sum("amount"),
             in_period=Sum("amount", filter=Q(report__period_start__gte=report.period_start)),
         )
-    )  # fmt: skip
+    )
     by_line = {row["budget_line"]: row for row in spent}
     lines = (
         BudgetLine.objects.filter(measure__plan_id=report.plan_id)
@@ -185,8 +200,10 @@ def budget_execution(report: Report) -> Execution:
         found = by_line.get(line.pk, {})
         row = ExecutionRow(
             label=f"{line.measure.code} {line.source}{f' – {line.description}' if line.description else ''}",
-            planned=line.amount, in_period=found.get("in_period") or ZERO, to_date=found.get("to_date") or ZERO,
-        )  # fmt: skip
+            planned=line.amount,
+            in_period=found.get("in_period") or ZERO,
+            to_date=found.get("to_date") or ZERO,
+        )
         result.lines.append(row)
         for kind, key, label in [
             ("measures", line.measure_id, f"{line.measure.code} {line.measure.title}"),
@@ -328,10 +345,16 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
                 if (kind, start) in seen:
                     continue
                 seen.add((kind, start))
-                expected.append(DueReport(
-                    plan=plan, kind=kind, period_start=start, period_end=end, due=due_date(kind, end),
-                    report=made.get((plan.jmu_id, kind, start)),
-                ))  # fmt: skip
+                expected.append(
+                    DueReport(
+                        plan=plan,
+                        kind=kind,
+                        period_start=start,
+                        period_end=end,
+                        due=due_date(kind, end),
+                        report=made.get((plan.jmu_id, kind, start)),
+                    )
+                )
             day = (day + datetime.timedelta(days=32)).replace(day=1)
     return expected
 
@@ -350,8 +373,9 @@ def overdue_reports(
     )
     return sorted(
         (
-            due for due in expected_reports(plans, reports)
+            due
+            for due in expected_reports(plans, reports)
             if due.due < today and (due.report is None or due.report.status not in REPORTED)
         ),
         key=lambda d: (d.due, d.plan.jmu.lsg.name_lat, d.kind),
-    )  # fmt: skip
+    )

@@ -85,13 +85,19 @@ def report_create(*, jmu: JMU, kind: str, day: datetime.date, actor: User) -> Re
     plan = plan_in_force(jmu, start, end)
     if plan is None:
         raise ValidationError(
-            {"period": _("No adopted plan of this JMU covers %(start)s – %(end)s: report against an "
-                         "adopted plan, inside its period.") % {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}}
-        )  # fmt: skip
+            {
+                "period": _(
+                    "No adopted plan of this JMU covers %(start)s – %(end)s: report against an "
+                    "adopted plan, inside its period."
+                )
+                % {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
+            }
+        )
     if Report.objects.filter(jmu=jmu, kind=kind, period_start=start).exists():
         raise ValidationError({"period": _("This JMU already has a report for this period.")})
-    report = Report(jmu=jmu, plan=plan, kind=kind, period_start=start, period_end=end,
-                    due_date=due_date(kind, end))  # fmt: skip
+    report = Report(
+        jmu=jmu, plan=plan, kind=kind, period_start=start, period_end=end, due_date=due_date(kind, end)
+    )
     try:
         with transaction.atomic():
             return model_save(report, actor=actor)
@@ -116,9 +122,14 @@ def _may(user: User, report: Report, roles: Iterable[str]) -> bool:
 
 @transaction.atomic
 def activity_save(
-    *, report: Report, actor: User, data: Mapping[str, Any], members: Iterable = (), areas: Iterable = (),
+    *,
+    report: Report,
+    actor: User,
+    data: Mapping[str, Any],
+    members: Iterable = (),
+    areas: Iterable = (),
     activity: FieldActivity | None = None,
-) -> FieldActivity:  # fmt: skip
+) -> FieldActivity:
     """JMU members log their own field work; coordinators and experts any of the report's."""
     _require_editable(report)
     if report.kind != Kind.MONTHLY:

@@ -142,9 +142,13 @@ class ActivityFormView(EditableReportMixin, LoginRequiredMixin, View):
             data = {name: form.cleaned_data[name] for name in form.fields if name not in {"members", "areas"}}
             try:
                 services.activity_save(
-                    report=self.report, actor=request.user, data=data, members=form.cleaned_data["members"],
-                    areas=form.cleaned_data["areas"], activity=activity if activity.pk else None,
-                )  # fmt: skip
+                    report=self.report,
+                    actor=request.user,
+                    data=data,
+                    members=form.cleaned_data["members"],
+                    areas=form.cleaned_data["areas"],
+                    activity=activity if activity.pk else None,
+                )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -298,8 +302,13 @@ class ReportTransitionView(LoginRequiredMixin, View):
         return to
 
     def context(self, form, to):
-        return {"report": self.report, "form": form, "to": to, "to_label": Status(to).label,
-                "missing": services.missing_values(self.report) if to == Status.SUBMITTED else []}  # fmt: skip
+        return {
+            "report": self.report,
+            "form": form,
+            "to": to,
+            "to_label": Status(to).label,
+            "missing": services.missing_values(self.report) if to == Status.SUBMITTED else [],
+        }
 
     def get(self, request, pk, to):
         return render(request, self.template_name, self.context(TransitionForm(), self.target()))
@@ -355,9 +364,14 @@ class ReportExportView(LoginRequiredMixin, View):
             shown = row.display
             if row.value is not None and row.indicator.type == "number" and row.indicator.unit:
                 shown = selectors.suppress(int(row.value)) if row.value == int(row.value) else shown
-            sheet.append([safe_text(f"{row.indicator.measure.code} {row.indicator.name}"), shown,
-                          row.indicator.display_value(row.indicator.target),
-                          float(row.progress) if row.progress is not None else None])  # fmt: skip
+            sheet.append(
+                [
+                    safe_text(f"{row.indicator.measure.code} {row.indicator.name}"),
+                    shown,
+                    row.indicator.display_value(row.indicator.target),
+                    float(row.progress) if row.progress is not None else None,
+                ]
+            )
         sheet.append([])
         sheet.append([_("Budget"), _("Planned"), _("Spent in period"), _("Spent to date")])
         for row in page.execution.lines:

@@ -20,7 +20,7 @@ def log_out(page):
 
 def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, artifacts_dir, tmp_path):
     demo_seed()
-    plan = OperationalPlan.objects.get(jmu__lsg__code="70645")
+    plan = OperationalPlan.objects.get(jmu__lsg__code="70645", status="draft")
     plan_url = f"{live_server.url}/plans/{plan.pk}/"
 
     # The coordinator submits the demo draft.
