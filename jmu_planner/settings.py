@@ -180,6 +180,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# PDFs render on a queue of their own, so long renders never hold up e-mails and reminders.
+PDF_QUEUE = env.str("PDF_QUEUE", default="pdf")
+PDF_SOFT_TIME_LIMIT = env.int("PDF_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 EMAIL_BACKEND = env.str(

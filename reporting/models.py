@@ -298,3 +298,67 @@ class Spending(models.Model):
 
 def month_end(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        plans = OperationalPlan.objects.visible_to(user)
+        reports = Report.objects.visible_to(user)
+        return self.filter(models.Q(plan__in=plans) | models.Q(report__in=reports))
+
+
+class Document(models.Model):
+    """A PDF of a plan or a report, rendered in the background and kept as the document of record.
+
+    Asking again makes a new document: an adopted version's PDF is never silently replaced.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(
+        OperationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("reason"), blank=True)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    render_ms = models.PositiveIntegerField(_("render time (ms)"), null=True, blank=True)
+    subject_status = models.CharField(_("status of the plan or report"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False, report__isnull=True)
+                | models.Q(plan__isnull=True, report__isnull=False),
+                name="document_of_a_plan_or_a_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF {self.subject} ({self.get_status_display()})"
+
+    @property
+    def subject(self):
+        return self.plan if self.plan_id else self.report
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RENDERING}

@@ -67,6 +67,14 @@ class IndicatorRow:
     def display(self) -> str:
         return self.indicator.display_value(self.value)
 
+    @property
+    def display_outside(self) -> str:
+        """As shown outside the LSG (exports, PDFs): a count of people below 5 reads "<5"."""
+        value = self.value
+        if self.indicator.type == Indicator.Type.NUMBER and value is not None and value == int(value):
+            return suppress(int(value))
+        return self.display
+
 
 def rollup(report: Report) -> list[IndicatorRow]:
     """Each indicator of the plan with its value for the report's period: 3 queries.

@@ -17,4 +17,8 @@ urlpatterns = [
     path("<int:report_pk>/activities/new/", views.ActivityCreateView.as_view(), name="activity-create"),
     path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity-update"),
     path("activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
+    path("documents/<str:kind>/<int:pk>/", views.DocumentListView.as_view(), name="documents"),
+    path("documents/<str:kind>/<int:pk>/print/", views.PrintPreviewView.as_view(), name="print-preview"),
+    path("documents/<int:pk>/retry/", views.DocumentRetryView.as_view(), name="document-retry"),
+    path("documents/<int:pk>/download/", views.DocumentDownloadView.as_view(), name="document-download"),
 ]

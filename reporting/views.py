@@ -23,10 +23,10 @@ from jmu_planner import access
 from jmu_planner.views import attach_errors
 from plans.forms import TransitionForm
 from plans.models import BudgetLine
-from reporting import selectors, services
+from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
-from reporting.models import ACTIVITY_LOGGERS, COUNT_FIELDS, REPORT_EDITORS, FieldActivity, Report
+from reporting.models import ACTIVITY_LOGGERS, COUNT_FIELDS, REPORT_EDITORS, Document, FieldActivity, Report
 from stakeholders.models import JMU
 
 Status = Report.Status
@@ -361,13 +361,10 @@ class ReportExportView(LoginRequiredMixin, View):
         sheet.append([])
         sheet.append([_("Indicator"), _("Value"), _("Target"), _("Progress %")])
         for row in page.indicators:
-            shown = row.display
-            if row.value is not None and row.indicator.type == "number" and row.indicator.unit:
-                shown = selectors.suppress(int(row.value)) if row.value == int(row.value) else shown
             sheet.append(
                 [
                     safe_text(f"{row.indicator.measure.code} {row.indicator.name}"),
-                    shown,
+                    row.display_outside,
                     row.indicator.display_value(row.indicator.target),
                     float(row.progress) if row.progress is not None else None,
                 ]
@@ -384,3 +381,83 @@ class ReportExportView(LoginRequiredMixin, View):
         name = slugify(f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}")
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
+
+
+# --- PDF documents ---------------------------------------------------------------------------------------
+
+
+def _subject(request, kind: str, pk: int):
+    from plans.models import OperationalPlan
+
+    if kind == "plan":
+        plans = OperationalPlan.objects.visible_to(request.user).select_related("jmu__lsg")
+        return get_object_or_404(plans, pk=pk)
+    if kind == "report":
+        return get_object_or_404(Report.objects.visible_to(request.user).select_related("jmu__lsg"), pk=pk)
+    raise Http404
+
+
+def _may_export(user, subject) -> bool:
+    """Coordinators, experts, officers and administrators make documents; JMU members read them."""
+    return access.sees_everything(user) or bool(access.roles_in(user, subject.jmu.lsg_id) & REPORT_EDITORS)
+
+
+class DocumentListView(LoginRequiredMixin, View):
+    """A plan's or report's documents, with a button to make a new one (htmx-refreshed while pending)."""
+
+    template_name = "reporting/documents.html"
+
+    def get(self, request, kind, pk):
+        subject = _subject(request, kind, pk)
+        rows = list(
+            Document.objects.filter(**{kind: subject})
+            .select_related("created_by")
+            .order_by("-created_at", "-pk")
+        )
+        context = {"subject": subject, "kind": kind, "documents": rows,
+                   "can_export": _may_export(request.user, subject),
+                   "pending": any(d.is_pending for d in rows)}  # fmt: skip
+        template = "reporting/partials/documents.html" if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def post(self, request, kind, pk):
+        subject = _subject(request, kind, pk)
+        if not _may_export(request.user, subject):
+            raise PermissionDenied
+        documents.document_request(actor=request.user, **{kind: subject})
+        messages.success(request, _("The PDF is being made; this page updates when it is ready."))
+        return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
+
+
+class DocumentRetryView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+        if document.status != Document.Status.FAILED or not _may_export(request.user, document.subject):
+            raise PermissionDenied
+        documents.document_retry(document=document, actor=request.user)
+        kind = "plan" if document.plan_id else "report"
+        return HttpResponseRedirect(reverse("reporting:documents", args=[kind, document.subject.pk]))
+
+
+class DocumentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        document = get_object_or_404(
+            Document.objects.visible_to(request.user).filter(status=Document.Status.DONE), pk=pk
+        )
+        with document.file.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{document.file.name.rsplit("/", 1)[-1]}"'
+        return response
+
+
+class PrintPreviewView(LoginRequiredMixin, View):
+    """The print layout as HTML, for staff to check a document before (or without) making a PDF."""
+
+    def get(self, request, kind, pk):
+        subject = _subject(request, kind, pk)
+        if not _may_export(request.user, subject):
+            raise Http404
+        if request.GET.get("format") != "html":
+            return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
+        preview = Document(**{kind: subject}, created_by=request.user)
+        return HttpResponse(documents.document_html(preview))

@@ -17,6 +17,7 @@ from jmu_planner.access import GlobalRole, Role
 from plans.models import CommentThread, Notification, OperationalPlan
 from plans.tests.factories import IndicatorFactory, MeasureFactory, PlanFactory
 from reporting import services
+from reporting.models import Document
 from stakeholders.tests.factories import (
     InstitutionFactory,
     JMUFactory,
@@ -193,6 +194,18 @@ MATRIX: dict[str, Row] = {
         answers(coordinator=404, member=404, expert=404, officer=404, administrator=404),
         lambda w: {"pk": w.activity.pk},
     ),  # GET never deletes
+    # PDF documents
+    "reporting:documents": Row(READ, lambda w: {"kind": "plan", "pk": w.plan.pk}),
+    "reporting:print-preview": Row(
+        answers(member=404), lambda w: {"kind": "plan", "pk": w.plan.pk}, query="?format=html"
+    ),
+    "reporting:document-download": Row(READ, lambda w: {"pk": w.document.pk}),
+    # Only a failed document is retried: this one is done, so those who may see it are refused.
+    "reporting:document-retry": Row(
+        answers(coordinator=403, member=403, expert=403, officer=403, administrator=403),
+        lambda w: {"pk": w.document.pk},
+        "post",
+    ),
     # A notification is its recipient's alone: the coordinator's, here.
     "plans:notification-open": Row(
         answers(coordinator=302, member=404, expert=404, officer=404, administrator=404),
@@ -240,6 +253,7 @@ class World:
     notification: Any
     report: Any
     activity: Any
+    document: Any
     users: dict
 
 
@@ -284,9 +298,12 @@ def world(db, tmp_path, settings):
     activity = services.activity_save(
         report=report, actor=users["coordinator"], data={"date": datetime.date(2029, 3, 2)}
     )
+    document = Document.objects.create(plan=plan, status=Document.Status.DONE)
+    document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     return World(
         report=report,
         activity=activity,
+        document=document,
         lsg=lsg,
         jmu=jmu,
         membership=MembershipFactory(jmu=jmu),

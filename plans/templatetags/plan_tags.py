@@ -111,3 +111,10 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
 @register.filter
 def count_state(comparison, state: str) -> int:
     return comparison.count(state)
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text safe inside a CSS string literal ("..."), e.g. in @page margin boxes."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return mark_safe(text)  # noqa: S308 - escaped for a CSS string above

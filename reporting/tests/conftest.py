@@ -57,3 +57,21 @@ def monthly(plan, users):
                                       actor=users["coordinator"])  # fmt: skip
 
     return make
+
+
+@pytest.fixture
+def users_for(db):
+    """One user per role around a given plan's LSG."""
+
+    def make(plan):
+        lsg, other = plan.jmu.lsg, LSGFactory()
+        return {
+            "coordinator": user_with_role(Role.COORDINATOR, lsg),
+            "other_coordinator": user_with_role(Role.COORDINATOR, other),
+            "member": user_with_role(Role.MEMBER, lsg),
+            "expert": user_with_role(Role.EXPERT, lsg),
+            "unassigned_expert": user_with_role(Role.EXPERT, other),
+            "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
+        }
+
+    return make
