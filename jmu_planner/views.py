@@ -11,6 +11,7 @@ from django.db import connection
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
 
 from jmu_planner.celery import app as celery_app
 
@@ -50,6 +51,15 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": self.object})
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ScopedFilterView(LoginRequiredMixin, FilterView):
+    """A filtered list whose FilterSet takes the user, to scope its dropdown choices."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner import access
 from jmu_planner.access import Role
-from stakeholders.models import JMU, BilingualNameMixin, Institution
+from stakeholders.models import JMU, BilingualNameMixin, Institution, LSGOwnedQuerySet
 
 
 class ThematicArea(BilingualNameMixin):
@@ -66,15 +65,13 @@ def long_text(verbose_name, **kwargs):
     )  # fmt: skip
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_visible(self, user, "jmu__lsg")
+class PlanQuerySet(LSGOwnedQuerySet):
+    """Plans: written by the LSG's coordinators and experts while a draft or sent back."""
 
-    def editable_by(self, user):
-        """Plans the user may write: drafts (and plans sent back) of their LSGs."""
-        return access.scope_editable(self, user, "jmu__lsg", PLAN_EDITORS).filter(
-            status__in=OperationalPlan.Status.editable()
-        )
+    lsg_path = "jmu__lsg"
+    editor_roles = PLAN_EDITORS
+    status_path = "status"
+    editable_statuses = ("draft", "changes_requested")  # OperationalPlan.Status.editable()
 
 
 class OperationalPlan(models.Model):
@@ -217,20 +214,16 @@ class CommunicationItem(models.Model):
         return f"{self.audience}: {self.message[:40]}"
 
 
-class PlanChildQuerySet(models.QuerySet):
-    plan_path = "plan"
+class PlanChildQuerySet(PlanQuerySet):
+    """Measures and the plan's other rows: as their plan."""
 
-    def visible_to(self, user):
-        return access.scope_visible(self, user, f"{self.plan_path}__jmu__lsg")
-
-    def editable_by(self, user):
-        return access.scope_editable(self, user, f"{self.plan_path}__jmu__lsg", PLAN_EDITORS).filter(
-            **{f"{self.plan_path}__status__in": OperationalPlan.Status.editable()}
-        )
+    lsg_path = "plan__jmu__lsg"
+    status_path = "plan__status"
 
 
-class MeasureChildQuerySet(PlanChildQuerySet):
-    plan_path = "measure__plan"
+class MeasureChildQuerySet(PlanQuerySet):
+    lsg_path = "measure__plan__jmu__lsg"
+    status_path = "measure__plan__status"
 
 
 class Measure(models.Model):

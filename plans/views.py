@@ -18,10 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
 
-from jmu_planner import access
-from jmu_planner.views import ServiceFormView, attach_errors
+from jmu_planner.views import ScopedFilterView, ServiceFormView, attach_errors
 from plans import selectors, services
 from plans.filters import PlanFilter
 from plans.forms import (
@@ -38,13 +36,13 @@ from plans.models import PLAN_EDITORS, Measure, OperationalPlan
 from plans.services import ChildRow, MeasureInput
 from plans.spreadsheets import parse_plan_xlsx, plan_to_xlsx
 from stakeholders.models import JMU
+from stakeholders.selectors import jmus_writable_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def writable_jmus(user) -> QuerySet[JMU]:
-    jmus = JMU.objects.filter(status=JMU.Status.ACTIVE).select_related("lsg")
-    return access.scope_editable(jmus, user, "lsg", PLAN_EDITORS)
+    return jmus_writable_by(user, PLAN_EDITORS)
 
 
 class EditablePlanMixin:
@@ -58,18 +56,13 @@ class EditablePlanMixin:
         return get_object_or_404(plans, pk=self.kwargs[self.plan_kwarg])
 
 
-class PlanListView(LoginRequiredMixin, FilterView):
+class PlanListView(ScopedFilterView):
     filterset_class = PlanFilter
     template_name = "plans/plan_list.html"
     paginate_by = 25
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner import access
 from jmu_planner.access import Role
 from plans.models import BudgetLine, Indicator, OperationalPlan, ThematicArea
-from stakeholders.models import JMU, JMUMembership, Settlement
+from stakeholders.models import JMU, JMUMembership, LSGOwnedQuerySet, Settlement
 
 LONG_TEXT = 5000
 # Who writes reports: the LSG's coordinators and assigned experts. JMU members log field work.
@@ -42,14 +41,13 @@ def count_field(label):
     )
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_visible(self, user, "jmu__lsg")
+class ReportQuerySet(LSGOwnedQuerySet):
+    """Reports: written by the LSG's coordinators and experts while a draft or returned."""
 
-    def editable_by(self, user):
-        return access.scope_editable(self, user, "jmu__lsg", REPORT_EDITORS).filter(
-            status__in=Report.Status.editable()
-        )
+    lsg_path = "jmu__lsg"
+    editor_roles = REPORT_EDITORS
+    status_path = "status"
+    editable_statuses = ("draft", "returned")  # Report.Status.editable()
 
 
 class Report(models.Model):
@@ -140,9 +138,9 @@ class ReportTransition(models.Model):
         return f"{self.report}: {self.from_status} → {self.to_status}"
 
 
-class ReportChildQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_visible(self, user, "report__jmu__lsg")
+class ReportChildQuerySet(ReportQuerySet):
+    lsg_path = "report__jmu__lsg"
+    status_path = "report__status"
 
 
 class FieldActivity(models.Model):

@@ -17,17 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
 
 from jmu_planner import access
-from jmu_planner.views import attach_errors
+from jmu_planner.views import ScopedFilterView, attach_errors
 from plans.forms import TransitionForm
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
 from reporting.models import ACTIVITY_LOGGERS, COUNT_FIELDS, REPORT_EDITORS, Document, FieldActivity, Report
-from stakeholders.models import JMU
+from stakeholders.selectors import jmus_writable_by
 
 Status = Report.Status
 
@@ -36,18 +35,13 @@ def report_url(report: Report, anchor: str = "") -> str:
     return reverse("reporting:report-detail", args=[report.pk]) + (f"#{anchor}" if anchor else "")
 
 
-class ReportListView(LoginRequiredMixin, FilterView):
+class ReportListView(ScopedFilterView):
     filterset_class = ReportFilter
     template_name = "reporting/report_list.html"
     paginate_by = 30
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -57,8 +51,7 @@ class ReportListView(LoginRequiredMixin, FilterView):
 
 
 def writable_jmus(user):
-    jmus = JMU.objects.filter(status=JMU.Status.ACTIVE).select_related("lsg")
-    return access.scope_editable(jmus, user, "lsg", REPORT_EDITORS)
+    return jmus_writable_by(user, REPORT_EDITORS)
 
 
 class ReportCreateView(LoginRequiredMixin, View):

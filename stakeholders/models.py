@@ -182,15 +182,25 @@ class LSG(models.Model):
 
 
 class LSGOwnedQuerySet(models.QuerySet):
-    """Rows an LSG owns: readable by its people, changeable by its coordinators."""
+    """Rows an LSG owns: readable by its people, changeable by `editor_roles` (and administrators).
+
+    Subclasses name the path to the LSG and, for rows with a life cycle, the path to the status
+    and the statuses in which the row can still be changed.
+    """
 
     lsg_path = "lsg"
+    editor_roles = access.REGISTRY_EDITORS
+    status_path = ""
+    editable_statuses: tuple[str, ...] = ()
 
     def visible_to(self, user):
         return access.scope_visible(self, user, self.lsg_path)
 
     def editable_by(self, user):
-        return access.scope_editable(self, user, self.lsg_path, access.REGISTRY_EDITORS)
+        rows = access.scope_editable(self, user, self.lsg_path, self.editor_roles)
+        if self.status_path:
+            rows = rows.filter(**{f"{self.status_path}__in": self.editable_statuses})
+        return rows
 
 
 class JMUOwnedQuerySet(LSGOwnedQuerySet):

@@ -12,6 +12,12 @@ from jmu_planner.db import SerbianCollate
 from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement, User
 
 
+def jmus_writable_by(user: User, roles) -> QuerySet[JMU]:
+    """Active JMUs of the LSGs where the user holds one of `roles` (administrators: all)."""
+    jmus = JMU.objects.filter(status=JMU.Status.ACTIVE).select_related("lsg")
+    return access.scope_editable(jmus, user, "lsg", roles)
+
+
 def lsg_list(*, user: User) -> QuerySet[LSG]:
     """LSGs the user may see, with their district and whether an active JMU exists."""
     active_jmu = JMU.objects.filter(lsg=OuterRef("pk"), status=JMU.Status.ACTIVE)

@@ -25,8 +25,10 @@ def test_healthz_reports_database_and_broker(client):
 def test_healthz_reports_an_unreachable_broker_quickly(client, monkeypatch):
     import time
 
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+    from kombu import Connection
+
+    # A connection to a port nobody listens on; the app's own configuration stays untouched.
+    monkeypatch.setattr(celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0"))
     started = time.monotonic()
     response = client.get(reverse("healthz"))
     assert response.status_code == 503

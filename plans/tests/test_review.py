@@ -318,3 +318,11 @@ def test_a_broker_outage_does_not_break_the_transition(
     measure.plan.refresh_from_db()
     assert measure.plan.status == Status.SUBMITTED
     assert Notification.objects.filter(emailed_at__isnull=True).count() == 1
+
+
+def test_the_querysets_editable_statuses_match_the_models():
+    from plans.models import PlanQuerySet
+    from reporting.models import Report, ReportQuerySet
+
+    assert set(PlanQuerySet.editable_statuses) == set(Status.editable())
+    assert set(ReportQuerySet.editable_statuses) == set(Report.Status.editable())

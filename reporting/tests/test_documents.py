@@ -199,7 +199,7 @@ def test_a_real_celery_worker_renders_the_pdf_end_to_end(
         response = client.post(reverse("reporting:documents", args=["plan", adopted_plan.pk]))
         assert response.status_code == 302 and time.monotonic() - started < 5
         document = Document.objects.get()
-        assert document.status == Document.Status.QUEUED
+        assert document.status == Document.Status.QUEUED, document.error
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             document.refresh_from_db()
