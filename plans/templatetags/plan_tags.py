@@ -118,3 +118,11 @@ def css_string(value) -> str:
     """Text safe inside a CSS string literal ("..."), e.g. in @page margin boxes."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
     return mark_safe(text)  # noqa: S308 - escaped for a CSS string above
+
+
+@register.filter
+def options(choices) -> str:
+    """<option> elements for (value, label) pairs: a 150-measure plan offers some 600 (the comment
+    subjects), too many for the template engine's per-variable cost (bench/plan_page.py)."""
+    e = html.escape
+    return mark_safe("".join(f'<option value="{e(str(v))}">{e(str(label))}</option>' for v, label in choices))  # noqa: S308
