@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -101,8 +102,6 @@ class PlanCreateView(PlanFormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
-        import datetime
-
         year = datetime.date.today().year + 1
         return {
             "period_start": datetime.date(year, 1, 1),
