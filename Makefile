@@ -15,10 +15,10 @@ $(STAMP):
 	@mkdir -p $(STAMP)
 
 # Python packages: reinstalled whenever requirements.txt changes.
-$(STAMP)/venv: requirements.txt | $(STAMP)
+$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
 # Front-end packages from the npm registry, copied into static/vendor (never loaded from a CDN).
