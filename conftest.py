@@ -69,3 +69,17 @@ def artifacts_dir():
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files of a test land in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_serbian(request, settings):
+    """The suite's assertions read English; tests of the Serbian product say so with the
+    `serbian` marker (or set LANGUAGE_CODE / send Accept-Language themselves)."""
+    from django.utils import translation
+
+    if request.node.get_closest_marker("serbian"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

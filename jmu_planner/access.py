@@ -1,9 +1,16 @@
-"""Roles and scoping shared by all apps.
+"""The access policy: who sees what, and who may do what. Nothing else in the project decides.
 
 A user holds roles per LSG (local coordinator, JMU member, expert) and may hold one global role
 (programme officer, administrator). Everything an LSG owns is invisible to users with no role in
-that LSG, except programme officers and administrators. Querysets call `scope_visible` /
-`scope_editable` first, so a forbidden object is simply not found (404).
+that LSG, except programme officers and administrators.
+
+Two halves, one rule each:
+- **Visibility** is a queryset filter (`scope_visible`, `scope_editable`): views fetch through it,
+  so an object the user may not see is simply not found (404).
+- **Actions** are named predicates registered with django-rules (`plans.change_plan`,
+  `reporting.accept_report`, ...). A visible object with a forbidden action is a 403 whose page
+  says why (`require`). Lifecycle moves register their own permissions from their tables
+  (`jmu_planner.lifecycle`), built from the predicates defined here.
 
 A user's roles are read once per request (one query) and cached on the user object.
 """
@@ -12,15 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import rules
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.text import serbian_sort_key
 
 if TYPE_CHECKING:
-    from stakeholders.models import LSG, User
+    from stakeholders.models import User
 
 
 class Role(models.TextChoices):
@@ -39,29 +49,47 @@ class GlobalRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-# Who may change an LSG's registry (JMU, members, settlements, institutions).
+# The role sets, spelled once. Authors write an LSG's plans and reports (DOMAIN.md: the
+# coordinator and the experts assigned to it); the registry is the coordinator's; JMU members
+# log field work and draft report sections.
+AUTHORS = frozenset({Role.COORDINATOR, Role.EXPERT})
 REGISTRY_EDITORS = frozenset({Role.COORDINATOR})
+ADOPTERS = frozenset({Role.COORDINATOR})
+FIELD_WORKERS = frozenset({Role.COORDINATOR, Role.EXPERT, Role.MEMBER})
 
 
 @dataclass(frozen=True)
 class LSGLink:
     pk: int
-    name: str
+    name_lat: str
+    name_cyr: str
     roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def name(self) -> str:
+        """In the reader's script."""
+        return self.name_cyr if (get_language() or "") == "sr" and self.name_cyr else self.name_lat
 
 
 def _is_active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# --- Who the user is ----------------------------------------------------------------------------
+
+
+@rules.predicate
 def is_administrator(user: User) -> bool:
+    """Administrators: the global role, or a Django superuser (the operator who installed it)."""
     return _is_active(user) and (user.is_superuser or user.global_role == GlobalRole.ADMINISTRATOR)
 
 
+@rules.predicate
 def is_programme_officer(user: User) -> bool:
     return _is_active(user) and user.global_role == GlobalRole.PROGRAMME_OFFICER
 
 
+@rules.predicate
 def sees_everything(user: User) -> bool:
     """Programme officers and administrators read every LSG's data."""
     return is_administrator(user) or is_programme_officer(user)
@@ -76,15 +104,18 @@ def lsg_roles(user: User) -> dict[int, LSGLink]:
         return cached
     from stakeholders.models import RoleAssignment
 
-    by_lsg: dict[int, tuple[str, set[str]]] = {}
+    by_lsg: dict[int, tuple[str, str, set[str]]] = {}
     rows = (
         RoleAssignment.objects.filter(user=user)
         .select_related("lsg")
-        .only("role", "lsg__id", "lsg__name_lat")
+        .only("role", "lsg__id", "lsg__name_lat", "lsg__name_cyr")
     )
     for row in rows:
-        by_lsg.setdefault(row.lsg_id, (row.lsg.name_lat, set()))[1].add(row.role)
-    cached = {pk: LSGLink(pk=pk, name=name, roles=frozenset(roles)) for pk, (name, roles) in by_lsg.items()}
+        by_lsg.setdefault(row.lsg_id, (row.lsg.name_lat, row.lsg.name_cyr, set()))[2].add(row.role)
+    cached = {
+        pk: LSGLink(pk=pk, name_lat=lat, name_cyr=cyr, roles=frozenset(roles))
+        for pk, (lat, cyr, roles) in by_lsg.items()
+    }
     user._jmu_lsg_roles = cached
     return cached
 
@@ -94,10 +125,162 @@ def lsg_ids_with_role(user: User, roles: Iterable[str] | None = None) -> set[int
     return {pk for pk, link in lsg_roles(user).items() if wanted is None or link.roles & wanted}
 
 
-def roles_in(user: User, lsg: LSG | int) -> frozenset[str]:
-    pk = lsg if isinstance(lsg, int) else lsg.pk
-    link = lsg_roles(user).get(pk)
+def lsg_id_of(obj: Any) -> int | None:
+    """The LSG that owns `obj`: an LSG, an id, or any row reached from one (JMU, plan, measure,
+    report, document, field activity, comment thread...)."""
+    from stakeholders.models import LSG
+
+    if obj is None or isinstance(obj, int):
+        return obj
+    if isinstance(obj, LSG):
+        return obj.pk
+    if hasattr(obj, "lsg_id"):
+        return obj.lsg_id
+    for parent in ("jmu", "plan", "report", "measure", "thread", "subject"):
+        owner = getattr(obj, parent, None)
+        if owner is not None:
+            return lsg_id_of(owner)
+    return None
+
+
+def roles_in(user: User, lsg: Any) -> frozenset[str]:
+    link = lsg_roles(user).get(lsg_id_of(lsg))
     return link.roles if link else frozenset()
+
+
+def _holds(name: str, roles: frozenset[str]) -> rules.Predicate:
+    """The user holds one of `roles` in the object's LSG; without an object, in any LSG."""
+
+    def check(user: User, obj: Any = None) -> bool:
+        if obj is None:
+            return bool(lsg_ids_with_role(user, roles))
+        return bool(roles_in(user, obj) & roles)
+
+    return rules.Predicate(check, name=name)
+
+
+is_author = _holds("is_author", AUTHORS)
+is_coordinator = _holds("is_coordinator", REGISTRY_EDITORS)
+is_adopter = _holds("is_adopter", ADOPTERS)
+is_field_worker = _holds("is_field_worker", FIELD_WORKERS)
+has_lsg_role = _holds("has_lsg_role", frozenset(Role.values))
+
+
+# --- What the object is ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_editable(user: User, obj: Any) -> bool:
+    """The object's lifecycle status still allows changes to its content."""
+    return obj is not None and bool(getattr(obj, "is_editable", False))
+
+
+@rules.predicate
+def is_adopted(user: User, obj: Any) -> bool:
+    return obj is not None and obj.status == "adopted"
+
+
+@rules.predicate
+def logged_it(user: User, activity: Any) -> bool:
+    return activity is not None and activity.created_by_id == user.pk
+
+
+# --- Actions ------------------------------------------------------------------------------------
+# Each action: its predicate and the sentence a refused user reads on the 403 page.
+
+writes_for_lsg = is_administrator | is_author
+
+
+@dataclass(frozen=True)
+class Action:
+    predicate: rules.Predicate
+    who: Any  # lazy text: who may do this
+    status_bound: bool = False  # refused also because of the object's status
+
+
+ACTIONS: dict[str, Action] = {
+    "stakeholders.change_lsg": Action(
+        is_administrator, _("Only administrators change an LSG's reference record.")
+    ),
+    "stakeholders.change_registry": Action(
+        is_administrator | is_coordinator,
+        _("Only the LSG's coordinator changes its JMU, members, settlements and institutions."),
+    ),
+    "plans.add_plan": Action(writes_for_lsg, _("Only coordinators and assigned experts write plans.")),
+    "plans.change_plan": Action(
+        writes_for_lsg & is_editable,
+        _("Only the LSG's coordinators and assigned experts change its plans."),
+        status_bound=True,
+    ),
+    "plans.copy_plan": Action(
+        writes_for_lsg, _("Only the LSG's coordinators and assigned experts copy its plans.")
+    ),
+    "plans.amend_plan": Action(
+        writes_for_lsg & is_adopted,
+        _("Only the LSG's coordinators and assigned experts amend its adopted plan."),
+    ),
+    "plans.comment_plan": Action(
+        writes_for_lsg | is_programme_officer,
+        _("Comments are written by programme officers and by the LSG's coordinators and experts."),
+    ),
+    "plans.review_plans": Action(sees_everything, _("The review queue is for programme officers.")),
+    "reporting.add_report": Action(
+        writes_for_lsg, _("Only coordinators and assigned experts start reports.")
+    ),
+    "reporting.change_report": Action(
+        writes_for_lsg & is_editable,
+        _("Only the LSG's coordinators and assigned experts enter values and spending."),
+        status_bound=True,
+    ),
+    "reporting.draft_report": Action(
+        (is_administrator | is_field_worker) & is_editable,
+        _("Only the JMU's people draft its reports."),
+        status_bound=True,
+    ),
+    "reporting.change_activity": Action(
+        (writes_for_lsg | (is_field_worker & logged_it))
+        & rules.Predicate(
+            lambda user, activity: activity is not None and activity.report.is_editable, name="report_open"
+        ),
+        _("JMU members change only the entries they logged; coordinators and experts any."),
+    ),
+    "reporting.request_document": Action(
+        sees_everything | is_author,
+        _("PDFs are made by programme officers and by the LSG's coordinators and experts."),
+    ),
+}
+
+for _name, _action in ACTIONS.items():
+    rules.add_perm(_name, _action.predicate)
+
+
+def may(user: User, action: str, obj: Any = None) -> bool:
+    """May `user` do `action` (a name in ACTIONS or a lifecycle move) to `obj`?"""
+    return rules.has_perm(action, user, obj)
+
+
+def require(user: User, action: str, obj: Any = None) -> None:
+    """Refuse with a 403 that says why, when the user may see `obj` but not do `action` to it."""
+    if may(user, action, obj):
+        return
+    raise PermissionDenied(refusal(user, action, obj))
+
+
+def refusal(user: User, action: str, obj: Any = None) -> str:
+    rule = ACTIONS.get(action)
+    if rule is not None and rule.status_bound and obj is not None and not obj.is_editable:
+        return str(
+            _("This %(what)s is %(status)s: it can no longer be changed.")
+            % {"what": obj._meta.verbose_name, "status": obj.get_status_display().lower()}
+        )
+    if rule is not None:
+        return str(rule.who)
+    from jmu_planner.lifecycle import refusal_for_move
+
+    return refusal_for_move(user, action, obj)
+
+
+# --- Visibility -----------------------------------------------------------------------------------
 
 
 def scope_visible(queryset: models.QuerySet, user: User, lsg_path: str) -> models.QuerySet:
@@ -120,12 +303,8 @@ def scope_editable(
     return queryset.filter(**{f"{lsg_path}__in": lsg_ids_with_role(user, roles)})
 
 
-def can_edit_registry(user: User, lsg: LSG | int) -> bool:
-    return is_administrator(user) or bool(roles_in(user, lsg) & REGISTRY_EDITORS)
-
-
 def navigation_for(user: User) -> dict:
-    links = sorted(lsg_roles(user).values(), key=lambda link: serbian_sort_key(link.name))
+    links = sorted(lsg_roles(user).values(), key=lambda link: serbian_sort_key(link.name_lat))
     return {
         "lsgs": links,
         "sees_everything": sees_everything(user),

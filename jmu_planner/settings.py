@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,11 +21,12 @@ TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # A development key is allowed only with DEBUG on; production must set its own.
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
+# seed_demo refuses whenever SECRET_KEY is anything else: a key of one's own means a deployment.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = _DEV_SECRET_KEY
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DJANGO_DEBUG off, JMU Planner needs a SECRET_KEY "
@@ -54,16 +55,22 @@ INSTALLED_APPS = [
     "stakeholders",
     "plans",
     "reporting",
+    "jmu_planner.notifications",
+    # The project package itself, for its management commands (makemessages, translit_catalog).
+    "jmu_planner",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware, after authentication: it serves each user their saved language.
+    "jmu_planner.i18n.UserLanguageMiddleware",
+    "jmu_planner.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -103,6 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,12 +137,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Internationalisation: coordinators work in Serbian (both scripts), SCTM reports in English.
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+# Which language a request gets is decided in jmu_planner/i18n.py; the menu shows each language's
+# name in that language and script, so it is not translated.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="sr-latn")
 LANGUAGES = [
-    ("en", _("English")),
-    ("sr-latn", _("Serbian (Latin)")),
-    ("sr", _("Serbian (Cyrillic)")),
+    ("sr-latn", "Srpski (latinica)"),
+    ("sr", "Српски (ћирилица)"),
+    ("en", "English"),
 ]
+# Dates 22.11.2026. and amounts 1.234.567,89 in Serbian (jmu_planner/formats/). Grouping is asked
+# for where a figure is an amount or a count (the `money` and `number` filters), not switched on
+# for every number: USE_THOUSAND_SEPARATOR would also print ids and years as 1.234 and 2.026,
+# in element ids, form values and headings.
+FORMAT_MODULE_PATH = ["jmu_planner.formats"]
+USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Belgrade"
 USE_I18N = True
@@ -142,7 +158,7 @@ USE_TZ = True
 
 # Static files: front-end packages are copied from node_modules into static/vendor by `make static`.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -213,6 +229,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Load balancers ask over plain HTTP inside the network; the proxy's redirect would hide the answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# No inline script or style anywhere (the admin needs none either); map tiles from OpenStreetMap.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=["security.W021"])
 
 LOGGING = {
@@ -233,6 +266,11 @@ REPORT_DUE_ANNUAL = (
 )
 REPORT_REMINDER_DAYS_BEFORE = env.int("REPORT_REMINDER_DAYS_BEFORE", default=3)
 CELERY_BEAT_SCHEDULE = {
+    "notification-emails": {
+        # The outbox sweep: e-mails whose queueing or sending failed go out here.
+        "task": "jmu_planner.notifications.tasks.send_pending_notification_emails",
+        "schedule": 5 * 60,
+    },
     "report-reminders": {
         "task": "reporting.tasks.send_report_reminders",
         "schedule": 24 * 60 * 60,  # daily; the task works out who is due or overdue today

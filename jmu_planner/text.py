@@ -64,3 +64,16 @@ def serbian_sort_key(text: str) -> tuple:
         base, rank = _SORT_RANK.get(char, (char, 0))
         key.append((base, rank))
     return tuple(key)
+
+
+# Search ignores script, case and diacritics: Čačak, Чачак, cacak and CACAK meet at "cacak".
+# Đ is written "dj" or "d" without diacritics, so a key exists for each (see db.search_keys).
+_PLAIN = {"č": "c", "ć": "c", "š": "s", "ž": "z"}
+
+
+def search_key(text: str, *, dj: str = "dj") -> str:
+    """The form names are compared in when searching: Latin, lower case, without diacritics."""
+    out = to_latin(text).lower()
+    for char, plain in {**_PLAIN, "đ": dj}.items():
+        out = out.replace(char, plain)
+    return out

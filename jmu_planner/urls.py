@@ -3,16 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from jmu_planner.views import HomeView, healthz
+from jmu_planner.forms import AdminLoginForm, LoginForm
+from jmu_planner.views import HomeView, healthz, set_language
 
 admin.site.site_header = _("JMU Planner administration")
 admin.site.site_title = _("JMU Planner")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,10 +24,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language menu; the name is Django's, the view also saves the choice on the profile.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("registry/", include("stakeholders.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
+    path("inbox/", include("jmu_planner.notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

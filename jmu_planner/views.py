@@ -7,12 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
+from django.views.i18n import set_language as django_set_language
 from django_filters.views import FilterView
 
+from jmu_planner import i18n
 from jmu_planner.celery import app as celery_app
 
 
@@ -66,11 +69,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "home.html"
 
 
+# Outside ATOMIC_REQUESTS: the transaction would connect before the view could catch the failure.
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the database answers and, when configured, the Celery broker too."""
+    """For load balancers: the database answers and, when configured, the Celery broker too.
+
+    Either one down is a 503 with the same JSON shape, never an HTML error page.
+    """
     checks: dict[str, str] = {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        checks["database"] = f"unreachable: {exc.__class__.__name__}"
+        return JsonResponse(checks, status=503)
     checks["database"] = "ok"
     if celery_app.conf.task_always_eager:
         checks["broker"] = "in-process"
@@ -83,3 +95,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["broker"] = f"unreachable: {exc.__class__.__name__}"
             return JsonResponse(checks, status=503)
     return JsonResponse(checks)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language menu: Django's set_language (cookie, safe redirect back), and the choice saved
+    on the profile when signed in, or kept in the session until the user signs in."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if language in i18n.LANGUAGE_CODES:
+        if request.user.is_authenticated:
+            from stakeholders.services import user_set_language
+
+            user_set_language(user=request.user, language=language)
+        else:
+            request.session[i18n.CHOSEN_SESSION_KEY] = language
+    return response

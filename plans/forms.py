@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +10,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.forms import NUMBER_INVALID, BoundedDateField, formfield
+from jmu_planner.numbers import parse_decimal
 from plans.models import BudgetLine, CommunicationItem, Indicator, Measure, OperationalPlan
 from plans.spreadsheets import MAX_IMPORT_BYTES
 from stakeholders.models import JMU, Institution
@@ -26,7 +28,7 @@ class MonthInput(forms.DateInput):
         return value
 
 
-class MonthField(forms.DateField):
+class MonthField(BoundedDateField):
     """A month, stored as its first day; the browser shows a month picker."""
 
     widget = MonthInput
@@ -45,7 +47,7 @@ class MonthField(forms.DateField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         a, b = match.groups()
         year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
-        if not 1 <= month <= 12:
+        if not (1 <= month <= 12 and year >= 1):  # year 0000 is no date at all
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return datetime.date(year, month, 1)
 
@@ -57,6 +59,7 @@ class PlanForm(forms.ModelForm):
             "title", "period_start", "period_end", "lap_name", "lap_period", "lap_adoption",
             "context", "eur_rate",
         ]  # fmt: skip
+        formfield_callback = formfield
         widgets = {
             "period_start": DATE_INPUT,
             "period_end": DATE_INPUT,
@@ -87,8 +90,8 @@ class PlanCreateForm(PlanForm):
 
 class PlanCopyForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    period_start = forms.DateField(label=_("period from"), widget=DATE_INPUT)
-    period_end = forms.DateField(label=_("period until"), widget=DATE_INPUT)
+    period_start = BoundedDateField(label=_("period from"), widget=DATE_INPUT)
+    period_end = BoundedDateField(label=_("period until"), widget=DATE_INPUT)
 
 
 class MeasureForm(forms.ModelForm):
@@ -102,6 +105,7 @@ class MeasureForm(forms.ModelForm):
             "area", "title", "objective", "objective_reference", "activities", "responsible",
             "partners", "start_month", "end_month", "target_group", "financing", "notes",
         ]  # fmt: skip
+        formfield_callback = formfield
         widgets = {
             "activities": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -131,9 +135,9 @@ def _parse_indicator_value(text: str, kind: str) -> Decimal | None:
             return Decimal(0)
         raise ValidationError(_("A yes/no indicator takes yes or no."))
     try:
-        value = Decimal(text.replace(" ", "").replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValidationError(_("Enter a number.")) from exc
+        value = parse_decimal(text)
+    except ValueError as exc:
+        raise ValidationError(NUMBER_INVALID) from exc
     if value.as_tuple().exponent < -2:
         raise ValidationError(_("Use at most two decimal places."))
     return value
@@ -171,6 +175,7 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
             "name", "unit", "type", "baseline", "target", "means_of_verification", "breakdown",
             "aggregation",
         ]  # fmt: skip
+        formfield_callback = formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +205,7 @@ class BudgetLineForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["source", "category", "description", "amount"]
-        widgets = {"amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+        formfield_callback = formfield
 
 
 IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
@@ -229,6 +234,7 @@ class CommunicationForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = CommunicationItem
         fields = ["audience", "message", "channel", "timing", "responsible"]
+        formfield_callback = formfield
 
 
 CommunicationFormSet = inlineformset_factory(
@@ -270,7 +276,7 @@ class AdoptionForm(forms.Form):
         label=_("Adopted by"), choices=[("", "---------"), *OperationalPlan.AdoptingBody.choices]
     )
     adoption_number = forms.CharField(label=_("Decision number"), max_length=60)
-    adoption_date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT)
+    adoption_date = BoundedDateField(label=_("Decision date"), widget=DATE_INPUT)
     adoption_file = forms.FileField(
         label=_("Scanned decision (PDF, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

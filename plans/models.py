@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner.access import Role
+from jmu_planner import access, i18n
+from jmu_planner.dates import iter_months
+from jmu_planner.uploads import ServerNamedUpload
 from stakeholders.models import JMU, BilingualNameMixin, Institution, LSGOwnedQuerySet
 
 
@@ -54,7 +56,6 @@ class FundingSource(BilingualNameMixin):
 
 LONG_TEXT = 5000
 # Who writes a plan: the LSG's coordinators and the experts assigned to it.
-PLAN_EDITORS = frozenset({Role.COORDINATOR, Role.EXPERT})
 DEFAULT_EUR_RATE = Decimal("117.20")
 
 
@@ -69,9 +70,15 @@ class PlanQuerySet(LSGOwnedQuerySet):
     """Plans: written by the LSG's coordinators and experts while a draft or sent back."""
 
     lsg_path = "jmu__lsg"
-    editor_roles = PLAN_EDITORS
+    editor_roles = access.AUTHORS
     status_path = "status"
-    editable_statuses = ("draft", "changes_requested")  # OperationalPlan.Status.editable()
+    editable_statuses = ("draft", "changes_requested")  # OperationalPlan.Status.editable(), tested
+
+
+STATUS_BADGES = {
+    "draft": "text-bg-secondary", "submitted": "text-bg-info", "changes_requested": "text-bg-warning",
+    "approved": "text-bg-primary", "returned": "text-bg-warning",
+}  # fmt: skip
 
 
 class OperationalPlan(models.Model):
@@ -85,7 +92,13 @@ class OperationalPlan(models.Model):
 
         @classmethod
         def editable(cls) -> list[str]:
+            """Content can be changed: its authors are writing it."""
             return [cls.DRAFT, cls.CHANGES_REQUESTED]
+
+        @classmethod
+        def frozen(cls) -> list[str]:
+            """Content can never change again: approved for adoption, adopted, or replaced."""
+            return [cls.APPROVED, cls.ADOPTED, cls.SUPERSEDED]
 
     class AdoptingBody(models.TextChoices):
         MUNICIPAL_COUNCIL = "municipal_council", _("Municipal council")
@@ -120,7 +133,9 @@ class OperationalPlan(models.Model):
     adopting_body = models.CharField(_("adopted by"), max_length=20, choices=AdoptingBody.choices, blank=True)
     adoption_number = models.CharField(_("decision number"), max_length=60, blank=True)
     adoption_date = models.DateField(_("decision date"), null=True, blank=True)
-    adoption_file = models.FileField(_("scanned decision (PDF)"), upload_to="plans/adoptions/%Y/", blank=True)
+    adoption_file = models.FileField(
+        _("scanned decision (PDF)"), upload_to=ServerNamedUpload("plans/adoptions", ".pdf"), blank=True
+    )
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         verbose_name=_("copied from"),
@@ -167,8 +182,8 @@ class OperationalPlan(models.Model):
                         {"period_start": _(
                             "This JMU already has a plan for an overlapping period: %(plan)s "
                             "(%(start)s – %(end)s)."
-                        ) % {"plan": clash.title, "start": clash.period_start.strftime("%d.%m.%Y"),
-                             "end": clash.period_end.strftime("%d.%m.%Y")}}
+                        ) % {"plan": clash.title, "start": i18n.short_date(clash.period_start),
+                             "end": i18n.short_date(clash.period_end)}}
                     )  # fmt: skip
 
     @property
@@ -179,14 +194,43 @@ class OperationalPlan(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.Status.editable()
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.Status.frozen()
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == self.Status.SUPERSEDED
+
+    @property
+    def was_adopted(self) -> bool:
+        """Adopted by the LSG body: in force now, or superseded by a later version."""
+        return self.status in (self.Status.ADOPTED, self.Status.SUPERSEDED)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def changes_requested(self) -> bool:
+        return self.status == self.Status.CHANGES_REQUESTED
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "text-bg-success")
+
+    @property
+    def is_draft_document(self) -> bool:
+        """Its PDF carries the DRAFT watermark: not adopted, and not an adopted version since superseded."""
+        return self.status not in (self.Status.ADOPTED, self.Status.SUPERSEDED)
+
     def months(self) -> list[datetime.date]:
         """First days of the months the plan covers."""
-        months = []
-        day = self.period_start.replace(day=1)
-        while day <= self.period_end:
-            months.append(day)
-            day = (day + datetime.timedelta(days=32)).replace(day=1)
-        return months
+        return list(iter_months(self.period_start, self.period_end))
 
 
 class CommunicationItem(models.Model):
@@ -529,24 +573,3 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
-
-
-class Notification(models.Model):
-    """The in-app inbox; the same notice goes out by e-mail after the transaction commits."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self) -> str:
-        return self.text

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +16,17 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from jmu_planner import access
+from jmu_planner.numbers import parse_id
 from jmu_planner.views import attach_errors
-from plans import history, review, selectors
+from plans import comments, history, selectors
 from plans.filters import ReviewQueueFilter
 from plans.forms import AdoptionForm, ReplyForm, ThreadForm, TransitionForm
-from plans.models import CommentThread, Indicator, Measure, Notification, OperationalPlan
+from plans.lifecycle import PLAN_LIFECYCLE, missing_for_submission, plan_adopt, plan_amend, plan_transition
+from plans.models import CommentThread, Indicator, Measure, OperationalPlan
 
 Status = OperationalPlan.Status
 
@@ -36,6 +38,10 @@ def visible_plan(request, pk: int) -> OperationalPlan:
 
 def plan_url(plan: OperationalPlan, anchor: str = "") -> str:
     return reverse("plans:plan-detail", args=[plan.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _verb(to: str) -> str:
+    return next(move.name for move in PLAN_LIFECYCLE.moves if move.target == to)
 
 
 class PlanTransitionView(LoginRequiredMixin, View):
@@ -50,15 +56,17 @@ class PlanTransitionView(LoginRequiredMixin, View):
     def target(self) -> str:
         to = self.kwargs["to"]
         if to not in {Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED}:
-            raise Http404
-        if to not in review.allowed_moves(self.request.user, self.plan):
-            # Visible, but not a move this person may make now (wrong role or status).
-            raise PermissionDenied
+            raise Http404  # adoption has its own page; superseding is the system's
+        move = PLAN_LIFECYCLE.move(self.plan.status, to)
+        if move is None:
+            raise PermissionDenied(access.refusal(self.request.user, f"plans.{_verb(to)}_plan", self.plan))
+        # Visible, but not a move this person may make: a 403 that says why.
+        access.require(self.request.user, PLAN_LIFECYCLE.permission(move), self.plan)
         return to
 
     def context(self, form, to: str) -> dict[str, Any]:
         open_threads = self.plan.threads.filter(resolved_at__isnull=True).count()
-        missing = review.missing_for_submission(self.plan) if to == Status.SUBMITTED else []
+        missing = missing_for_submission(self.plan) if to == Status.SUBMITTED else []
         return {"plan": self.plan, "form": form, "to": to, "to_label": Status(to).label,
                 "open_threads": open_threads, "missing": missing}  # fmt: skip
 
@@ -71,7 +79,7 @@ class PlanTransitionView(LoginRequiredMixin, View):
         form = TransitionForm(request.POST)
         if form.is_valid():
             try:
-                review.plan_transition(
+                plan_transition(
                     plan=self.plan, to=to, actor=request.user, note=form.cleaned_data["note"],
                     confirm_open_threads=form.cleaned_data["confirm_open_threads"],
                 )  # fmt: skip
@@ -89,8 +97,7 @@ class PlanAdoptView(LoginRequiredMixin, View):
     @cached_property
     def plan(self) -> OperationalPlan:
         plan = visible_plan(self.request, self.kwargs["pk"])
-        if plan.status != Status.APPROVED or not review.may(self.request.user, "adopters", plan):
-            raise PermissionDenied
+        access.require(self.request.user, "plans.adopt_plan", plan)
         return plan
 
     def get(self, request, pk):
@@ -101,7 +108,7 @@ class PlanAdoptView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                review.plan_adopt(
+                plan_adopt(
                     plan=self.plan, actor=request.user, body=data["adopting_body"],
                     number=data["adoption_number"], date=data["adoption_date"],
                     file=data["adoption_file"],
@@ -121,18 +128,19 @@ class PlanDecisionView(LoginRequiredMixin, View):
         plan = visible_plan(request, pk)
         if not plan.adoption_file:
             raise Http404
-        with plan.adoption_file.open("rb") as handle:  # at most 10 MB (review.MAX_DECISION_BYTES)
-            response = HttpResponse(handle.read(), content_type="application/pdf")
-        name = slugify(f"decision-{plan.jmu.lsg.name_lat}-v{plan.version}")
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
+        # Streamed from storage; our own file name (not the stored one), and the type is fixed:
+        # with nosniff a browser never treats it as anything but a PDF.
+        name = slugify(f"decision-{plan.jmu.lsg.name_lat}-v{plan.version}") or "decision"
+        return FileResponse(
+            plan.adoption_file.open("rb"), filename=f"{name}.pdf", content_type="application/pdf"
+        )
 
 
 class PlanAmendView(LoginRequiredMixin, View):
     def post(self, request, pk):
         plan = visible_plan(request, pk)
         try:
-            amendment = review.plan_amend(plan=plan, actor=request.user)
+            amendment = plan_amend(plan=plan, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(plan_url(plan))
@@ -147,8 +155,7 @@ class PlanAmendView(LoginRequiredMixin, View):
 class ThreadCreateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         plan = visible_plan(request, pk)
-        if not review.may_comment(request.user, plan):
-            raise PermissionDenied
+        access.require(request.user, "plans.comment_plan", plan)
         subjects = [("", "")] + [(f"m{m.pk}", "") for m in plan.measures.all()]
         subjects += [(f"i{i.pk}", "") for i in Indicator.objects.filter(measure__plan=plan)]
         form = ThreadForm(request.POST, subjects=subjects)
@@ -163,7 +170,7 @@ class ThreadCreateView(LoginRequiredMixin, View):
             indicator = get_object_or_404(
                 Indicator.objects.select_related("measure"), pk=subject[1:], measure__plan=plan
             )
-        thread = review.thread_start(
+        thread = comments.thread_start(
             plan=plan,
             actor=request.user,
             body=form.cleaned_data["body"],
@@ -182,18 +189,17 @@ class ThreadActionView(LoginRequiredMixin, View):
         thread = get_object_or_404(
             threads.filter(plan__in=OperationalPlan.objects.visible_to(request.user)), pk=pk
         )
-        if not review.may_comment(request.user, thread.plan):
-            raise PermissionDenied
+        access.require(request.user, "plans.comment_plan", thread.plan)
         if action == "reply":
             form = ReplyForm(request.POST)
             if form.is_valid():
-                review.thread_reply(thread=thread, actor=request.user, body=form.cleaned_data["body"])
+                comments.thread_reply(thread=thread, actor=request.user, body=form.cleaned_data["body"])
             else:
                 messages.error(request, _("Write a reply."))
         elif action == "resolve":
-            review.thread_resolve(thread=thread, actor=request.user)
+            comments.thread_resolve(thread=thread, actor=request.user)
         elif action == "reopen":
-            review.thread_reopen(thread=thread, actor=request.user)
+            comments.thread_reopen(thread=thread, actor=request.user)
         else:
             raise Http404
         return HttpResponseRedirect(plan_url(thread.plan, f"thread-{thread.pk}"))
@@ -207,9 +213,9 @@ class PlanCompareView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         plan = visible_plan(self.request, self.kwargs["pk"])
-        other_pk = self.request.GET.get("with", "")
-        if other_pk.isdigit():
-            other = visible_plan(self.request, int(other_pk))
+        other_pk = parse_id(self.request.GET.get("with"))
+        if other_pk is not None:
+            other = visible_plan(self.request, other_pk)
         elif plan.amends_id:
             other = visible_plan(self.request, plan.amends_id)
         else:
@@ -236,8 +242,8 @@ class ReviewQueueView(LoginRequiredMixin, FilterView):
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.sees_everything(request.user):
-            raise Http404
+        if request.user.is_authenticated:
+            access.require(request.user, "plans.review_plans")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[OperationalPlan]:
@@ -255,38 +261,3 @@ class ReviewQueueView(LoginRequiredMixin, FilterView):
         for plan in context["object_list"]:
             plan.days_waiting = (now - plan.submitted_at).days if plan.submitted_at else None
         return context
-
-
-class InboxView(LoginRequiredMixin, ListView):
-    template_name = "plans/inbox.html"
-    paginate_by = 30
-
-    def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user)
-
-    def post(self, request):
-        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return HttpResponseRedirect(reverse("plans:inbox"))
-
-
-class InboxCountView(LoginRequiredMixin, View):
-    """htmx: the unread badge in the navigation, loaded after the page so pages keep their counts."""
-
-    def get(self, request):
-        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-        if not count:
-            return HttpResponse("")
-        return HttpResponse(f'<span class="badge rounded-pill text-bg-danger">{count}</span>')
-
-
-class NotificationOpenView(LoginRequiredMixin, View):
-    """Follow a notification's link and mark it read."""
-
-    def get(self, request, pk):
-        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
-        return HttpResponseRedirect(notification.url or reverse("plans:inbox"))

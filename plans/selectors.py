@@ -11,9 +11,10 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from jmu_planner import access
+from jmu_planner import access, i18n
+from jmu_planner.dates import add_months, month_start
+from jmu_planner.db import ScriptOrder
 from plans.models import (
-    PLAN_EDITORS,
     BudgetLine,
     FundingSource,
     Indicator,
@@ -34,7 +35,7 @@ def plan_list(*, user: User) -> QuerySet[OperationalPlan]:
         OperationalPlan.objects.visible_to(user)
         .select_related("jmu__lsg")
         .annotate(measure_count=Count("measures"))
-        .order_by("-period_start", "jmu__lsg__name_lat", "-version")
+        .order_by("-period_start", ScriptOrder("jmu__lsg__name_lat", "jmu__lsg__name_cyr"), "-version")
     )
 
 
@@ -131,7 +132,7 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     two years (at this plan's exchange rate); the LSG at least 30 %."""
     sctm = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.SCTM), ZERO)
     lsg = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.LSG), ZERO)
-    window_start = datetime.date(plan.period_end.year - 1, plan.period_end.month, 1)
+    window_start = month_start(add_months(plan.period_end, -12))
     # Other plans of the same LSG inside the two years that end with this plan (one aggregate).
     others = (
         BudgetLine.objects.filter(
@@ -164,7 +165,7 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
                 "SCTM co-financing for this LSG comes to EUR %(eur)s over the two years to "
                 "%(end)s; the limit is EUR 10,000."
             )
-            % {"eur": f"{sctm_eur:,.2f}", "end": plan.period_end.strftime("%m/%Y")}
+            % {"eur": i18n.money(sctm_eur), "end": plan.period_end.strftime("%m/%Y")}
         )
     return CoFinancing(
         total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
@@ -219,15 +220,11 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         totals=totals,
         cofinancing=plan_cofinancing(plan, totals),
         communication=list(plan.communication.all()),
-        can_edit=plan.is_editable and can_edit_plans(user, plan.jmu.lsg_id),
-        can_copy=can_edit_plans(user, plan.jmu.lsg_id),
+        can_edit=access.may(user, "plans.change_plan", plan),
+        can_copy=access.may(user, "plans.copy_plan", plan),
         measure_count=len(measures),
         indicator_count=sum(len(m.indicator_list) for m in measures),
     )
-
-
-def can_edit_plans(user: User, lsg_id: int) -> bool:
-    return access.is_administrator(user) or bool(access.roles_in(user, lsg_id) & PLAN_EDITORS)
 
 
 # --- Review: the plan's life, comments, versions ---------------------------------------------------
@@ -235,7 +232,7 @@ def can_edit_plans(user: User, lsg_id: int) -> bool:
 
 def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) -> ReviewPanel:
     """Timeline, comment threads, versions and what the user may do: 4 queries."""
-    from plans import review
+    from plans.lifecycle import PLAN_LIFECYCLE
     from plans.models import Comment, CommentThread, PlanTransition
 
     transitions = list(PlanTransition.objects.filter(plan=plan).select_related("actor"))
@@ -249,24 +246,25 @@ def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) 
         .order_by("version")
         .only("pk", "version", "status", "title", "adoption_date", "lineage")
     )
-    moves = [m for m in review.allowed_moves(user, plan) if m != OperationalPlan.Status.ADOPTED]
+    moves = [
+        m.target for m in PLAN_LIFECYCLE.allowed(user, plan) if m.target != OperationalPlan.Status.ADOPTED
+    ]
     subjects = [("", str(_("The plan as a whole")))]
     for measure in measures:
         subjects.append((f"m{measure.pk}", f"{_('Measure')} {measure.code}: {measure.title[:60]}"))
         subjects += [(f"i{i.pk}", f"  {measure.code} · {i.name[:60]}") for i in measure.indicator_list]
-    status = plan.status
     return ReviewPanel(
         transitions=transitions,
         threads=threads,
         open_threads=sum(1 for t in threads if t.is_open),
         versions=versions,
         moves=moves,
-        may_comment=review.may_comment(user, plan),
-        may_adopt=status == OperationalPlan.Status.APPROVED and review.may(user, "adopters", plan),
-        may_amend=status == OperationalPlan.Status.ADOPTED
-        and review.may(user, "authors", plan)
-        and not any(
-            v.status in [*OperationalPlan.Status.editable(), "submitted", "approved"] for v in versions
+        may_comment=access.may(user, "plans.comment_plan", plan),
+        may_adopt=access.may(user, "plans.adopt_plan", plan),
+        # One amendment at a time: none while another version of the lineage is being worked on.
+        may_amend=access.may(user, "plans.amend_plan", plan)
+        and all(
+            v.status in (OperationalPlan.Status.ADOPTED, OperationalPlan.Status.SUPERSEDED) for v in versions
         ),
         subjects=subjects,
     )

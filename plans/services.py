@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from jmu_planner.dates import add_months, month_start, months_between
 from jmu_planner.services import model_save
 from plans.models import (
     BudgetLine,
@@ -85,7 +86,7 @@ def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) 
 
 
 def _outside(plan: OperationalPlan, measure: Measure) -> bool:
-    first = plan.period_start.replace(day=1)
+    first = month_start(plan.period_start)
     return any(
         month is not None and not (first <= month <= plan.period_end)
         for month in (measure.start_month, measure.end_month)
@@ -235,10 +236,7 @@ def measure_move(*, measure: Measure, actor: User, offset: int) -> Measure:
 
 
 def _shift_month(day: datetime.date | None, months: int) -> datetime.date | None:
-    if day is None:
-        return None
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return None if day is None else month_start(add_months(day, months))
 
 
 @transaction.atomic
@@ -258,7 +256,7 @@ def plan_copy(
     if amendment_version is not None:
         data |= {"lineage": plan.lineage, "amends": plan, "version": amendment_version}
     copy = plan_create(jmu=plan.jmu, actor=actor, data=data)
-    shift = (period_start.year - plan.period_start.year) * 12 + (period_start.month - plan.period_start.month)
+    shift = months_between(plan.period_start, period_start)
     measures = list(plan.measures.prefetch_related("indicators", "budget_lines"))
     new_measures = []
     for measure in measures:

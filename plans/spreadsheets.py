@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
+from jmu_planner.numbers import parse_decimal
+from jmu_planner.spreadsheets import (
+    append_row,
+    check_xlsx_archive,
+    is_blank,
+    load_xlsx,
+    sheet_rows,
+    style_header,
+    style_title,
+    unsafe_text,
+    workbook_bytes,
+)
 from plans.models import (
     BudgetLine,
     FundingSource,
@@ -28,11 +37,14 @@ from plans.services import ChildRow, MeasureInput
 from stakeholders.models import Institution
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# A plan has at most a few hundred rows; the caps keep a hostile file from holding a web worker.
+MAX_IMPORT_ROWS = 2000
+MAX_IMPORT_COLUMNS = 40
+HEADER_WITHIN_ROWS = 10
 COLUMNS = [
     "Area", "No.", "Measure", "Indicator", "Unit", "Baseline", "Target", "Responsible",
     "Partners", "Deadline", "Financing", "Funding source", "Amount (RSD)",
 ]  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 YES = {"yes", "da", "true", "1", "y"}
 NO = {"no", "ne", "false", "0", "n"}
 FINANCING_LABELS = {
@@ -40,15 +52,6 @@ FINANCING_LABELS = {
     Measure.Financing.LOCAL: "already financed (local)",
     Measure.Financing.NATIONAL: "already financed (national)",
 }
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula (OWASP CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _unsafe_text(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
 
 
 def _month(day: datetime.date | None) -> str:
@@ -66,7 +69,7 @@ def _value(indicator: Indicator, value: Decimal | None) -> Any:
         return None
     if indicator.type == Indicator.Type.YES_NO:
         return "yes" if value == 1 else "no"
-    return float(value) if value != value.to_integral() else int(value)
+    return value if value != value.to_integral() else int(value)
 
 
 def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
@@ -77,14 +80,11 @@ def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Measures"
-    sheet.append([safe_text(f"{plan.title} — {plan.jmu.lsg.name_lat}")])
-    sheet.append([f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}, v{plan.version}"])
-    sheet.append(COLUMNS)
-    sheet["A1"].font = Font(bold=True, size=13)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1D3F6E")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    append_row(sheet, [f"{plan.title} — {plan.jmu.lsg.name_lat}"])
+    append_row(sheet, [f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}, v{plan.version}"])
+    append_row(sheet, COLUMNS)
+    style_title(sheet["A1"])
+    style_header(sheet[3])
     for measure in measures:
         indicators, lines = measure.indicator_list, measure.line_list
         for i in range(max(len(indicators), len(lines), 1)):
@@ -92,29 +92,25 @@ def plan_to_xlsx(plan: OperationalPlan, measures: list[Measure]) -> bytes:
             ind = indicators[i] if i < len(indicators) else None
             line = lines[i] if i < len(lines) else None
             row = [
-                safe_text(f"{measure.area.number}. {measure.area.name_en}"),
+                f"{measure.area.number}. {measure.area.name_en}",
                 measure.code,
-                safe_text(measure.title) if first else None,
-                safe_text(ind.name) if ind else None,
-                safe_text(ind.unit) if ind else None,
+                measure.title if first else None,
+                ind.name if ind else None,
+                ind.unit if ind else None,
                 _value(ind, ind.baseline) if ind else None,
                 _value(ind, ind.target) if ind else None,
-                safe_text(measure.responsible.name) if first and measure.responsible else None,
-                safe_text(measure.partners) if first and measure.partners else None,
+                measure.responsible.name if first and measure.responsible else None,
+                (measure.partners or None) if first else None,
                 _deadline(measure) if first else None,
                 FINANCING_LABELS[measure.financing] if first else None,
-                safe_text(line.source.name_en) if line else None,
-                float(line.amount) if line else None,
+                line.source.name_en if line else None,
+                line.amount if line else None,
             ]
-            sheet.append(row)
-            if line:
-                sheet.cell(row=sheet.max_row, column=13).number_format = "#,##0.00"
+            append_row(sheet, row, money_columns=[12])  # texts made formula-safe, the amount a Decimal
     for letter, width in zip("ABCDEFGHIJKLM", [22, 6, 40, 36, 10, 9, 9, 28, 24, 16, 18, 20, 14], strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --- Import ------------------------------------------------------------------------------------
@@ -163,7 +159,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _unsafe_text(str(value).strip())
+    return unsafe_text(str(value).strip())
 
 
 def _parse_month(text: str) -> datetime.date:
@@ -190,22 +186,15 @@ def _parse_deadline(text: str) -> tuple[datetime.date | None, datetime.date | No
 
 
 def _parse_number(value: Any) -> Decimal:
+    """A number cell, or a text cell typed the Serbian or the plain way; ValueError otherwise."""
+    if isinstance(value, bool):  # TRUE/FALSE cells are ints to Python, not amounts
+        raise ValueError(value)
     if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        # 1.234,56 (Serbian) or 1,234.56 (English): the last separator is the decimal one.
-        text = (
-            text.replace(".", "").replace(",", ".")
-            if text.rfind(",") > text.rfind(".")
-            else text.replace(",", "")
-        )
-    else:
-        text = text.replace(",", ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(value)
+        return number
+    return parse_decimal(str(value))
 
 
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
@@ -237,11 +226,43 @@ def _messages(error: ValidationError, labels: dict[str, str]) -> list[str]:
 
 def _find_header(rows: list[tuple]) -> int | None:
     wanted = [c.lower() for c in COLUMNS]
-    for index, row in enumerate(rows[:10]):
+    for index, row in enumerate(rows[:HEADER_WITHIN_ROWS]):
         cells = [_text(c).lower() for c in row[: len(COLUMNS)]]
         if cells == wanted:
             return index
     return None
+
+
+def _read_rows(upload) -> list[tuple]:
+    """The first sheet's rows, read within the caps; a ValidationError says why the file is refused."""
+    check_xlsx_archive(upload, max_bytes=MAX_IMPORT_BYTES)
+    book = load_xlsx(upload)
+    try:
+        if not book.worksheets:
+            return []
+        rows: list[tuple] = []
+        header_found, data_rows = False, 0
+        # Blank rows are allowed between measures, but not without end: past twice the cap, stop.
+        for row in sheet_rows(
+            book.worksheets[0], max_columns=MAX_IMPORT_COLUMNS, last_row=2 * MAX_IMPORT_ROWS
+        ):
+            rows.append(row)
+            if not header_found:
+                header_found = _find_header([row]) is not None
+                if not header_found and len(rows) >= HEADER_WITHIN_ROWS:
+                    break  # not the matrix: no need to read further
+                continue
+            if not is_blank(row):
+                data_rows += 1
+                if data_rows > MAX_IMPORT_ROWS:
+                    raise ValidationError(
+                        _("The sheet has more than %(rows)s rows of measures; import a plan in parts.")
+                        % {"rows": number_format(MAX_IMPORT_ROWS, force_grouping=True)},
+                        code="too_many_rows",
+                    )
+        return rows
+    finally:
+        book.close()
 
 
 def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
@@ -251,16 +272,11 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
     if not name.lower().endswith(".xlsx"):
         preview.file_error = _("Choose an Excel workbook (.xlsx).")
         return preview
-    if upload.size > MAX_IMPORT_BYTES:
-        preview.file_error = _("The file is larger than 5 MB.")
-        return preview
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        preview.file_error = _("This file is not an Excel workbook (.xlsx) that can be read.")
+        rows = _read_rows(upload)
+    except ValidationError as error:  # refused at once: nothing is read further, nothing imported
+        preview.file_error = " ".join(error.messages)
         return preview
-    rows = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    book.close()
     header = _find_header(rows)
     if header is None:
         preview.file_error = _(

@@ -35,7 +35,4 @@ urlpatterns = [
         review_views.MeasureHistoryView.as_view(),
         name="measure-history",
     ),
-    path("inbox/", review_views.InboxView.as_view(), name="inbox"),
-    path("inbox/count/", review_views.InboxCountView.as_view(), name="inbox-count"),
-    path("inbox/<int:pk>/", review_views.NotificationOpenView.as_view(), name="notification-open"),
 ]

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from jmu_planner import access
+from jmu_planner.dates import same_day_next_year
+from jmu_planner.numbers import parse_id
 from jmu_planner.views import ScopedFilterView, ServiceFormView, attach_errors
 from plans import selectors, services
 from plans.filters import PlanFilter
@@ -33,7 +36,7 @@ from plans.forms import (
     PlanCreateForm,
     PlanForm,
 )
-from plans.models import PLAN_EDITORS, Measure, OperationalPlan
+from plans.models import Measure, OperationalPlan
 from plans.services import ChildRow, MeasureInput
 from plans.spreadsheets import parse_plan_xlsx, plan_to_xlsx
 from stakeholders.models import JMU
@@ -43,18 +46,32 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def writable_jmus(user) -> QuerySet[JMU]:
-    return jmus_writable_by(user, PLAN_EDITORS)
+    return jmus_writable_by(user, access.AUTHORS)
+
+
+def visible_plan(user, pk) -> OperationalPlan:
+    return get_object_or_404(OperationalPlan.objects.visible_to(user).select_related("jmu__lsg"), pk=pk)
+
+
+def editable_measure(user, pk, *related: str) -> Measure:
+    """A measure the user may see (else 404) of a plan they may change now (else 403)."""
+    measure = get_object_or_404(
+        Measure.objects.visible_to(user).select_related("plan__jmu__lsg", *related), pk=pk
+    )
+    access.require(user, "plans.change_plan", measure.plan)
+    return measure
 
 
 class EditablePlanMixin:
-    """The plan from the URL, if the user may write it now; otherwise a 404."""
+    """The plan from the URL: a 404 if the user may not see it, a 403 if they may not change it."""
 
     plan_kwarg = "pk"
 
     @cached_property
     def plan(self) -> OperationalPlan:
-        plans = OperationalPlan.objects.editable_by(self.request.user).select_related("jmu__lsg")
-        return get_object_or_404(plans, pk=self.kwargs[self.plan_kwarg])
+        plan = visible_plan(self.request.user, self.kwargs[self.plan_kwarg])
+        access.require(self.request.user, "plans.change_plan", plan)
+        return plan
 
 
 class PlanListView(ScopedFilterView):
@@ -67,7 +84,7 @@ class PlanListView(ScopedFilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_create"] = writable_jmus(self.request.user).exists()
+        context["can_create"] = access.may(self.request.user, "plans.add_plan")
         return context
 
 
@@ -95,6 +112,11 @@ class PlanCreateView(PlanFormView):
     form_class = PlanCreateForm
     heading = _("New operational plan")
     success_message = _("Plan “%(object)s” created as a draft.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access.require(request.user, "plans.add_plan")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -136,16 +158,14 @@ class PlanCopyView(LoginRequiredMixin, View):
 
     @cached_property
     def source(self) -> OperationalPlan:
-        plans = OperationalPlan.objects.visible_to(self.request.user).select_related("jmu__lsg")
-        plan = get_object_or_404(plans, pk=self.kwargs["pk"])
-        if not selectors.can_edit_plans(self.request.user, plan.jmu.lsg_id):
-            raise Http404
+        plan = visible_plan(self.request.user, self.kwargs["pk"])
+        access.require(self.request.user, "plans.copy_plan", plan)
         return plan
 
     def get(self, request, pk):
         plan = self.source
-        start = plan.period_start.replace(year=plan.period_start.year + 1)
-        end = plan.period_end.replace(year=plan.period_end.year + 1)
+        # 29 February 2028 → 28 February 2029 (a plain `.replace(year=...)` raised ValueError).
+        start, end = same_day_next_year(plan.period_start), same_day_next_year(plan.period_end)
         title = plan.title.replace(str(plan.period_start.year), str(start.year))
         form = PlanCopyForm(initial={"period_start": start, "period_end": end, "title": title})
         return render(request, self.template_name, {"form": form, "plan": plan})
@@ -256,7 +276,7 @@ class MeasureCreateView(EditablePlanMixin, MeasureFormView):
 
     def get_measure(self) -> Measure:
         area = self.request.GET.get("area")
-        return Measure(plan=self.plan, area_id=int(area) if area and area.isdigit() else None)
+        return Measure(plan=self.plan, area_id=parse_id(area))
 
     def save(self, form, values):
         return services.measure_create(plan=self.plan, actor=self.request.user, values=values)
@@ -265,8 +285,7 @@ class MeasureCreateView(EditablePlanMixin, MeasureFormView):
 class MeasureUpdateView(MeasureFormView):
     @cached_property
     def measure(self) -> Measure:
-        measures = Measure.objects.editable_by(self.request.user).select_related("plan__jmu__lsg", "area")
-        return get_object_or_404(measures, pk=self.kwargs["pk"])
+        return editable_measure(self.request.user, self.kwargs["pk"], "area")
 
     def get_measure(self) -> Measure:
         return self.measure
@@ -287,11 +306,11 @@ class MeasureRowView(EditablePlanMixin, LoginRequiredMixin, View):
         formsets = {"indicators": IndicatorFormSet, "budget": BudgetLineFormSet}
         if kind not in formsets:
             raise Http404
-        index = request.GET.get("index", "0")
-        if not index.isdigit():
+        index = parse_id(request.GET.get("index", "0"))
+        if index is None:
             raise Http404
         formset = formsets[kind](instance=Measure(plan=self.plan), prefix=kind)
-        form = formset._construct_form(int(index), empty_permitted=True, use_required_attribute=False)
+        form = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
         template = (
             "plans/partials/indicator_row.html" if kind == "indicators" else "plans/partials/budget_row.html"
         )
@@ -301,8 +320,7 @@ class MeasureRowView(EditablePlanMixin, LoginRequiredMixin, View):
 class MeasureDeleteView(LoginRequiredMixin, View):
     @cached_property
     def measure(self) -> Measure:
-        measures = Measure.objects.editable_by(self.request.user).select_related("plan", "area")
-        return get_object_or_404(measures, pk=self.kwargs["pk"])
+        return editable_measure(self.request.user, self.kwargs["pk"], "area")
 
     def get(self, request, pk):
         return render(
@@ -325,8 +343,9 @@ class MeasureMoveView(LoginRequiredMixin, View):
     def post(self, request, plan_pk):
         direction = "up" if "up" in request.POST else "down"
         pk = request.POST.get(direction, "")
-        measures = Measure.objects.editable_by(request.user).filter(plan_id=plan_pk)
-        measure = get_object_or_404(measures.select_related("plan"), pk=pk if pk.isdigit() else 0)
+        plan = visible_plan(request.user, plan_pk)
+        access.require(request.user, "plans.change_plan", plan)
+        measure = get_object_or_404(Measure.objects.filter(plan=plan), pk=parse_id(pk) or 0)
         offset = -1 if direction == "up" else 1
         measure = services.measure_move(measure=measure, actor=request.user, offset=offset)
         url = reverse("plans:plan-detail", args=[measure.plan_id])
@@ -335,8 +354,7 @@ class MeasureMoveView(LoginRequiredMixin, View):
 
 class PlanExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        plans = OperationalPlan.objects.visible_to(request.user).select_related("jmu__lsg")
-        plan = get_object_or_404(plans, pk=pk)
+        plan = visible_plan(request.user, pk)
         content = plan_to_xlsx(plan, selectors.measures_with_details(plan))
         response = HttpResponse(content, content_type=XLSX)
         name = slugify(f"{plan.jmu.lsg.name_lat}-{plan.title}")[:80] or "plan"

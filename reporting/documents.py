@@ -100,7 +100,7 @@ def plan_context(plan: OperationalPlan) -> dict[str, Any]:
         "sections": list(sections.values()),
         "totals": totals,
         "communication": list(plan.communication.all()),
-        "is_draft": plan.status != OperationalPlan.Status.ADOPTED,
+        "is_draft": plan.is_draft_document,
     }
 
 
@@ -159,6 +159,8 @@ def document_render(document: Document) -> Document:
     """Render and store the PDF; a failure is recorded with its reason and raised."""
     from weasyprint import HTML
 
+    from reporting.fetcher import PRINT_BASE_URL, StaticFilesFetcher
+
     Document.objects.filter(pk=document.pk).update(
         status=Document.Status.RENDERING, attempts=document.attempts + 1
     )
@@ -170,7 +172,8 @@ def document_render(document: Document) -> Document:
     gc.disable()
     try:
         html = document_html(document)
-        rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        # Only our static files may be loaded: never the network, never the server's other files.
+        rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesFetcher()).render()
         pdf = rendered.write_pdf()
     except Exception as exc:
         Document.objects.filter(pk=document.pk).update(

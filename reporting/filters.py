@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.filters import YearFilter
 from reporting.models import Report
 from stakeholders.models import LSG
 
@@ -9,7 +10,7 @@ class ReportFilter(django_filters.FilterSet):
     lsg = django_filters.ModelChoiceFilter(label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none())
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="period_start__year")
+    year = YearFilter(label=_("Year"), field_name="period_start__year")
 
     class Meta:
         model = Report
@@ -17,4 +18,4 @@ class ReportFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["lsg"].queryset = LSG.objects.visible_to(user).order_by("name_lat")
+        self.filters["lsg"].queryset = LSG.objects.visible_to(user).in_reading_order()

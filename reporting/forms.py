@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.forms import DecimalInput, LocalizedDecimalField, formfield
 from plans.forms import DATE_INPUT, MonthField
 from plans.models import Indicator, ThematicArea
 from reporting.models import COUNT_FIELDS, FieldActivity, Report
@@ -29,6 +30,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = FieldActivity
         fields = ["date", "type", "settlement", "members", "areas", "households", *COUNT_FIELDS, "note"]
+        formfield_callback = formfield
         widgets = {
             "date": DATE_INPUT,
             "members": forms.CheckboxSelectMultiple,
@@ -51,6 +53,7 @@ class NarrativeForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["achievements", "problems", "proposals", "next_steps"]
+        formfield_callback = formfield
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
@@ -90,11 +93,13 @@ class IndicatorValuesForm(forms.Form):
                     required=False,
                 )
             else:
-                field = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
-                if indicator.type == Indicator.Type.PERCENTAGE:
-                    field = forms.DecimalField(
-                        min_value=0, max_value=100, max_digits=14, decimal_places=2, required=False
-                    )
+                field = LocalizedDecimalField(
+                    min_value=0,
+                    max_value=100 if indicator.type == Indicator.Type.PERCENTAGE else None,
+                    max_digits=14,
+                    decimal_places=2,
+                    required=False,
+                )
             field.label = indicator.name
             self.fields[f"value_{indicator.pk}"] = field
             if saved is not None:
@@ -103,7 +108,7 @@ class IndicatorValuesForm(forms.Form):
                 )
             for part in breakdown_parts(indicator):
                 name = f"{part}_{indicator.pk}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = LocalizedDecimalField(
                     label=BREAKDOWN_LABELS[part], min_value=0, max_digits=14, decimal_places=2, required=False
                 )
                 if saved is not None:
@@ -137,15 +142,13 @@ class SpendingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+            self.fields[f"line_{line.pk}"] = LocalizedDecimalField(
                 label=str(line),
                 min_value=0,
                 max_digits=14,
                 decimal_places=2,
                 required=False,
-                widget=forms.NumberInput(
-                    attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}
-                ),
+                widget=DecimalInput(attrs={"class": "form-control form-control-sm"}),
             )
             if line.pk in current:
                 self.initial[f"line_{line.pk}"] = current[line.pk]

@@ -6,8 +6,6 @@ reports add a narrative; their figures are rolled up from the months (selectors.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -16,14 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner.access import Role
-from plans.models import BudgetLine, Indicator, OperationalPlan, ThematicArea
+from jmu_planner import access, i18n
+from plans.models import STATUS_BADGES, BudgetLine, Indicator, OperationalPlan, ThematicArea
 from stakeholders.models import JMU, JMUMembership, LSGOwnedQuerySet, Settlement
 
 LONG_TEXT = 5000
-# Who writes reports: the LSG's coordinators and assigned experts. JMU members log field work.
-REPORT_EDITORS = frozenset({Role.COORDINATOR, Role.EXPERT})
-ACTIVITY_LOGGERS = frozenset({Role.COORDINATOR, Role.EXPERT, Role.MEMBER})
 AGE_GROUPS = [("0_17", "0-17"), ("18_64", "18-64"), ("65", "65+")]
 SEXES = [("male", _("men/boys")), ("female", _("women/girls"))]
 COUNT_FIELDS = [f"{sex}_{age}" for sex, _label in SEXES for age, _a in AGE_GROUPS]
@@ -45,7 +40,7 @@ class ReportQuerySet(LSGOwnedQuerySet):
     """Reports: written by the LSG's coordinators and experts while a draft or returned."""
 
     lsg_path = "jmu__lsg"
-    editor_roles = REPORT_EDITORS
+    editor_roles = access.AUTHORS
     status_path = "status"
     editable_statuses = ("draft", "returned")  # Report.Status.editable()
 
@@ -65,6 +60,10 @@ class Report(models.Model):
         @classmethod
         def editable(cls) -> list[str]:
             return [cls.DRAFT, cls.RETURNED]
+
+        @classmethod
+        def frozen(cls) -> list[str]:
+            return [cls.ACCEPTED]
 
     jmu = models.ForeignKey(JMU, on_delete=models.PROTECT, related_name="reports", verbose_name=_("JMU"))
     plan = models.ForeignKey(
@@ -113,10 +112,20 @@ class Report(models.Model):
         return self.status in self.Status.editable()
 
     @property
+    def is_frozen(self) -> bool:
+        return self.status in self.Status.frozen()
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "text-bg-success")
+
+    @property
     def is_overdue(self) -> bool:
-        return (
-            self.status in {self.Status.DRAFT, self.Status.RETURNED} and timezone.localdate() > self.due_date
-        )
+        return self.is_editable and timezone.localdate() > self.due_date
 
 
 class ReportTransition(models.Model):
@@ -182,7 +191,7 @@ class FieldActivity(models.Model):
         verbose_name_plural = _("field activities")
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y} {self.get_type_display()}"
+        return f"{i18n.short_date(self.date)} {self.get_type_display()}"
 
     @property
     def people(self) -> int:
@@ -198,8 +207,8 @@ class FieldActivity(models.Model):
                 {
                     "date": _("Choose a day of the report's month (%(start)s – %(end)s).")
                     % {
-                        "start": self.report.period_start.strftime("%d.%m.%Y"),
-                        "end": self.report.period_end.strftime("%d.%m.%Y"),
+                        "start": i18n.short_date(self.report.period_start),
+                        "end": i18n.short_date(self.report.period_end),
                     }
                 }
             )
@@ -294,10 +303,6 @@ class Spending(models.Model):
             raise ValidationError({"budget_line": _("This budget line belongs to another plan.")})
 
 
-def month_end(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-
-
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         plans = OperationalPlan.objects.visible_to(user)
@@ -329,6 +334,10 @@ class Document(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     render_ms = models.PositiveIntegerField(_("render time (ms)"), null=True, blank=True)
     subject_status = models.CharField(_("status of the plan or report"), max_length=20, blank=True)
+    # The language of the person asking, kept so a worker renders in it and a retry matches.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=i18n.current_language
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -360,3 +369,11 @@ class Document(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RENDERING}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from jmu_planner.access import Role
+from jmu_planner.notifications.events import bilingual
+from jmu_planner.notifications.services import notify
 from plans.models import OperationalPlan
-from plans.review import notify
 from reporting.models import Report
 from reporting.selectors import REPORTED, expected_reports
 from stakeholders.models import User
@@ -36,9 +36,9 @@ def send_reminders(*, today: datetime.date, days_before: int) -> int:
             continue
         late = (today - due.due).days
         if late == -days_before:
-            text = _("The %(kind)s report %(period)s of %(lsg)s is due on %(due)s.")
+            event = "report.due"
         elif late > 0 and late % 7 == 1:
-            text = _("The %(kind)s report %(period)s of %(lsg)s is overdue since %(due)s.")
+            event = "report.overdue"
         else:
             continue
         lsg = due.plan.jmu.lsg
@@ -50,12 +50,12 @@ def send_reminders(*, today: datetime.date, days_before: int) -> int:
         notify(
             users=coordinators.get(lsg.pk, []),
             url=url,
-            text=text
-            % {
-                "kind": Report.Kind(due.kind).label.lower(),
+            event=event,
+            params={
+                "kind": due.kind,
                 "period": due.label,
-                "lsg": lsg.name_lat,
-                "due": due.due.strftime("%d.%m.%Y"),
+                "lsg": bilingual(lsg.name_lat, lsg.name_cyr),
+                "due": due.due.isoformat(),
             },
         )
         sent += 1

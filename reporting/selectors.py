@@ -12,18 +12,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from jmu_planner import access
+from jmu_planner.dates import iter_months
 from plans.models import BudgetLine, Indicator, OperationalPlan
 from reporting.models import (
-    ACTIVITY_LOGGERS,
     COUNT_FIELDS,
-    REPORT_EDITORS,
     FieldActivity,
     IndicatorValue,
     Report,
     ReportTransition,
     Spending,
 )
-from reporting.services import allowed_moves, due_date, missing_values, period_of
+from reporting.services import due_date, missing_values, period_of
 from stakeholders.models import User
 
 Kind = Report.Kind
@@ -284,12 +283,13 @@ class ReportPage:
     moves: list[str]
     can_edit: bool
     can_log: bool
+    can_draft: bool
 
 
 def report_page(*, user: User, pk: int) -> ReportPage:
     report = get_object_or_404(Report.objects.visible_to(user).select_related("jmu__lsg", "plan"), pk=pk)
-    roles = access.roles_in(user, report.jmu.lsg_id)
-    is_admin = access.is_administrator(user)
+    from reporting.lifecycle import REPORT_LIFECYCLE
+
     activities = []
     if report.kind == Kind.MONTHLY:
         activities = list(
@@ -307,11 +307,10 @@ def report_page(*, user: User, pk: int) -> ReportPage:
         months=months,
         transitions=list(ReportTransition.objects.filter(report=report).select_related("actor")),
         missing=missing_values(report) if report.is_editable else [],
-        moves=allowed_moves(user, report),
-        can_edit=report.is_editable and (is_admin or bool(roles & REPORT_EDITORS)),
-        can_log=report.is_editable
-        and report.kind == Kind.MONTHLY
-        and (is_admin or bool(roles & ACTIVITY_LOGGERS)),
+        moves=[move.target for move in REPORT_LIFECYCLE.allowed(user, report)],
+        can_edit=access.may(user, "reporting.change_report", report),
+        can_log=report.kind == Kind.MONTHLY and access.may(user, "reporting.draft_report", report),
+        can_draft=access.may(user, "reporting.draft_report", report),
     )
 
 
@@ -346,8 +345,7 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
     expected = []
     for plan in plans:
         seen = set()
-        day = plan.period_start.replace(day=1)
-        while day <= plan.period_end:
+        for day in iter_months(plan.period_start, plan.period_end):
             for kind in (Kind.MONTHLY, Kind.QUARTERLY, Kind.ANNUAL):
                 start, end = period_of(kind, day)
                 if (kind, start) in seen:
@@ -363,7 +361,6 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
                         report=made.get((plan.jmu_id, kind, start)),
                     )
                 )
-            day = (day + datetime.timedelta(days=32)).replace(day=1)
     return expected
 
 

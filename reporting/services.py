@@ -11,24 +11,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jmu_planner import access
-from jmu_planner.access import Role
+from jmu_planner import access, dates
+from jmu_planner.lifecycle import TransitionRefused
 from jmu_planner.services import model_save, model_update
 from plans.models import BudgetLine, Indicator, OperationalPlan
-from plans.review import notify
 from reporting.models import (
-    ACTIVITY_LOGGERS,
-    REPORT_EDITORS,
     FieldActivity,
     IndicatorValue,
     Report,
-    ReportTransition,
     Spending,
-    month_end,
 )
 from stakeholders.models import JMU, User
 
@@ -40,8 +33,7 @@ class ReportNotEditable(ValidationError):
     """The report is submitted or accepted: its content is frozen."""
 
 
-class ReportTransitionRefused(ValidationError):
-    pass
+ReportTransitionRefused = TransitionRefused
 
 
 # --- Periods and deadlines ---------------------------------------------------------------------------
@@ -50,11 +42,10 @@ class ReportTransitionRefused(ValidationError):
 def period_of(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The month, quarter or calendar year that contains `day`."""
     if kind == Kind.MONTHLY:
-        start = day.replace(day=1)
-        return start, month_end(start)
+        return dates.month_start(day), dates.month_end(day)
     if kind == Kind.QUARTERLY:
-        start = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-        return start, month_end(start.replace(month=start.month + 2))
+        start = dates.quarter_start(day)
+        return start, dates.month_end(dates.add_months(start, 2))
     return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
 
 
@@ -113,8 +104,9 @@ def _require_editable(report: Report) -> None:
         )
 
 
-def _may(user: User, report: Report, roles: Iterable[str]) -> bool:
-    return access.is_administrator(user) or bool(access.roles_in(user, report.jmu.lsg_id) & set(roles))
+def _require(actor: User, action: str, report: Report) -> None:
+    if not access.may(actor, action, report):
+        raise ReportNotEditable(access.refusal(actor, action, report))
 
 
 # --- The monthly report's content ----------------------------------------------------------------------
@@ -134,13 +126,9 @@ def activity_save(
     _require_editable(report)
     if report.kind != Kind.MONTHLY:
         raise ValidationError(_("Field activities belong to monthly reports."))
-    if not _may(actor, report, ACTIVITY_LOGGERS):
+    if not access.may(actor, "reporting.draft_report", report):
         raise ReportNotEditable(_("You may not log activities for this JMU."))
-    if (
-        activity is not None
-        and not _may(actor, report, REPORT_EDITORS)
-        and activity.created_by_id != actor.pk
-    ):
+    if activity is not None and not access.may(actor, "reporting.change_activity", activity):
         raise ReportNotEditable(_("You may change only the entries you logged."))
     activity = activity or FieldActivity(report=report, created_by=actor)
     for name, value in data.items():
@@ -153,7 +141,7 @@ def activity_save(
 
 def activity_delete(*, activity: FieldActivity, actor: User) -> None:
     _require_editable(activity.report)
-    if not _may(actor, activity.report, REPORT_EDITORS) and activity.created_by_id != actor.pk:
+    if not access.may(actor, "reporting.change_activity", activity):
         raise ReportNotEditable(_("You may delete only the entries you logged."))
     activity.delete()
 
@@ -167,6 +155,7 @@ class ValueRow:
 @transaction.atomic
 def indicator_values_save(*, report: Report, actor: User, rows: Sequence[ValueRow]) -> None:
     _require_editable(report)
+    _require(actor, "reporting.change_report", report)
     existing = {v.indicator_id: v for v in report.indicator_values.all()}
     errors: dict[str, list[str]] = {}
     for row in rows:
@@ -189,6 +178,7 @@ def indicator_values_save(*, report: Report, actor: User, rows: Sequence[ValueRo
 @transaction.atomic
 def spending_save(*, report: Report, actor: User, amounts: Mapping[BudgetLine, Any]) -> None:
     _require_editable(report)
+    _require(actor, "reporting.change_report", report)
     existing = {s.budget_line_id: s for s in report.spending.all()}
     for line, amount in amounts.items():
         current = existing.get(line.pk)
@@ -203,6 +193,7 @@ def spending_save(*, report: Report, actor: User, amounts: Mapping[BudgetLine, A
 
 def narrative_update(*, report: Report, actor: User, data: Mapping[str, Any]) -> Report:
     _require_editable(report)
+    _require(actor, "reporting.draft_report", report)
     return model_update(report, actor=actor, data=data)
 
 
@@ -227,77 +218,8 @@ def missing_values(report: Report) -> list[str]:
 
 # --- Life cycle ----------------------------------------------------------------------------------------
 
-TRANSITIONS = {
-    (Status.DRAFT, Status.SUBMITTED): "authors",
-    (Status.RETURNED, Status.SUBMITTED): "authors",
-    (Status.SUBMITTED, Status.RETURNED): "reviewers",
-    (Status.SUBMITTED, Status.ACCEPTED): "reviewers",
-}
 
-
-def may_move(user: User, report: Report, group: str) -> bool:
-    if access.is_administrator(user):
-        return True
-    if group == "reviewers":
-        return access.is_programme_officer(user)
-    return bool(access.roles_in(user, report.jmu.lsg_id) & REPORT_EDITORS)
-
-
-def allowed_moves(user: User, report: Report) -> list[str]:
-    return [
-        to
-        for (frm, to), group in TRANSITIONS.items()
-        if frm == report.status and may_move(user, report, group)
-    ]
-
-
-@transaction.atomic
 def report_transition(*, report: Report, to: str, actor: User, note: str = "") -> Report:
-    report = Report.objects.select_for_update().select_related("jmu__lsg").get(pk=report.pk)
-    group = TRANSITIONS.get((report.status, to))
-    if group is None:
-        raise ReportTransitionRefused(
-            _("A report that is %(status)s cannot be moved to “%(to)s”.")
-            % {"status": report.get_status_display().lower(), "to": Status(to).label.lower()}
-        )
-    if not may_move(actor, report, group):
-        raise ReportTransitionRefused(_("You may not make this change."))
-    note = note.strip()
-    if to == Status.RETURNED and not note:
-        raise ReportTransitionRefused({"note": _("Say what has to be fixed: a note is required.")})
-    if to == Status.SUBMITTED:
-        missing = missing_values(report)
-        if missing:
-            raise ReportTransitionRefused([_("Values are missing for these indicators:"), *missing])
-    ReportTransition.objects.create(
-        report=report, actor=actor, from_status=report.status, to_status=to, note=note
-    )
-    report.status = to
-    fields = ["status"]
-    if to == Status.SUBMITTED:
-        report.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    report._history_user = actor
-    report.save(update_fields=fields)
-    _notify(report, to=to, actor=actor, note=note)
-    return report
+    from reporting.lifecycle import REPORT_LIFECYCLE  # it imports `missing_values` from here
 
-
-def _notify(report: Report, *, to: str, actor: User, note: str) -> None:
-    url = reverse("reporting:report-detail", args=[report.pk])
-    names = {"report": str(report), "who": actor, "note": note}
-    if to == Status.SUBMITTED:
-        officers = User.objects.filter(is_active=True, global_role=access.GlobalRole.PROGRAMME_OFFICER)
-        notify(users=officers, url=url, text=_("%(report)s was submitted.") % names)
-        return
-    people = User.objects.filter(
-        is_active=True,
-        lsg_roles__lsg_id=report.jmu.lsg_id,
-        lsg_roles__role__in=[Role.COORDINATOR, Role.EXPERT],
-    ).distinct()
-    text = (
-        _("%(who)s returned %(report)s: %(note)s")
-        if to == Status.RETURNED
-        else _("%(who)s accepted %(report)s.")
-    ) % names
-    notify(users=[u for u in people if u.pk != actor.pk], url=url, text=text)
+    return REPORT_LIFECYCLE.transition(report, to=to, actor=actor, note=note)

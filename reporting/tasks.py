@@ -4,7 +4,7 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reporting import reminders
 
@@ -32,7 +32,9 @@ def render_document(self, document_id: int) -> str:
     if document is None or document.status == Document.Status.DONE:
         return "skipped"  # deleted, or already rendered by an earlier delivery (acks_late)
     try:
-        document_render(document)
+        # In the language of the person who asked: words, names' script, dates and amounts.
+        with translation.override(document.language):
+            document_render(document)
     except (OperationalError, InterfaceError) as exc:
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
     except Exception:  # noqa: BLE001 - recorded on the document by document_render

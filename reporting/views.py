@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,7 +23,8 @@ from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
-from reporting.models import ACTIVITY_LOGGERS, COUNT_FIELDS, REPORT_EDITORS, Document, FieldActivity, Report
+from reporting.lifecycle import REPORT_LIFECYCLE
+from reporting.models import COUNT_FIELDS, Document, FieldActivity, Report
 from stakeholders.selectors import jmus_writable_by
 
 Status = Report.Status
@@ -46,16 +45,21 @@ class ReportListView(ScopedFilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["overdue"] = selectors.overdue_reports(user=self.request.user)[:20]
-        context["can_create"] = writable_jmus(self.request.user).exists()
+        context["can_create"] = access.may(self.request.user, "reporting.add_report")
         return context
 
 
 def writable_jmus(user):
-    return jmus_writable_by(user, REPORT_EDITORS)
+    return jmus_writable_by(user, access.AUTHORS)
 
 
 class ReportCreateView(LoginRequiredMixin, View):
     template_name = "reporting/report_create.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access.require(request.user, "reporting.add_report")
+        return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None):
         return ReportCreateForm(data, jmus=writable_jmus(self.request.user), initial=self.request.GET.dict())
@@ -93,30 +97,25 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-def require_writer(user, report: Report, roles) -> None:
-    """A report that is not open for this user's changes is not found (404)."""
-    held = access.roles_in(user, report.jmu.lsg_id)
-    if not report.is_editable or not (access.is_administrator(user) or held & roles):
-        raise Http404
-
-
 class EditableReportMixin:
-    """The report from the URL if the user may change it now (coordinators, experts)."""
+    """The report from the URL: a 404 if the user may not see it, a 403 if they may not do
+    `action` to it now (values and spending: coordinators and experts; narrative and field log:
+    the JMU's members too)."""
 
     report_kwarg = "pk"
-    roles = REPORT_EDITORS
+    action = "reporting.change_report"
 
     @cached_property
     def report(self) -> Report:
         reports = Report.objects.visible_to(self.request.user).select_related("jmu__lsg", "plan")
         report = get_object_or_404(reports, pk=self.kwargs[self.report_kwarg])
-        require_writer(self.request.user, report, self.roles)
+        access.require(self.request.user, self.action, report)
         return report
 
 
 class ActivityFormView(EditableReportMixin, LoginRequiredMixin, View):
     template_name = "reporting/activity_form.html"
-    roles = ACTIVITY_LOGGERS
+    action = "reporting.draft_report"
     heading = gettext_lazy("Field activity")
 
     def activity(self) -> FieldActivity:
@@ -166,12 +165,9 @@ class ActivityUpdateView(ActivityFormView):
 
     @cached_property
     def report(self) -> Report:
-        user, report = self.request.user, self.existing.report
-        require_writer(user, report, ACTIVITY_LOGGERS)
-        editor = access.is_administrator(user) or access.roles_in(user, report.jmu.lsg_id) & REPORT_EDITORS
-        if not editor and self.existing.created_by_id != user.pk:
-            raise Http404  # JMU members change only the entries they logged
-        return report
+        # JMU members change only the entries they logged; coordinators and experts any.
+        access.require(self.request.user, "reporting.change_activity", self.existing)
+        return self.existing.report
 
     def activity(self) -> FieldActivity:
         self.report  # noqa: B018 - checks access before the entry is shown or changed
@@ -179,8 +175,7 @@ class ActivityUpdateView(ActivityFormView):
 
 
 class ActivityDeleteView(ActivityUpdateView):
-    def get(self, request, **kwargs):
-        raise Http404
+    http_method_names = ["post"]  # a GET never deletes
 
     def post(self, request, **kwargs):
         services.activity_delete(activity=self.activity(), actor=request.user)
@@ -258,6 +253,7 @@ class SpendingView(EditableReportMixin, LoginRequiredMixin, View):
 
 class NarrativeView(EditableReportMixin, LoginRequiredMixin, View):
     template_name = "reporting/narrative_form.html"
+    action = "reporting.draft_report"  # JMU members draft the narrative too
     heading = gettext_lazy("Narrative")
 
     def get(self, request, pk):
@@ -288,10 +284,13 @@ class ReportTransitionView(LoginRequiredMixin, View):
 
     def target(self) -> str:
         to = self.kwargs["to"]
-        if to not in Status.values:
+        if to not in Status.values or to == Status.DRAFT:
             raise Http404
-        if to not in services.allowed_moves(self.request.user, self.report):
-            raise PermissionDenied
+        move = REPORT_LIFECYCLE.move(self.report.status, to)
+        if move is None:
+            verb = next(m.name for m in REPORT_LIFECYCLE.moves if m.target == to)
+            raise PermissionDenied(access.refusal(self.request.user, f"reporting.{verb}_report", self.report))
+        access.require(self.request.user, REPORT_LIFECYCLE.permission(move), self.report)
         return to
 
     def context(self, form, to):
@@ -337,43 +336,42 @@ class ReportExportView(LoginRequiredMixin, View):
     """The report's figures as XLSX for use outside the LSG: counts below 5 read "<5"."""
 
     def get(self, request, pk):
+        from decimal import Decimal
+
         from openpyxl import Workbook
 
-        from plans.spreadsheets import safe_text
+        from jmu_planner.spreadsheets import append_row, style_header, style_title, xlsx_response
 
         page = selectors.report_page(user=request.user, pk=pk)
         report = page.report
         book = Workbook()
         sheet = book.active
         sheet.title = "Report"
-        sheet.append([safe_text(str(report))])
-        sheet.append([_("People reached"), selectors.suppress(page.reach.people)])
-        sheet.append([_("Households visited"), selectors.suppress(page.reach.households)])
+        append_row(sheet, [str(report)])
+        style_title(sheet["A1"])
+        append_row(sheet, [_("People reached"), selectors.suppress(page.reach.people)])
+        append_row(sheet, [_("Households visited"), selectors.suppress(page.reach.households)])
         for name in COUNT_FIELDS:
-            sheet.append([name.replace("_", " "), selectors.suppress(page.reach.counts[name])])
+            append_row(sheet, [name.replace("_", " "), selectors.suppress(page.reach.counts[name])])
         sheet.append([])
-        sheet.append([_("Indicator"), _("Value"), _("Target"), _("Progress %")])
+        append_row(sheet, [_("Indicator"), _("Value"), _("Target"), _("Progress %")])
+        style_header(sheet[sheet.max_row])
         for row in page.indicators:
-            sheet.append(
+            append_row(
+                sheet,
                 [
-                    safe_text(f"{row.indicator.measure.code} {row.indicator.name}"),
+                    f"{row.indicator.measure.code} {row.indicator.name}",
                     row.display_outside,
                     row.indicator.display_value(row.indicator.target),
-                    float(row.progress) if row.progress is not None else None,
-                ]
+                    Decimal(row.progress) if row.progress is not None else None,
+                ],
             )
         sheet.append([])
-        sheet.append([_("Budget"), _("Planned"), _("Spent in period"), _("Spent to date")])
+        append_row(sheet, [_("Budget"), _("Planned"), _("Spent in period"), _("Spent to date")])
+        style_header(sheet[sheet.max_row])
         for row in page.execution.lines:
-            sheet.append([safe_text(row.label), float(row.planned), float(row.in_period), float(row.to_date)])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        name = slugify(f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}")
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+            append_row(sheet, [row.label, row.planned, row.in_period, row.to_date], money_columns=[1, 2, 3])
+        return xlsx_response(book, filename=f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}")
 
 
 # --- PDF documents ---------------------------------------------------------------------------------------
@@ -390,11 +388,6 @@ def _subject(request, kind: str, pk: int):
     raise Http404
 
 
-def _may_export(user, subject) -> bool:
-    """Coordinators, experts, officers and administrators make documents; JMU members read them."""
-    return access.sees_everything(user) or bool(access.roles_in(user, subject.jmu.lsg_id) & REPORT_EDITORS)
-
-
 class DocumentListView(LoginRequiredMixin, View):
     """A plan's or report's documents, with a button to make a new one (htmx-refreshed while pending)."""
 
@@ -408,15 +401,14 @@ class DocumentListView(LoginRequiredMixin, View):
             .order_by("-created_at", "-pk")
         )
         context = {"subject": subject, "kind": kind, "documents": rows,
-                   "can_export": _may_export(request.user, subject),
+                   "can_export": access.may(request.user, "reporting.request_document", subject),
                    "pending": any(d.is_pending for d in rows)}  # fmt: skip
         template = "reporting/partials/documents.html" if request.htmx else self.template_name
         return render(request, template, context)
 
     def post(self, request, kind, pk):
         subject = _subject(request, kind, pk)
-        if not _may_export(request.user, subject):
-            raise PermissionDenied
+        access.require(request.user, "reporting.request_document", subject)
         documents.document_request(actor=request.user, **{kind: subject})
         messages.success(request, _("The PDF is being made; this page updates when it is ready."))
         return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
@@ -425,8 +417,9 @@ class DocumentListView(LoginRequiredMixin, View):
 class DocumentRetryView(LoginRequiredMixin, View):
     def post(self, request, pk):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-        if document.status != Document.Status.FAILED or not _may_export(request.user, document.subject):
-            raise PermissionDenied
+        access.require(request.user, "reporting.request_document", document.subject)
+        if document.status != Document.Status.FAILED:
+            raise PermissionDenied(_("Only a document that failed can be made again."))
         documents.document_retry(document=document, actor=request.user)
         kind = "plan" if document.plan_id else "report"
         return HttpResponseRedirect(reverse("reporting:documents", args=[kind, document.subject.pk]))
@@ -437,10 +430,12 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         document = get_object_or_404(
             Document.objects.visible_to(request.user).filter(status=Document.Status.DONE), pk=pk
         )
-        with document.file.open("rb") as handle:
-            response = HttpResponse(handle.read(), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{document.file.name.rsplit("/", 1)[-1]}"'
-        return response
+        # Streamed from storage, typed as a PDF, named after the stored file (chosen by the worker).
+        return FileResponse(
+            document.file.open("rb"),
+            filename=document.file.name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )
 
 
 class PrintPreviewView(LoginRequiredMixin, View):
@@ -448,8 +443,7 @@ class PrintPreviewView(LoginRequiredMixin, View):
 
     def get(self, request, kind, pk):
         subject = _subject(request, kind, pk)
-        if not _may_export(request.user, subject):
-            raise Http404
+        access.require(request.user, "reporting.request_document", subject)
         if request.GET.get("format") != "html":
             return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
         preview = Document(**{kind: subject}, created_by=request.user)

@@ -26,7 +26,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("JMU Planner"), {"fields": ["global_role"]}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("JMU Planner"), {"fields": ["global_role", "language"]}))
     list_display = ["username", "first_name", "last_name", "email", "global_role", "is_active"]
     list_filter = ["global_role", "is_active", "is_staff"]
     inlines = [RoleAssignmentInline]

@@ -2,14 +2,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jmu_planner.text import to_cyrillic, to_latin
+from jmu_planner.db import ScriptOrder, matches_name
 from stakeholders.models import LSG, District
 
 
 class LSGFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.order_by("name_lat")
+        label=_("District"), queryset=District.objects.order_by(ScriptOrder("name_lat", "name_cyr"))
     )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=LSG.Type.choices)
     has_jmu = django_filters.BooleanFilter(label=_("Has a JMU"), field_name="has_jmu")
@@ -19,11 +19,10 @@ class LSGFilter(django_filters.FilterSet):
         fields = ["q", "district", "type", "has_jmu"]
 
     def search(self, queryset: QuerySet[LSG], name: str, value: str) -> QuerySet[LSG]:
-        """A name in either script: the query is also tried transliterated into the other."""
+        """A name in either script, any case, with or without diacritics, or the exact code.
+        The parent city counts too: "Nis" finds Niš's city municipalities."""
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(code=value)
-        for variant in {value, to_latin(value), to_cyrillic(value)}:
-            condition |= Q(name_lat__icontains=variant) | Q(name_cyr__icontains=variant)
-        return queryset.filter(condition)
+        queryset, by_name = matches_name(queryset, value, "name_lat", "parent_city")
+        return queryset.filter(by_name | Q(code=value))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.forms import formfield
 from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -9,6 +10,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class LSGForm(forms.ModelForm):
     class Meta:
         model = LSG
+        formfield_callback = formfield
         fields = [
             "code", "name_lat", "name_cyr", "type", "district", "parent_city", "census_year",
             "population_male", "population_female", "roma_male", "roma_female",
@@ -19,6 +21,7 @@ class LSGForm(forms.ModelForm):
 class JMUForm(forms.ModelForm):
     class Meta:
         model = JMU
+        formfield_callback = formfield
         fields = ["name", "founding_body", "decision_number", "decision_date", "mou_date", "status"]
         widgets = {"decision_date": DATE_INPUT, "mou_date": DATE_INPUT}
 
@@ -26,6 +29,7 @@ class JMUForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = JMUMembership
+        formfield_callback = formfield
         fields = ["person_name", "role", "institution", "phone", "email", "since", "until"]
         widgets = {"since": DATE_INPUT, "until": DATE_INPUT}
         help_texts = {"until": _("Leave empty while the person is a member.")}
@@ -41,6 +45,7 @@ class MembershipForm(forms.ModelForm):
 class SettlementForm(forms.ModelForm):
     class Meta:
         model = Settlement
+        formfield_callback = formfield
         fields = [
             "name",
             "kind",
@@ -56,4 +61,5 @@ class SettlementForm(forms.ModelForm):
 class InstitutionForm(forms.ModelForm):
     class Meta:
         model = Institution
+        formfield_callback = formfield
         fields = ["type", "name", "address", "phone", "email"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -15,12 +16,13 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner import access
+from jmu_planner import access, i18n
 from jmu_planner.access import GlobalRole, Role
+from jmu_planner.db import ScriptOrder
+from jmu_planner.text import to_cyrillic
 
 # Serbia without Kosovo lies inside this box; a point outside is a typo or swapped coordinates.
 SERBIA_LAT = (41.85, 46.19)
@@ -39,7 +41,11 @@ municipality_code_validator = RegexValidator(
 
 
 class BilingualNameMixin(models.Model):
-    """Reference rows carry an English and a Serbian name; the page shows the reader's one."""
+    """Reference rows carry an English and a Serbian name; the page shows the reader's one.
+
+    The Serbian name is stored in Latin script; Cyrillic readers get it transliterated here, the
+    one place that does it, so no page spells a Cyrillic name of its own.
+    """
 
     name_en = models.CharField(_("name (English)"), max_length=150)
     name_sr = models.CharField(_("name (Serbian)"), max_length=150)
@@ -52,7 +58,22 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_sr if (get_language() or "en").startswith("sr") else self.name_en
+        language = i18n.current_language()
+        if language == i18n.ENGLISH:
+            return self.name_en
+        return to_cyrillic(self.name_sr) if language == i18n.SERBIAN_CYRILLIC else self.name_sr
+
+
+class ScriptNameMixin:
+    """Rows with a Latin and a Cyrillic name show the one of the reader's script (English: Latin)."""
+
+    @property
+    def name(self) -> str:
+        return self.name_cyr if i18n.is_cyrillic() else self.name_lat
+
+    @property
+    def other_script_name(self) -> str:
+        return self.name_lat if i18n.is_cyrillic() else self.name_cyr
 
 
 class User(AbstractUser):
@@ -61,6 +82,11 @@ class User(AbstractUser):
     global_role = models.CharField(
         _("global role"), max_length=32, choices=GlobalRole.choices, blank=True, default=""
     )
+    # Blank until the user picks one or first signs in (then the language they signed in with).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="",
+        choices=[(code, name) for code, name in settings.LANGUAGES],
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("user")
@@ -71,7 +97,7 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self) -> bool:
-        return self.is_active and self.global_role == GlobalRole.ADMINISTRATOR
+        return access.is_administrator(self)
 
     # Administrators manage users, LSGs and reference data in the admin without per-model grants.
     def has_perm(self, perm, obj=None) -> bool:
@@ -81,7 +107,7 @@ class User(AbstractUser):
         return self.is_administrator or super().has_module_perms(app_label)
 
 
-class District(models.Model):
+class District(ScriptNameMixin, models.Model):
     """Administrative district (okrug); the City of Belgrade is one of its own."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
@@ -95,7 +121,7 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name_lat
+        return self.name
 
 
 class LSGQuerySet(models.QuerySet):
@@ -110,8 +136,12 @@ class LSGQuerySet(models.QuerySet):
         """LSGs whose registry (JMU, members, settlements, institutions) the user may change."""
         return access.scope_editable(self, user, "pk", access.REGISTRY_EDITORS)
 
+    def in_reading_order(self) -> LSGQuerySet:
+        """Alphabetical in the reader's script (Serbian Latin or Cyrillic order)."""
+        return self.order_by(ScriptOrder("name_lat", "name_cyr"), "code")
 
-class LSG(models.Model):
+
+class LSG(ScriptNameMixin, models.Model):
     """A local self-government unit: municipality, city or city municipality."""
 
     class Type(models.TextChoices):
@@ -121,8 +151,12 @@ class LSG(models.Model):
 
     class DevelopmentLevel(models.IntegerChoices):
         I = 1, _("I (above national average)")  # noqa: E741
+        # "% o" looks like a format directive to xgettext: these labels are never %-formatted.
+        # xgettext:no-python-format
         II = 2, _("II (80-100 % of average)")
+        # xgettext:no-python-format
         III = 3, _("III (60-80 % of average)")
+        # xgettext:no-python-format
         IV = 4, _("IV (below 60 % of average)")
         DEVASTATED = 5, _("Devastated area")
 
@@ -157,7 +191,12 @@ class LSG(models.Model):
         verbose_name_plural = _("local self-governments")
 
     def __str__(self) -> str:
-        return self.name_lat
+        return self.name
+
+    @property
+    def parent_city_name(self) -> str:
+        """The parent city (stored in Latin script) in the reader's script."""
+        return to_cyrillic(self.parent_city) if i18n.is_cyrillic() else self.parent_city
 
     @property
     def population(self) -> int | None:

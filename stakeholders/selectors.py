@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jmu_planner import access
-from jmu_planner.db import SerbianCollate
+from jmu_planner.db import ScriptOrder, SerbianCollate
 from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement, User
 
 
@@ -25,7 +25,7 @@ def lsg_list(*, user: User) -> QuerySet[LSG]:
         LSG.objects.visible_to(user)
         .select_related("district")
         .annotate(has_jmu=Exists(active_jmu))
-        .order_by(SerbianCollate("name_lat"), "code")
+        .order_by(ScriptOrder("name_lat", "name_cyr"), "code")
     )
 
 
@@ -69,6 +69,6 @@ def lsg_page(*, user: User, pk: int) -> LSGPage:
             .select_related("type")
             .order_by("type__position", SerbianCollate("name"))
         ),
-        can_edit=access.can_edit_registry(user, lsg),
+        can_edit=access.may(user, "stakeholders.change_registry", lsg),
         roles=access.roles_in(user, lsg),
     )

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from jmu_planner import i18n
 from jmu_planner.services import model_save, model_update
+from jmu_planner.text import to_cyrillic
 from plans.models import FundingSource, ThematicArea
 from stakeholders.models import (
     JMU,
@@ -58,6 +62,19 @@ def membership_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> JMUM
 
 def membership_update(*, membership: JMUMembership, actor: User, data: Mapping[str, Any]) -> JMUMembership:
     return model_update(membership, actor=actor, data=data)
+
+
+# --- Users --------------------------------------------------------------------------------------
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """The language the user reads the product, its e-mails and notifications in."""
+    if language not in i18n.LANGUAGE_CODES:
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 # --- Settlements and institutions --------------------------------------------------------------
@@ -154,7 +171,9 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
                 code=code,
                 defaults={
                     "name_lat": row["okrug_lat"],
-                    "name_cyr": row["okrug_cyr"].title(),
+                    # The source spells Cyrillic district names in capitals and without "округ";
+                    # the Latin name is exact, and Serbian Latin transliterates one to one.
+                    "name_cyr": to_cyrillic(row["okrug_lat"]),
                     "region": row["region"],
                 },
             )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from jmu_planner import access
 from jmu_planner.views import ServiceFormView
 from stakeholders import selectors, services
 from stakeholders.filters import LSGFilter
@@ -63,13 +64,19 @@ class RegistryFormView(ServiceFormView):
         return context
 
 
+def registry_row(user, rows, pk, action: str = "stakeholders.change_registry"):
+    """A registry row the user may see (else 404) and change (else 403, saying why)."""
+    row = get_object_or_404(rows.visible_to(user), pk=pk)
+    access.require(user, action, row)
+    return row
+
+
 class EditableLSGMixin:
-    """Create pages hang under an LSG the user may edit; anything else is a 404."""
+    """Create pages hang under an LSG: a 404 if the user may not see it, a 403 if not its coordinator."""
 
     @cached_property
     def lsg(self) -> LSG:
-        lsgs = LSG.objects.registry_editable_by(self.request.user)
-        return get_object_or_404(lsgs, pk=self.kwargs["lsg_pk"])
+        return registry_row(self.request.user, LSG.objects, self.kwargs["lsg_pk"])
 
 
 class LSGUpdateView(RegistryFormView):
@@ -79,7 +86,7 @@ class LSGUpdateView(RegistryFormView):
 
     @cached_property
     def lsg(self) -> LSG:
-        return get_object_or_404(LSG.objects.editable_by(self.request.user), pk=self.kwargs["pk"])
+        return registry_row(self.request.user, LSG.objects, self.kwargs["pk"], "stakeholders.change_lsg")
 
     def build_instance(self) -> LSG:
         return self.lsg
@@ -107,9 +114,7 @@ class JMUUpdateView(RegistryFormView):
 
     @cached_property
     def jmu(self) -> JMU:
-        return get_object_or_404(
-            JMU.objects.editable_by(self.request.user).select_related("lsg"), pk=self.kwargs["pk"]
-        )
+        return registry_row(self.request.user, JMU.objects.select_related("lsg"), self.kwargs["pk"])
 
     def build_instance(self) -> JMU:
         return self.jmu
@@ -125,10 +130,7 @@ class MembershipCreateView(RegistryFormView):
 
     @cached_property
     def jmu(self) -> JMU:
-        return get_object_or_404(
-            JMU.objects.editable_by(self.request.user).select_related("lsg"),
-            pk=self.kwargs["jmu_pk"],
-        )
+        return registry_row(self.request.user, JMU.objects.select_related("lsg"), self.kwargs["jmu_pk"])
 
     def build_instance(self) -> JMUMembership:
         return JMUMembership(jmu=self.jmu)
@@ -144,9 +146,8 @@ class MembershipUpdateView(RegistryFormView):
 
     @cached_property
     def membership(self) -> JMUMembership:
-        return get_object_or_404(
-            JMUMembership.objects.editable_by(self.request.user).select_related("jmu__lsg"),
-            pk=self.kwargs["pk"],
+        return registry_row(
+            self.request.user, JMUMembership.objects.select_related("jmu__lsg"), self.kwargs["pk"]
         )
 
     def build_instance(self) -> JMUMembership:
@@ -175,10 +176,7 @@ class SettlementUpdateView(RegistryFormView):
 
     @cached_property
     def settlement(self) -> Settlement:
-        return get_object_or_404(
-            Settlement.objects.editable_by(self.request.user).select_related("lsg"),
-            pk=self.kwargs["pk"],
-        )
+        return registry_row(self.request.user, Settlement.objects.select_related("lsg"), self.kwargs["pk"])
 
     def build_instance(self) -> Settlement:
         return self.settlement
@@ -206,10 +204,7 @@ class InstitutionUpdateView(RegistryFormView):
 
     @cached_property
     def institution(self) -> Institution:
-        return get_object_or_404(
-            Institution.objects.editable_by(self.request.user).select_related("lsg"),
-            pk=self.kwargs["pk"],
-        )
+        return registry_row(self.request.user, Institution.objects.select_related("lsg"), self.kwargs["pk"])
 
     def build_instance(self) -> Institution:
         return self.institution

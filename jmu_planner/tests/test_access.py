@@ -15,8 +15,8 @@ def test_a_user_holds_different_roles_in_different_lsgs():
     user.lsg_roles.create(lsg=second, role=Role.MEMBER)
     assert access.roles_in(user, first) == {"coordinator"}
     assert access.roles_in(user, second) == {"expert", "member"}
-    assert access.can_edit_registry(user, first)
-    assert not access.can_edit_registry(user, second)
+    assert access.may(user, "stakeholders.change_registry", first)
+    assert not access.may(user, "stakeholders.change_registry", second)
 
 
 def test_roles_are_read_once_per_request(django_assert_num_queries):

@@ -45,6 +45,22 @@ def test_check_deploy_passes_under_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_seed_demo_refuses_a_production_shell_that_forgot_django_debug():
+    # manage.py defaults DEBUG on; the production SECRET_KEY in the environment still stops it.
+    result = manage(
+        "seed_demo", "--yes-demo-data",
+        SECRET_KEY="prod-" + "x7Gq2LmZ9vKd4RtW8yPb3NcJ6hFs1AeU5oIl0QwEzXrTnVgYk",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "look like production" in result.stderr and "a SECRET_KEY is set" in result.stderr
+
+
+def test_seed_demo_without_its_flag_creates_nothing():
+    result = manage("seed_demo")
+    assert result.returncode != 0
+    assert "--yes-demo-data" in result.stderr
+
+
 @pytest.mark.django_db
 def test_login_is_throttled_after_five_failures():
     user = UserFactory(username="jelena")

@@ -1,6 +1,5 @@
 import functools
 import html
-from decimal import Decimal
 
 from django import template
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jmu_planner import i18n
 from plans.models import Measure
 
 register = template.Library()
@@ -15,10 +15,9 @@ register = template.Library()
 
 @register.filter
 def money(value) -> str:
-    """RSD with two decimals and thousands separators: 1,234,567.00."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    """An amount in the active language's format: 1.234.567,00 in Serbian, 1,234,567.00 in
+    English. The one money format (jmu_planner.i18n.money), also used by measure_row below."""
+    return i18n.money(value)
 
 
 @register.filter
@@ -111,13 +110,6 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
 @register.filter
 def count_state(comparison, state: str) -> int:
     return comparison.count(state)
-
-
-@register.filter
-def css_string(value) -> str:
-    """Text safe inside a CSS string literal ("..."), e.g. in @page margin boxes."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
-    return mark_safe(text)  # noqa: S308 - escaped for a CSS string above
 
 
 @register.filter

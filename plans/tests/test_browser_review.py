@@ -3,6 +3,8 @@
 import re
 
 import pytest
+
+from plans.tests.test_review import PDF
 from playwright.sync_api import expect
 
 from plans.models import OperationalPlan
@@ -74,7 +76,7 @@ def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, arti
 
     # The coordinator records the adoption with the scanned decision.
     decision = tmp_path / "odluka.pdf"
-    decision.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    decision.write_bytes(PDF)
     log_in(page, live_server, "coordinator", "demo-coordinator")
     page.goto(plan_url)
     page.get_by_role("link", name="Record adoption").click()

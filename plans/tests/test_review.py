@@ -7,15 +7,30 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jmu_planner.celery import app as celery_app
-from plans import history, review, services
-from plans.models import Notification, OperationalPlan, PlanTransition
-from plans.review import TransitionRefused
+from jmu_planner.lifecycle import TransitionRefused
+from jmu_planner.notifications.models import Notification
+from plans import comments, history, lifecycle, services
+from plans.models import OperationalPlan, PlanTransition
 from plans.services import MeasureInput, PlanNotEditable
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, area, source
 
 pytestmark = pytest.mark.django_db
 Status = OperationalPlan.Status
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def one_page_pdf() -> bytes:
+    """A real (blank, one-page) PDF: a scanned decision must parse, not just start with %PDF-."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = one_page_pdf()
 
 
 @pytest.fixture
@@ -31,7 +46,7 @@ def decision(content=PDF, name="odluka.pdf"):
 
 
 def move(plan, to, actor, **kwargs):
-    return review.plan_transition(plan=plan, to=to, actor=actor, **kwargs)
+    return lifecycle.plan_transition(plan=plan, to=to, actor=actor, **kwargs)
 
 
 def through_approval(plan, users):
@@ -42,7 +57,7 @@ def through_approval(plan, users):
 
 
 def adopt(plan, users, date=datetime.date(2026, 11, 1)):
-    return review.plan_adopt(
+    return lifecycle.plan_adopt(
         plan=plan, actor=users["coordinator"], body="city_council", number="06-12/2026",
         date=date, file=decision(),
     )  # fmt: skip
@@ -119,7 +134,7 @@ def test_an_incomplete_plan_is_refused_with_what_is_missing(plan, users):
 
 def test_approving_with_open_threads_needs_confirmation(measure, users):
     plan = measure.plan
-    review.thread_start(plan=plan, actor=users["officer"], body="Pitanje", measure=measure)
+    comments.thread_start(plan=plan, actor=users["officer"], body="Pitanje", measure=measure)
     move(plan, Status.SUBMITTED, users["coordinator"])
     with pytest.raises(TransitionRefused) as excinfo:
         move(plan, Status.APPROVED, users["officer"])
@@ -173,7 +188,7 @@ def test_frozen_plans_refuse_every_write(measure, users, status):
 def test_adoption_needs_a_real_pdf_of_at_most_10_mb(measure, users, file, field, message):
     plan = through_approval(measure.plan, users)
     with pytest.raises(ValidationError) as excinfo:
-        review.plan_adopt(plan=plan, actor=users["coordinator"], body="assembly", number="1",
+        lifecycle.plan_adopt(plan=plan, actor=users["coordinator"], body="assembly", number="1",
                           date=datetime.date(2026, 10, 1), file=file)  # fmt: skip
     assert message in excinfo.value.message_dict[field][0]
     plan.refresh_from_db()
@@ -186,7 +201,7 @@ def test_adoption_date_cannot_be_in_the_future_and_experts_do_not_adopt(measure,
         adopt(plan, users, date=datetime.date(2099, 1, 1))
     assert "future" in excinfo.value.message_dict["adoption_date"][0]
     with pytest.raises(TransitionRefused):
-        review.plan_adopt(plan=plan, actor=users["expert"], body="assembly", number="1",
+        lifecycle.plan_adopt(plan=plan, actor=users["expert"], body="assembly", number="1",
                           date=datetime.date(2026, 10, 1), file=decision())  # fmt: skip
 
 
@@ -199,13 +214,13 @@ def test_amendment_is_a_full_copy_and_supersedes_the_adopted_version_when_adopte
     adopt(plan, users)
     plan.refresh_from_db()
 
-    v2 = review.plan_amend(plan=plan, actor=users["coordinator"])
+    v2 = lifecycle.plan_amend(plan=plan, actor=users["coordinator"])
     assert (v2.version, v2.status, v2.amends, v2.lineage) == (2, Status.DRAFT, plan, plan.lineage)
     assert v2.period_start == plan.period_start  # same period: not an overlapping plan
     clone = v2.measures.get()
     assert clone.origin == measure and clone.indicators.count() == measure.indicators.count()
     with pytest.raises(TransitionRefused):
-        review.plan_amend(plan=plan, actor=users["coordinator"])  # one open version at a time
+        lifecycle.plan_amend(plan=plan, actor=users["coordinator"])  # one open version at a time
 
     # Version 1 stays in force while version 2 goes through the same path.
     plan.refresh_from_db()
@@ -224,7 +239,7 @@ def test_compare_versions_shows_added_removed_and_changed(measure, users):
     IndicatorFactory(measure=doomed)
     plan = through_approval(measure.plan, users)
     adopt(plan, users)
-    v2 = review.plan_amend(plan=plan, actor=users["coordinator"])
+    v2 = lifecycle.plan_amend(plan=plan, actor=users["coordinator"])
 
     changed = v2.measures.get(origin=measure)
     services.measure_update(measure=changed, actor=users["coordinator"], lock_version=changed.lock_version,
@@ -266,16 +281,16 @@ def test_measure_history_records_who_changed_what(measure, users):
 
 
 def test_threads_are_resolved_and_reopened(measure, users):
-    thread = review.thread_start(plan=measure.plan, actor=users["officer"], body="Zašto 30?",
+    thread = comments.thread_start(plan=measure.plan, actor=users["officer"], body="Zašto 30?",
                                  indicator=measure.indicators.first())  # fmt: skip
     assert thread.measure == measure and thread.is_open
-    review.thread_reply(thread=thread, actor=users["coordinator"], body="Prema popisu.")
-    review.thread_resolve(thread=thread, actor=users["officer"])
+    comments.thread_reply(thread=thread, actor=users["coordinator"], body="Prema popisu.")
+    comments.thread_resolve(thread=thread, actor=users["officer"])
     assert not thread.is_open
-    review.thread_reopen(thread=thread, actor=users["coordinator"])
+    comments.thread_reopen(thread=thread, actor=users["coordinator"])
     assert thread.is_open and thread.comments.count() == 2
     with pytest.raises(TransitionRefused):
-        review.thread_reply(thread=thread, actor=users["member"], body="Ja bih...")
+        comments.thread_reply(thread=thread, actor=users["member"], body="Ja bih...")
 
 
 def test_notifications_go_out_once_and_only_after_commit(
@@ -299,7 +314,7 @@ def test_notifications_go_out_once_and_only_after_commit(
     assert "Dopunite 1.1" in mail.outbox[1].body
 
     with django_capture_on_commit_callbacks(execute=True):
-        review.thread_start(plan=measure.plan, actor=users["coordinator"], body="Dopunjeno")
+        comments.thread_start(plan=measure.plan, actor=users["coordinator"], body="Dopunjeno")
     # The author of a comment is not told of their own comment.
     assert [m.to for m in mail.outbox[3:]] == [[users["expert"].email]]
 
@@ -307,7 +322,7 @@ def test_notifications_go_out_once_and_only_after_commit(
 def test_a_broker_outage_does_not_break_the_transition(
     measure, users, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from plans import tasks
+    from jmu_planner.notifications import tasks
 
     def down(*args, **kwargs):
         raise OSError("Redis is down")

@@ -5,8 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import review
-from plans.models import Notification, OperationalPlan, PlanTransition
+from jmu_planner.notifications.models import Notification
+from plans import comments, lifecycle
+from plans.models import OperationalPlan, PlanTransition
 from plans.tests.factories import MeasureFactory
 from plans.tests.test_review import PDF, adopt, through_approval
 
@@ -33,7 +34,7 @@ def test_submit_request_changes_and_approve_through_the_pages(client, users, mea
     assert "Precizirajte ciljnu grupu." in page  # the officer's note is shown to the authors
     client.post(reverse("plans:plan-transition", args=[plan.pk, "submitted"]), {"note": "Dopunjeno"})
 
-    review.thread_start(plan=plan, actor=users["officer"], body="Otvoreno pitanje")
+    comments.thread_start(plan=plan, actor=users["officer"], body="Otvoreno pitanje")
     client.force_login(users["officer"])
     url = reverse("plans:plan-transition", args=[plan.pk, "approved"])
     response = client.post(url, {"note": ""})
@@ -65,7 +66,7 @@ def test_adoption_through_the_page_and_the_decision_download(client, users, meas
     assert plan.status == Status.ADOPTED
     client.force_login(users["member"])
     download = client.get(reverse("plans:plan-decision", args=[plan.pk]))
-    assert download["Content-Type"] == "application/pdf" and download.content == PDF
+    assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF
     client.force_login(users["other_coordinator"])
     assert client.get(reverse("plans:plan-decision", args=[plan.pk])).status_code == 404
 
@@ -76,12 +77,14 @@ def test_frozen_versions_have_no_edit_pages_for_anyone(client, users, measure, n
     plan = through_approval(measure.plan, users)
     for role in ["coordinator", "expert", "administrator"]:
         client.force_login(users[role])
-        assert client.get(reverse(f"plans:{name}", args=[plan.pk])).status_code == 404
-        assert client.get(reverse("plans:measure-update", args=[measure.pk])).status_code == 404
-        assert client.post(reverse("plans:measure-delete", args=[measure.pk])).status_code == 404
+        # Seen, but refused with the reason: the version is frozen.
+        assert client.get(reverse(f"plans:{name}", args=[plan.pk])).status_code == 403
+        assert client.get(reverse("plans:measure-update", args=[measure.pk])).status_code == 403
+        assert client.post(reverse("plans:measure-delete", args=[measure.pk])).status_code == 403
     adopt(plan, users)
     client.force_login(users["administrator"])
-    assert client.get(reverse(f"plans:{name}", args=[plan.pk])).status_code == 404
+    response = client.get(reverse(f"plans:{name}", args=[plan.pk]))
+    assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
 
 
 def test_amendment_compare_and_history_pages(client, users, measure, tmp_path, settings):
@@ -102,7 +105,7 @@ def test_amendment_compare_and_history_pages(client, users, measure, tmp_path, s
 
 def test_review_queue_shows_days_waited_and_filters(client, users, measure):
     plan = measure.plan
-    review.plan_transition(plan=plan, to=Status.SUBMITTED, actor=users["coordinator"])
+    lifecycle.plan_transition(plan=plan, to=Status.SUBMITTED, actor=users["coordinator"])
     PlanTransition.objects.filter(plan=plan).update(at=timezone.now() - datetime.timedelta(days=9))
     client.force_login(users["officer"])
     response = client.get(reverse("plans:review-queue"))
@@ -117,10 +120,10 @@ def test_review_queue_shows_days_waited_and_filters(client, users, measure):
 
 
 def test_inbox_badge_and_reading(client, users, measure):
-    review.plan_transition(plan=measure.plan, to=Status.SUBMITTED, actor=users["coordinator"])
+    lifecycle.plan_transition(plan=measure.plan, to=Status.SUBMITTED, actor=users["coordinator"])
     client.force_login(users["officer"])
-    assert ">1<" in client.get(reverse("plans:inbox-count")).content.decode()
+    assert ">1<" in client.get(reverse("notifications:inbox-count")).content.decode()
     notification = Notification.objects.get(recipient=users["officer"])
-    response = client.get(reverse("plans:notification-open", args=[notification.pk]))
+    response = client.get(reverse("notifications:notification-open", args=[notification.pk]))
     assert response.url == reverse("plans:plan-detail", args=[measure.plan.pk])
-    assert client.get(reverse("plans:inbox-count")).content == b""
+    assert client.get(reverse("notifications:inbox-count")).content == b""

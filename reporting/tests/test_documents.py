@@ -158,14 +158,20 @@ def test_downloads_only_for_those_who_may_see_the_plan(
     users = users_for(adopted_plan)
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.document_request(actor=users["coordinator"], plan=adopted_plan)
+    document.refresh_from_db()
     url = reverse("reporting:document-download", args=[document.pk])
     for role, expected in [("coordinator", 200), ("member", 200), ("expert", 200), ("officer", 200),
                            ("other_coordinator", 404), ("unassigned_expert", 404)]:  # fmt: skip
         client.force_login(users[role])
         response = client.get(url)
         assert response.status_code == expected, role
-        if expected == 200:
-            assert response.content[:5] == b"%PDF-"
+        if expected == 200:  # streamed from storage, typed and named
+            assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+            assert response["Content-Type"] == "application/pdf"
+            assert (
+                response["Content-Disposition"]
+                == f'inline; filename="{document.file.name.rsplit("/", 1)[-1]}"'
+            )
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils.formats import date_format
 
 from jmu_planner.celery import app as celery_app
-from plans.models import Notification
+from jmu_planner.notifications.models import Notification
 from reporting.tasks import send_report_reminders
 from reporting.tests.conftest import YEAR
 
@@ -19,7 +20,7 @@ def eager():
 
 
 def texts(user):
-    return sorted(Notification.objects.filter(recipient=user).values_list("text", flat=True))
+    return sorted(n.text for n in Notification.objects.filter(recipient=user))
 
 
 def test_reminder_three_days_before_and_when_overdue(plan, users, eager, django_capture_on_commit_callbacks):
@@ -28,7 +29,7 @@ def test_reminder_three_days_before_and_when_overdue(plan, users, eager, django_
     with django_capture_on_commit_callbacks(execute=True):
         send_report_reminders.delay(datetime.date(YEAR, 4, 7).isoformat())
     assert texts(coordinator) == [
-        f"The monthly report 03/{YEAR} of {plan.jmu.lsg.name_lat} is due on 10.04.{YEAR}."
+        f"The monthly report 03/{YEAR} of {plan.jmu.lsg.name_lat} is due on {date_format(datetime.date(YEAR, 4, 10), 'SHORT_DATE_FORMAT')}."
     ]
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     # 8 April: January (due 10.02) and February (due 10.03) were missed; overdue reports are
@@ -37,15 +38,16 @@ def test_reminder_three_days_before_and_when_overdue(plan, users, eager, django_
     send_report_reminders.delay(datetime.date(YEAR, 4, 8).isoformat())
     lsg = plan.jmu.lsg.name_lat
     assert texts(coordinator) == [
-        f"The monthly report 01/{YEAR} of {lsg} is overdue since 10.02.{YEAR}.",
-        f"The monthly report 02/{YEAR} of {lsg} is overdue since 10.03.{YEAR}.",
+        f"The monthly report 01/{YEAR} of {lsg} is overdue since {date_format(datetime.date(YEAR, 2, 10), 'SHORT_DATE_FORMAT')}.",
+        f"The monthly report 02/{YEAR} of {lsg} is overdue since {date_format(datetime.date(YEAR, 3, 10), 'SHORT_DATE_FORMAT')}.",
     ]
     Notification.objects.all().delete()
     send_report_reminders.delay(datetime.date(YEAR, 4, 9).isoformat())
     assert texts(coordinator) == []
     send_report_reminders.delay(datetime.date(YEAR, 4, 11).isoformat())
-    assert f"The monthly report 03/{YEAR} of {plan.jmu.lsg.name_lat} is overdue since 10.04.{YEAR}." in texts(
-        coordinator
+    assert (
+        f"The monthly report 03/{YEAR} of {plan.jmu.lsg.name_lat} is overdue since {date_format(datetime.date(YEAR, 4, 10), 'SHORT_DATE_FORMAT')}."
+        in texts(coordinator)
     )
     assert texts(users["expert"]) == [] and texts(users["other_coordinator"]) == []
 

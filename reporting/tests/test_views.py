@@ -106,9 +106,9 @@ def test_returned_report_shows_the_note_and_accepted_one_is_frozen(client, users
     client.force_login(users["officer"])
     client.post(reverse("reporting:report-transition", args=[report.pk, "accepted"]), {"note": ""})
     client.force_login(users["coordinator"])
-    for name in ["report-values", "report-spending", "report-narrative"]:
-        assert client.get(reverse(f"reporting:{name}", args=[report.pk])).status_code == 404
-    assert client.get(reverse("reporting:activity-create", args=[report.pk])).status_code == 404
+    for name in ["report-values", "report-spending", "report-narrative", "activity-create"]:
+        response = client.get(reverse(f"reporting:{name}", args=[report.pk]))
+        assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
 
 
 def test_export_suppresses_counts_below_five(client, users, plan, monthly):

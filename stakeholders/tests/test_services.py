@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -230,10 +231,17 @@ def test_membership_active_on_a_day():
 # --- Demo data -------------------------------------------------------------------------------
 
 
-@override_settings(DEBUG=True)
+DEVELOPMENT = {
+    "DEBUG": True,
+    "SECRET_KEY": settings.DEVELOPMENT_SECRET_KEY,
+    "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "testserver"],
+}
+
+
+@override_settings(**DEVELOPMENT)
 def test_seed_demo_creates_three_jmus_with_five_members_and_a_user_per_role(capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")  # a second run changes nothing
+    call_command("seed_demo", "--yes-demo-data")
+    call_command("seed_demo", "--yes-demo-data")  # a second run changes nothing
     out = capsys.readouterr().out
     assert "coordinator" in out and "demo-coordinator" in out
     jmus = JMU.objects.filter(lsg__code__in=["70645", "70726", "71242"])
@@ -253,10 +261,26 @@ def test_seed_demo_creates_three_jmus_with_five_members_and_a_user_per_role(caps
     assert User.objects.get(username="coordinator").check_password("demo-coordinator")
 
 
-def test_seed_demo_is_refused_without_debug():
-    with pytest.raises(CommandError, match="DEBUG"):
+@override_settings(**DEVELOPMENT)
+def test_seed_demo_needs_its_explicit_flag_even_in_development():
+    with pytest.raises(CommandError, match="--yes-demo-data"):
         call_command("seed_demo")
-    assert not User.objects.filter(username="coordinator").exists()
+    assert not User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("production", "reason"),
+    [
+        ({"DEBUG": False}, "DEBUG is off"),
+        # A production shell where manage.py defaulted DEBUG on: its own key gives it away.
+        ({"SECRET_KEY": "prod-x7Gq2LmZ9vKd4RtW8yPb3NcJ6hFs1AeU5oIl0QwEzXrTnVgYk"}, "SECRET_KEY is set"),
+        ({"ALLOWED_HOSTS": ["jmu.example.rs", "localhost"]}, "ALLOWED_HOSTS names jmu.example.rs"),
+    ],
+)
+def test_seed_demo_refuses_settings_that_look_like_production(production, reason):
+    with override_settings(**(DEVELOPMENT | production)), pytest.raises(CommandError, match=reason):
+        call_command("seed_demo", "--yes-demo-data")
+    assert not User.objects.filter(username="admin").exists()
 
 
 def test_demo_seed_needs_reference_data():

@@ -1,0 +1,229 @@
+"""The plan's lifecycle: its table of moves, their guards and effects, adoption and amendments.
+
+`../shared/DOMAIN.md`: draft → submitted → (changes requested → submitted)* → approved → adopted;
+an adopted version is frozen and changed only through an amendment (a new version), and adopting
+the amendment supersedes the version in force. Who may make each move is the access policy's
+predicate named in the table; the mechanism is `jmu_planner.lifecycle`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jmu_planner import access
+from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.notifications.events import bilingual
+from jmu_planner.notifications.services import notify
+from jmu_planner.uploads import validate_pdf_upload
+from plans.models import Measure, OperationalPlan, PlanTransition
+from stakeholders.models import User
+
+Status = OperationalPlan.Status
+__all__ = ["PLAN_LIFECYCLE", "TransitionRefused", "plan_adopt", "plan_amend", "plan_transition"]
+
+
+def missing_for_submission(plan: OperationalPlan) -> list[str]:
+    """What keeps the plan from being complete: every measure needs an indicator, a responsible
+    institution and a period."""
+    measures = list(
+        Measure.objects.filter(plan=plan)
+        .select_related("area")
+        .annotate(indicator_count=Max("indicators__pk"))
+        .order_by("area__number", "number")
+    )
+    if not measures:
+        return [_("The plan has no measures.")]
+    missing = []
+    for measure in measures:
+        gaps = []
+        if measure.indicator_count is None:
+            gaps.append(_("no indicator"))
+        if measure.responsible_id is None:
+            gaps.append(_("no responsible institution"))
+        if measure.start_month is None or measure.end_month is None:
+            gaps.append(_("no start and end month"))
+        if gaps:
+            missing.append(_("Measure %(code)s: %(gaps)s.") % {"code": measure.code, "gaps": ", ".join(gaps)})
+    return missing
+
+
+# --- Guards: refuse with the reason, or give the fields the move sets ---------------------------
+
+
+def _complete(plan: OperationalPlan, **context) -> None:
+    missing = missing_for_submission(plan)
+    if missing:
+        raise TransitionRefused([_("The plan is not complete yet:"), *missing])
+
+
+def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = False, **context) -> None:
+    if confirm_open_threads:
+        return
+    open_threads = plan.threads.filter(resolved_at__isnull=True).count()
+    if open_threads:
+        raise TransitionRefused(
+            {"confirm_open_threads": _(
+                "%(count)s comment threads are still open. Tick the box to approve anyway."
+            ) % {"count": open_threads}}
+        )  # fmt: skip
+
+
+def _decision(
+    plan: OperationalPlan, *, body: str = "", number: str = "", date: datetime.date | None = None,
+    file: UploadedFile | None = None, **context,
+) -> dict:  # fmt: skip
+    """The LSG body's decision: body, number, a date not in the future and the scanned PDF."""
+    errors = {}
+    if body not in OperationalPlan.AdoptingBody.values:
+        errors["adopting_body"] = _("Choose the body that adopted the plan.")
+    if not (number or "").strip():
+        errors["adoption_number"] = _("Enter the decision number.")
+    if date is None:
+        errors["adoption_date"] = _("Enter the decision date.")
+    elif date > timezone.localdate():
+        errors["adoption_date"] = _("The decision date cannot be in the future.")
+    try:
+        validate_pdf_upload(file)
+    except ValidationError as error:
+        errors["adoption_file"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "adopting_body": body,
+        "adoption_number": number.strip(),
+        "adoption_date": date,
+        "adoption_file": file,
+    }
+
+
+# --- Effects ------------------------------------------------------------------------------------
+
+
+def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> None:
+    previous = plan.amends
+    if previous is not None and previous.status == Status.ADOPTED:
+        PLAN_LIFECYCLE.transition(
+            previous, to=Status.SUPERSEDED, actor=actor, system=True,
+            note=_("Superseded by version %(version)s.") % {"version": plan.version},
+        )  # fmt: skip
+
+
+def _lsg_people(plan: OperationalPlan, exclude: User | None) -> list[User]:
+    users = User.objects.filter(
+        is_active=True, lsg_roles__lsg_id=plan.jmu.lsg_id, lsg_roles__role__in=access.AUTHORS
+    ).distinct()
+    return [u for u in users if exclude is None or u.pk != exclude.pk]
+
+
+def officers() -> list[User]:
+    return list(User.objects.filter(is_active=True, global_role=access.GlobalRole.PROGRAMME_OFFICER))
+
+
+def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> dict:
+    lsg = plan.jmu.lsg
+    return {
+        "plan": plan.title,
+        "lsg": bilingual(lsg.name_lat, lsg.name_cyr),
+        "who": str(actor or ""),
+        "note": note,
+    }
+
+
+def _tell(event: str, audience: str):
+    def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context) -> None:
+        users = officers() if audience == "officers" else _lsg_people(plan, actor)
+        notify(users=users, event=event, params=plan_params(plan, actor, note),
+               url=reverse("plans:plan-detail", args=[plan.pk]))  # fmt: skip
+
+    return effect
+
+
+# --- The table ------------------------------------------------------------------------------------
+
+authors = access.is_administrator | access.is_author
+reviewers = access.is_administrator | access.is_programme_officer
+adopters = access.is_administrator | access.is_adopter
+
+PLAN_LIFECYCLE = Lifecycle(
+    model=OperationalPlan,
+    noun="plan",
+    transition_model=PlanTransition,
+    transition_fk="plan",
+    lock_related=("jmu__lsg",),
+    editable=frozenset(Status.editable()),
+    frozen=frozenset(Status.frozen()),
+    moves=[
+        Move("submit", frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, authors,
+             label=gettext_lazy("Submit for review"), guard=_complete,
+             effects=(_tell("plan.submitted", "officers"),)),
+        Move("request_changes", frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, reviewers,
+             label=gettext_lazy("Request changes"),
+             note_required=gettext_lazy("Say what has to change: a note is required."),
+             effects=(_tell("plan.changes_requested", "lsg"),)),
+        Move("approve", frozenset({Status.SUBMITTED}), Status.APPROVED, reviewers,
+             label=gettext_lazy("Approve"), guard=_threads_confirmed,
+             effects=(_tell("plan.approved", "lsg"),)),
+        Move("adopt", frozenset({Status.APPROVED}), Status.ADOPTED, adopters,
+             label=gettext_lazy("Record the adoption"), guard=_decision,
+             effects=(_supersede_previous, _tell("plan.adopted", "officers"))),
+        Move("supersede", frozenset({Status.ADOPTED}), Status.SUPERSEDED, adopters, automatic=True),
+    ],
+)  # fmt: skip
+
+
+# --- Services -------------------------------------------------------------------------------------
+
+
+def plan_transition(
+    *, plan: OperationalPlan, to: str, actor: User, note: str = "", confirm_open_threads: bool = False
+) -> OperationalPlan:
+    """Move the plan to `to`, or refuse with the reason. Adoption goes through `plan_adopt`."""
+    if to == Status.ADOPTED:
+        raise TransitionRefused(_("Record the adoption with the decision's details."))
+    return PLAN_LIFECYCLE.transition(
+        plan, to=to, actor=actor, note=note, confirm_open_threads=confirm_open_threads
+    )
+
+
+def plan_adopt(
+    *, plan: OperationalPlan, actor: User, body: str, number: str, date: datetime.date | None,
+    file: UploadedFile | None,
+) -> OperationalPlan:  # fmt: skip
+    """Record the LSG body's decision; the version is frozen, and the one it amends superseded."""
+    return PLAN_LIFECYCLE.transition(
+        plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file
+    )
+
+
+@transaction.atomic
+def plan_amend(*, plan: OperationalPlan, actor: User) -> OperationalPlan:
+    """Start an amendment of the adopted version: a full copy as the next version, a draft."""
+    from plans.services import plan_copy
+
+    plan = OperationalPlan.objects.select_for_update().select_related("jmu__lsg").get(pk=plan.pk)
+    if not access.may(actor, "plans.amend_plan", plan):
+        raise TransitionRefused(access.refusal(actor, "plans.amend_plan", plan))
+    open_version = (
+        OperationalPlan.objects.filter(lineage=plan.lineage)
+        .exclude(status__in=[Status.ADOPTED, Status.SUPERSEDED])
+        .first()
+    )
+    if open_version is not None:
+        raise TransitionRefused(
+            _("Version %(version)s of this plan is already being worked on.")
+            % {"version": open_version.version}
+        )
+    latest = OperationalPlan.objects.filter(lineage=plan.lineage).aggregate(v=Max("version"))["v"]
+    return plan_copy(
+        plan=plan, actor=actor, title=plan.title, period_start=plan.period_start,
+        period_end=plan.period_end, amendment_version=latest + 1,
+    )  # fmt: skip
