@@ -12,6 +12,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.dates import MAX_YEAR, MIN_YEAR
@@ -56,18 +58,23 @@ class LocalizedDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
+def _year_bounds_message() -> str:
+    return gettext("Enter a date between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+
+
+# Lazy: fields are built at import time, the message is translated when it is shown.
+YEAR_BOUNDS_MESSAGE = lazy(_year_bounds_message, str)()
+
+
 class BoundedDateField(forms.DateField):
     """A date between MIN_YEAR and MAX_YEAR: year 1 or 9999 is a typing slip, and the month
     arithmetic after it (a year later, a month earlier) must stay inside what dates can hold."""
 
-    bounds_message = _("Enter a date between the years %(min)s and %(max)s.")
-
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        message = self.bounds_message % {"min": MIN_YEAR, "max": MAX_YEAR}
         self.validators += [
-            MinValueValidator(datetime.date(MIN_YEAR, 1, 1), message),
-            MaxValueValidator(datetime.date(MAX_YEAR, 12, 31), message),
+            MinValueValidator(datetime.date(MIN_YEAR, 1, 1), YEAR_BOUNDS_MESSAGE),
+            MaxValueValidator(datetime.date(MAX_YEAR, 12, 31), YEAR_BOUNDS_MESSAGE),
         ]
 
 

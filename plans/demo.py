@@ -13,27 +13,27 @@ from stakeholders.models import JMU, Institution
 # area, title, responsible institution type, months, financing,
 # indicators [(name, unit, type, baseline, target)], budget [(source, amount)]
 DEMO_MEASURES = [
-    ("education", "Enrolment of Roma children in pre-school preparatory programme", "preschool",
+    ("education", "Upis romske dece u pripremni predškolski program", "preschool",
      (1, 9), Measure.Financing.NEW,
-     [("Children enrolled in the preparatory programme", "children", "number", 18, 30)],
+     [("Broj dece upisane u pripremni predškolski program", "dece", "number", 18, 30)],
      [("lsg-budget", "180000.00"), ("sctm", "240000.00")]),
-    ("education", "Homework support and mentoring for pupils at risk of dropping out", "school",
-     (2, 12), Measure.Financing.LOCAL,
-     [("Pupils in mentoring", "pupils", "number", 12, 25),
-      ("Drop-out rate among mentored pupils", "%", "percentage", 9, 3)],
+    ("education", "Dopunska nastava i mentorska podrška učenicima u riziku od napuštanja škole",
+     "school", (2, 12), Measure.Financing.LOCAL,
+     [("Broj učenika obuhvaćenih mentorskom podrškom", "učenika", "number", 12, 25),
+      ("Stopa osipanja među učenicima u mentorstvu", "%", "percentage", 9, 3)],
      [("lsg-budget", "150000.00")]),
-    ("employment", "Job-search training and referral to active employment measures", "nes",
-     (3, 11), Measure.Financing.NEW,
-     [("Unemployed Roma referred to NES measures", "persons", "number", 20, 45)],
+    ("employment", "Obuka za aktivno traženje posla i upućivanje na mere aktivne politike zapošljavanja",
+     "nes", (3, 11), Measure.Financing.NEW,
+     [("Broj nezaposlenih Roma upućenih na mere NSZ", "osoba", "number", 20, 45)],
      [("sctm", "200000.00"), ("in-kind", "60000.00")]),
-    ("health", "Health mediators' field visits: vaccination and check-ups", "health-centre",
-     (1, 12), Measure.Financing.NATIONAL,
-     [("Children fully vaccinated", "%", "percentage", 72, 90)],
+    ("health", "Terenske posete zdravstvenih medijatorki: vakcinacija i sistematski pregledi",
+     "health-centre", (1, 12), Measure.Financing.NATIONAL,
+     [("Obuhvat dece potpunom vakcinacijom", "%", "percentage", 72, 90)],
      []),
-    ("civil-status", "Help with personal documents and birth registration", "csw",
+    ("civil-status", "Pomoć u pribavljanju ličnih dokumenata i upisu u matične knjige rođenih", "csw",
      (1, 12), Measure.Financing.NEW,
-     [("Persons who obtained personal documents", "persons", "number", 0, 40),
-      ("Mobile registration day held", "yes/no", "yes_no", 0, 1)],
+     [("Broj osoba koje su pribavile lična dokumenta", "osoba", "number", 0, 40),
+      ("Organizovan mobilni dan upisa u matične knjige", "da/ne", "yes_no", 0, 1)],
      [("lsg-budget", "90000.00"), ("sctm", "60000.00")]),
 ]  # fmt: skip
 
@@ -45,12 +45,13 @@ def plan_demo_seed(jmu: JMU, year: int | None = None) -> OperationalPlan:
         return existing
     plan = services.plan_create(
         jmu=jmu, actor=None,
-        data={"title": f"Operativni plan mobilnog tima {jmu.lsg.name_lat} za {year}.",
+        data={"title": f"Operativni plan mobilnog tima za inkluziju Roma – {jmu.lsg.name_lat}, {year}.",
               "period_start": datetime.date(year, 1, 1), "period_end": datetime.date(year, 12, 31),
-              "lap_name": f"Lokalni akcioni plan za inkluziju Roma grada {jmu.lsg.name_lat}",
+              "lap_name": f"Lokalni akcioni plan za unapređenje položaja Roma – {jmu.lsg.name_lat}",
               "lap_period": f"{year - 2}–{year + 2}",
-              "context": "Demo: about 1,500 Roma live in two substandard settlements; many "
-                         "children are not enrolled in pre-school and adults lack documents."},
+              "context": "Na teritoriji grada živi oko 1.500 Roma, većinom u dva podstandardna "
+                         "naselja. Veliki broj dece nije obuhvaćen pripremnim predškolskim "
+                         "programom, a deo odraslih nema lična dokumenta ni zdravstveno osiguranje."},
     )  # fmt: skip
     areas = {a.code: a for a in ThematicArea.objects.all()}
     sources = {s.code: s for s in FundingSource.objects.all()}
@@ -62,7 +63,7 @@ def plan_demo_seed(jmu: JMU, year: int | None = None) -> OperationalPlan:
                 data={"area": areas[area], "title": title, "responsible": institutions.get(inst),
                       "start_month": datetime.date(year, start, 1),
                       "end_month": datetime.date(year, end, 1), "financing": financing,
-                      "target_group": "Roma children and families"},
+                      "target_group": "Romske porodice iz podstandardnih naselja"},
                 indicators=[
                     ChildRow(None, {"name": n, "unit": u, "type": t, "baseline": Decimal(b),
                                     "target": Decimal(g),
@@ -79,10 +80,10 @@ def plan_demo_seed(jmu: JMU, year: int | None = None) -> OperationalPlan:
         plan=plan, actor=None,
         rows=[ChildRow(None, {"audience": "Roditelji u naseljima",
                               "message": "Upis u pripremni program",
-                              "channel": "Obilasci i roditeljski sastanci", "timing": "Q1 i Q3",
+                              "channel": "Obilasci i roditeljski sastanci", "timing": "I i III tromesečje",
                               "responsible": "Pedagoški asistent"}),
               ChildRow(None, {"audience": "Lokalna javnost", "message": "Rezultati mobilnog tima",
                               "channel": "Sajt grada, lokalni mediji", "timing": "Tromesečno",
-                              "responsible": "Koordinator"})],
+                              "responsible": "Koordinator za romska pitanja"})],
     )  # fmt: skip
     return plan

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from jmu_planner.i18n import money
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
 from plans.selectors import ZERO, measures_with_details, plan_totals
 
@@ -37,6 +39,8 @@ def _show(obj, name: str) -> str:
     value = display() if display else getattr(obj, name)
     if name in {"baseline", "target"}:
         return obj.display_value(value)
+    if isinstance(value, Decimal):
+        return money(value)
     return "—" if value in (None, "") else str(value)
 
 
@@ -217,31 +221,35 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
         previous: dict[int, object] = {}
         for record in records:
             before = previous.get(record.id)
+            previous[record.id] = record
             changes = []
             if before is not None and record.history_type == "~":
+                # django-simple-history's own field diff; FK values come as primary keys.
+                delta = record.diff_against(before, included_fields=[f for f in fields if _tracked(model, f)])
                 changes = [
                     FieldChange(
-                        _label(model, f),
-                        _history_value(before, f, names),
-                        _history_value(record, f, names),
+                        _label(model, change.field),
+                        _history_value(before, change.field, names),
+                        _history_value(record, change.field, names),
                     )
-                    for f in fields
-                    if _raw(before, f) != _raw(record, f)
+                    for change in delta.changes
                 ]
                 if not changes:
-                    previous[record.id] = record
-                    continue
+                    continue  # saved without a change the reader would see
             entries.append(HistoryEntry(
                 when=record.history_date, who=record.history_user, what=describe(record),
                 kind=kinds[record.history_type], changes=changes,
             ))  # fmt: skip
-            previous[record.id] = record
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
 
-def _raw(record, name: str):
-    return getattr(record, f"{name}_id", None) if hasattr(record, f"{name}_id") else getattr(record, name)
+def _tracked(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the model no longer has
+        return False
+    return True
 
 
 def _history_value(record, name: str, names: dict[str, dict[int, str]]) -> str:

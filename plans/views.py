@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from jmu_planner import access
 from jmu_planner.dates import same_day_next_year
 from jmu_planner.numbers import parse_id
+from jmu_planner.spreadsheets import xlsx_response
 from jmu_planner.views import ScopedFilterView, ServiceFormView, attach_errors
 from plans import selectors, services
 from plans.filters import PlanFilter
@@ -356,10 +357,8 @@ class PlanExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
         plan = visible_plan(request.user, pk)
         content = plan_to_xlsx(plan, selectors.measures_with_details(plan))
-        response = HttpResponse(content, content_type=XLSX)
         name = slugify(f"{plan.jmu.lsg.name_lat}-{plan.title}")[:80] or "plan"
-        response["Content-Disposition"] = f'attachment; filename="{name}-v{plan.version}.xlsx"'
-        return response
+        return xlsx_response(content, filename=f"{name}-v{plan.version}")
 
 
 class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):

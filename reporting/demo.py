@@ -27,8 +27,13 @@ def _adopt(plan: OperationalPlan) -> None:
         (Status.SUBMITTED, Status.APPROVED),
         (Status.APPROVED, Status.ADOPTED),
     ]
+    notes = {
+        Status.SUBMITTED: "Nacrt dostavljen SKGO na pregled.",
+        Status.APPROVED: "Plan je usklađen sa LAP-om; nema primedbi.",
+        Status.ADOPTED: "Usvojen na sednici Gradskog veća.",
+    }
     for start, end in steps:
-        PlanTransition.objects.create(plan=plan, from_status=start, to_status=end, note="Demo")
+        PlanTransition.objects.create(plan=plan, from_status=start, to_status=end, note=notes[end])
     OperationalPlan.objects.filter(pk=plan.pk).update(
         status=Status.ADOPTED,
         adopting_body="city_council",
@@ -66,7 +71,8 @@ def reports_demo_seed(jmu: JMU) -> None:
                 "plan": plan,
                 "period_end": end,
                 "due_date": due_date(Report.Kind.MONTHLY, end),
-                "achievements": "Demo: obilasci naselja i upis dece.",
+                "achievements": "Obiđena su romska naselja; roditelji su informisani o upisu dece "
+                "u pripremni predškolski program i o terminima vakcinacije.",
             },
         )
         if not created:
@@ -83,7 +89,7 @@ def reports_demo_seed(jmu: JMU) -> None:
                 female_18_64=4,
                 male_65=month % 2,
                 female_65=1,
-                note="Demo obilazak",
+                note="Obilazak naselja: upis dece i vakcinacija",
             )
             activity.members.set(members[:3])
             activity.areas.set(areas)

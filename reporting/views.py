@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -438,6 +440,11 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         )
 
 
+@method_decorator(
+    # The print layout keeps its CSS inline for WeasyPrint; it holds no user text (test_document_safety).
+    csp_update({"style-src": ["'self'", "'unsafe-inline'"]}),
+    name="get",
+)
 class PrintPreviewView(LoginRequiredMixin, View):
     """The print layout as HTML, for staff to check a document before (or without) making a PDF."""
 

@@ -85,7 +85,7 @@ DEMO_USERS = [
      [("70645", Role.EXPERT), ("71242", Role.EXPERT)], "Expert assigned to Kragujevac and Čačak"),
     ("officer", "demo-officer", "Ana", "Popović", GlobalRole.PROGRAMME_OFFICER,
      [], "SCTM programme officer (reads everything)"),
-    ("admin", "demo-admin", "Admin", "JMU", GlobalRole.ADMINISTRATOR,
+    ("admin", "demo-admin", "Administrator", "sistema", GlobalRole.ADMINISTRATOR,
      [], "Administrator (Django admin at /admin/)"),
 ]  # fmt: skip
 
@@ -110,13 +110,13 @@ def _seed_lsg(lsg: LSG) -> None:
                 lsg=lsg, actor=None,
                 data={"name": name, "kind": kind, "households": households, "people": people,
                       "latitude": Decimal(lat), "longitude": Decimal(lon),
-                      "infrastructure_notes": "Demo: no sewage; water from a public tap."},
+                      "infrastructure_notes": "Nema kanalizacije; voda se donosi sa javne česme."},
             )  # fmt: skip
     jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()
     if jmu is None:
         jmu = services.jmu_create(
             lsg=lsg, actor=None,
-            data={"name": f"Mobilni tim za inkluziju Roma {lsg.name_lat}", "founding_body": body,
+            data={"name": f"Mobilni tim za inkluziju Roma – {lsg.name_lat}", "founding_body": body,
                   "decision_number": number, "decision_date": decided,
                   "mou_date": decided + datetime.timedelta(days=30)},
         )  # fmt: skip

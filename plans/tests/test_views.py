@@ -363,3 +363,23 @@ def test_plan_page_escapes_what_people_typed(client, users, plan):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '"><img src=x>' not in html and "&lt;i&gt;x&lt;/i&gt;" in html and "&lt;u&gt;" in html
     assert "A &amp; B" in html and "&lt;b&gt;djeca&lt;/b&gt;" in html
+
+
+def test_the_history_page_shows_each_changed_field_with_old_and_new_values(client, users, plan):
+    client.force_login(users["coordinator"])
+    client.post(reverse("plans:measure-create", args=[plan.pk]), measure_post(plan))
+    measure = plan.measures.get()
+    indicator = measure.indicators.order_by("position", "pk").first()
+    line = measure.budget_lines.get()
+    edit = measure_post(plan, measure, title="Obuka i sajam zapošljavanja", **{
+        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1", "indicators-0-id": indicator.pk,
+        "indicators-0-target": "60",
+        "budget-INITIAL_FORMS": "1", "budget-0-id": line.pk, "budget-0-amount": "250000.00",
+    })  # fmt: skip
+    for name in [k for k in edit if k.startswith("indicators-1-")]:
+        del edit[name]
+    assert client.post(reverse("plans:measure-update", args=[measure.pk]), edit).status_code == 302
+    page = client.get(reverse("plans:measure-history", args=[measure.pk])).content.decode()
+    assert "<del>Obuka za traženje posla</del> → <ins>Obuka i sajam zapošljavanja</ins>" in page
+    assert "<del>45</del> → <ins>60</ins>" in page
+    assert "<del>200,000.00</del> → <ins>250,000.00</ins>" in page
