@@ -28,15 +28,18 @@ $(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
 # Front-end packages from the npm registry, copied into static/vendor (never loaded from a CDN).
 # Every copied file that names a source map (`sourceMappingURL`) brings its map: collectstatic's
 # manifest storage refuses a reference to a missing file. scripts/smoke_production.py checks it.
+# axe-core (static/vendor/axe) is for the accessibility tests only: no page loads it.
 $(STAMP)/static: package.json package-lock.json Makefile | $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,bootstrap-icons,htmx,chartjs,leaflet}
+	rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,bootstrap-icons,htmx,chartjs,leaflet,leaflet-markercluster,axe}
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/leaflet-markercluster/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
 	@touch $@
 
 # Translations: the .mo files are compiled from the committed .po catalogues, never committed.

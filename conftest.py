@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the real reference data (169 LSGs, reference tables)."""
+    """Every test database starts with the real reference data (171 LSGs, reference tables)."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
 

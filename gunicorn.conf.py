@@ -9,6 +9,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 timeout = 60
 preload_app = True  # import Django once; workers share the memory copy-on-write
 accesslog = "-"
+# The request id (X-Request-ID, set by jmu_planner.request_logging) ties an access line to the
+# application's log lines of that request, which also name the user.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms req=%({x-request-id}o)s "%(a)s"'
 
 
 def when_ready(server):

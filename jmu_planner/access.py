@@ -56,6 +56,10 @@ AUTHORS = frozenset({Role.COORDINATOR, Role.EXPERT})
 REGISTRY_EDITORS = frozenset({Role.COORDINATOR})
 ADOPTERS = frozenset({Role.COORDINATOR})
 FIELD_WORKERS = frozenset({Role.COORDINATOR, Role.EXPERT, Role.MEMBER})
+# Engagements (meetings, visits, minutes, recommendations) are read by the LSG's coordinators and
+# experts, written by its assigned experts; JMU members are participants, not readers of minutes.
+ENGAGEMENT_READERS = AUTHORS
+EXPERTS = frozenset({Role.EXPERT})
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,25 @@ def logged_it(user: User, activity: Any) -> bool:
     return activity is not None and activity.created_by_id == user.pk
 
 
+@rules.predicate
+def is_engagement_expert(user: User, obj: Any = None) -> bool:
+    """An expert assigned to every LSG the engagement concerns; without an object, to any LSG.
+
+    `obj` is an engagement or a row hanging from one (its `engagement_lsg_ids` names the LSGs).
+    """
+    mine = lsg_ids_with_role(user, EXPERTS)
+    if obj is None:
+        return bool(mine)
+    lsg_ids = obj.engagement_lsg_ids
+    return bool(lsg_ids) and lsg_ids <= mine
+
+
+@rules.predicate
+def owns_contract(user: User, obj: Any) -> bool:
+    """The expert whose contract the time sheet or final report is."""
+    return obj is not None and _is_active(user) and obj.expert_id == user.pk
+
+
 # --- Actions ------------------------------------------------------------------------------------
 # Each action: its predicate and the sentence a refused user reads on the 403 page.
 
@@ -224,6 +247,9 @@ ACTIONS: dict[str, Action] = {
         _("Comments are written by programme officers and by the LSG's coordinators and experts."),
     ),
     "plans.review_plans": Action(sees_everything, _("The review queue is for programme officers.")),
+    "reporting.review_reports": Action(
+        sees_everything, _("The review queue for reports is for programme officers.")
+    ),
     "reporting.add_report": Action(
         writes_for_lsg, _("Only coordinators and assigned experts start reports.")
     ),
@@ -247,6 +273,39 @@ ACTIONS: dict[str, Action] = {
     "reporting.request_document": Action(
         sees_everything | is_author,
         _("PDFs are made by programme officers and by the LSG's coordinators and experts."),
+    ),
+    "stakeholders.add_engagement": Action(
+        is_administrator | is_engagement_expert, _("Engagements are recorded by the LSG's assigned experts.")
+    ),
+    "stakeholders.change_engagement": Action(
+        is_administrator | is_engagement_expert,
+        _("Only the experts assigned to the engagement's LSGs change it."),
+    ),
+    "stakeholders.link_recommendation": Action(
+        is_administrator | is_coordinator,
+        _("The LSG's coordinator links recommendations to the plan's measures."),
+    ),
+    "stakeholders.change_policy": Action(
+        is_administrator | is_author,
+        _("Only the LSG's coordinators and assigned experts record its policy documents."),
+    ),
+    "stakeholders.change_timesheet": Action(
+        (is_administrator | owns_contract) & is_editable,
+        _("Only the expert changes their own time sheet while it is a draft or returned."),
+        status_bound=True,
+    ),
+    "stakeholders.change_final_report": Action(
+        (is_administrator | owns_contract) & is_editable,
+        _("Only the expert changes their own final report while it is a draft or returned."),
+        status_bound=True,
+    ),
+    "stakeholders.request_engagement_document": Action(
+        sees_everything | is_engagement_expert,
+        _("Engagement PDFs are made by programme officers and the engagement's experts."),
+    ),
+    "stakeholders.request_final_report_document": Action(
+        sees_everything | owns_contract,
+        _("Final report PDFs are made by programme officers and the expert."),
     ),
 }
 
@@ -303,6 +362,19 @@ def scope_editable(
     return queryset.filter(**{f"{lsg_path}__in": lsg_ids_with_role(user, roles)})
 
 
+def scope_engagement_rows(queryset: models.QuerySet, user: User, lsg_path: str) -> models.QuerySet:
+    """Engagement work of the LSGs reached through `lsg_path`: officers and administrators read
+    all of it; the LSG's coordinators and experts their LSGs'; nobody else any."""
+    if sees_everything(user):
+        return queryset
+    return scope_editable(queryset, user, lsg_path, ENGAGEMENT_READERS)
+
+
+def may_read_engagements(user: User, lsg_id: int) -> bool:
+    """May the user read the engagements (and recommendations) of this LSG? No query."""
+    return sees_everything(user) or lsg_id in lsg_ids_with_role(user, ENGAGEMENT_READERS)
+
+
 def navigation_for(user: User) -> dict:
     links = sorted(lsg_roles(user).values(), key=lambda link: serbian_sort_key(link.name_lat))
     return {
@@ -310,4 +382,6 @@ def navigation_for(user: User) -> dict:
         "sees_everything": sees_everything(user),
         "is_administrator": is_administrator(user),
         "is_programme_officer": is_programme_officer(user),
+        "engagements": sees_everything(user) or bool(lsg_ids_with_role(user, ENGAGEMENT_READERS)),
+        "is_expert": bool(lsg_ids_with_role(user, EXPERTS)),
     }

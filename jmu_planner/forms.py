@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -112,3 +113,50 @@ class LoginForm(UserNameLengthMixin, AuthenticationForm):
 
 class AdminLoginForm(UserNameLengthMixin, AdminAuthenticationForm):
     pass
+
+
+# --- Dates and months, and the note every lifecycle move can carry ------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class MonthField(BoundedDateField):
+    """A month, stored as its first day; the browser shows a month picker."""
+
+    widget = MonthInput
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text) or re.fullmatch(
+            r"(\d{1,2})[./](\d{4})", text
+        )
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        a, b = match.groups()
+        year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
+        if not (1 <= month <= 12 and year >= 1):  # year 0000 is no date at all
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return datetime.date(year, month, 1)
+
+
+class NoteForm(forms.Form):
+    """A lifecycle move's confirmation: the note goes on the timeline (and is required where the
+    move's table says so)."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "stakeholders",
     "plans",
     "reporting",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every log line of a request names it and its user (X-Request-ID; jmu_planner.request_logging).
+    "jmu_planner.request_logging.RequestContextMiddleware",
     # Django's LocaleMiddleware, after authentication: it serves each user their saved language.
     "jmu_planner.i18n.UserLanguageMiddleware",
     "jmu_planner.middleware.PrivatePagesMiddleware",
@@ -105,6 +111,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+# With persistent connections (DB_CONN_MAX_AGE > 0), check a kept connection before each request
+# reuses it: after a database restart the first request gets a fresh one instead of a 500.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", DATABASES["default"]["CONN_MAX_AGE"] != 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "stakeholders.User"
@@ -191,15 +200,34 @@ CELERY_TIMEZONE = TIME_ZONE
 # Without these an unreachable Redis makes `delay()` hang for about 19 s.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 3,
-    "socket_timeout": 5,
-    "max_retries": 1,
-}
 # PDFs render on a queue of their own, so long renders never hold up e-mails and reminders.
 PDF_QUEUE = env.str("PDF_QUEUE", default="pdf")
 PDF_SOFT_TIME_LIMIT = env.int("PDF_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+PDF_HARD_TIME_LIMIT = env.int("PDF_HARD_TIME_LIMIT", default=PDF_SOFT_TIME_LIMIT + 30)
+# A task whose worker died unacknowledged comes back after the visibility timeout (kombu's default
+# is an hour): just above the longest a render may take, so a lost render is retried in minutes.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=PDF_HARD_TIME_LIMIT + 60)
+# A document still queued or rendering this long after its last change is given up as failed by
+# the sweep (reporting.tasks.sweep_stale_documents): one redelivery plus one full render.
+DOCUMENT_STALE_AFTER = env.int(
+    "DOCUMENT_STALE_AFTER", default=CELERY_VISIBILITY_TIMEOUT + PDF_HARD_TIME_LIMIT + 60
+)
+# A child process killed mid-task (OOM, SIGKILL) puts the task back on the queue instead of
+# acknowledging it; the render task counts attempts so a poison document ends as failed.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing must not hold a request when Redis hangs: bounded socket timeouts, one retry.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for such lost tasks every 10 s (kombu's default scans only about every 100 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
+# One try: behind a hung Redis each try costs socket_timeout; what is not published is picked up
+# by the beat sweeps (notification outbox, stale documents) or retried from the page.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.5}
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -246,12 +274,52 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The read-only API for national monitoring (jmu_planner/api/): a token per monitoring system, or the
+# browser's session; JSON only (the browsable API's inline scripts break the CSP); scoped like the
+# pages; paginated; throttled per client.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "jmu_planner.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="30/hour"),
+        "user": env.str("API_THROTTLE_USER", default="2000/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "JMU Planner monitoring API",
+    "DESCRIPTION": "Read-only figures of the JMU Planner for national monitoring: LSGs, adopted "
+    "operational plans, indicators with progress and aggregated report figures (counts below 5 "
+    "read \"<5\"). Authenticate with `Authorization: Token <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=["security.W021"])
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "jmu_planner.request_logging.RequestContextFilter"}},
+    "formatters": {
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s user=%(user_id)s] %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "request"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
@@ -265,6 +333,8 @@ REPORT_DUE_ANNUAL = (
     env.int("REPORT_DUE_ANNUAL_DAY", default=31),
 )
 REPORT_REMINDER_DAYS_BEFORE = env.int("REPORT_REMINDER_DAYS_BEFORE", default=3)
+# A reminder whose day was missed (beat or workers down) is still sent this many days later.
+REPORT_REMINDER_CATCH_UP_DAYS = env.int("REPORT_REMINDER_CATCH_UP_DAYS", default=3)
 CELERY_BEAT_SCHEDULE = {
     "notification-emails": {
         # The outbox sweep: e-mails whose queueing or sending failed go out here.
@@ -272,7 +342,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
     "report-reminders": {
+        # Daily at a fixed hour (CELERY_TIMEZONE); each reminder is recorded, so a re-run sends
+        # nothing twice and the next run catches up a missed day.
         "task": "reporting.tasks.send_report_reminders",
-        "schedule": 24 * 60 * 60,  # daily; the task works out who is due or overdue today
+        "schedule": crontab(hour=env.int("REPORT_REMINDER_HOUR", default=7), minute=0),
+    },
+    "stale-documents": {
+        # Documents whose worker or queued message was lost end as failed, with a retry button.
+        "task": "reporting.tasks.sweep_stale_documents",
+        "schedule": 5 * 60,
     },
 }

@@ -59,17 +59,100 @@ def validate_pdf_upload(upload: Any, *, max_bytes: int = MAX_PDF_BYTES) -> None:
         raise ValidationError(_("This PDF has no pages."), code="no_pages")
 
 
+# The kinds of attachment the project accepts, each with the extension it is stored under.
+UPLOAD_KINDS: dict[str, str] = {
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "xlsx": ".xlsx",
+    "png": ".png",
+    "jpeg": ".jpg",
+}
+# Office Open XML files are zip archives; the main part's content type in [Content_Types].xml
+# tells a Word document from a workbook (and from any other zip renamed to .docx).
+_OOXML_MAIN_PART = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+
+
+def _read_head(upload: Any, length: int) -> bytes:
+    upload.seek(0)
+    head = upload.read(length)
+    upload.seek(0)
+    return head
+
+
+def _ooxml_kind(upload: Any) -> str | None:
+    import zipfile
+
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if "[Content_Types].xml" not in archive.namelist():
+                return None
+            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, EOFError):
+        return None
+    finally:
+        upload.seek(0)
+    return next((kind for kind, part in _OOXML_MAIN_PART.items() if part in content_types), None)
+
+
+def detect_kind(upload: Any) -> str | None:
+    """What the file's bytes say it is (one of UPLOAD_KINDS), whatever its name claims."""
+    head = _read_head(upload, 8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return _ooxml_kind(upload)
+    return None
+
+
+def validate_upload(
+    upload: Any, *, kinds: tuple[str, ...] = tuple(UPLOAD_KINDS), max_bytes: int = MAX_PDF_BYTES
+) -> str:
+    """Refuse a missing file, one over `max_bytes`, or one whose content is none of `kinds`.
+
+    Returns the kind the content shows (a key of UPLOAD_KINDS); a PDF must also parse with pages
+    (validate_pdf_upload). Leaves the file at its start.
+    """
+    if not upload:
+        raise ValidationError(_("Choose a file to attach."), code="required")
+    if _size(upload) > max_bytes:
+        raise ValidationError(
+            _("The file is larger than %(megabytes)s MB.") % {"megabytes": max_bytes // (1024 * 1024)},
+            code="too_big",
+        )
+    kind = detect_kind(upload)
+    if kind not in kinds:
+        names = ", ".join(k.upper() for k in kinds)
+        raise ValidationError(
+            _("This file is not one of the accepted types (%(kinds)s): its content says otherwise.")
+            % {"kinds": names},
+            code="wrong_type",
+        )
+    if kind == "pdf":
+        validate_pdf_upload(upload, max_bytes=max_bytes)
+    return kind
+
+
 @deconstructible
 class ServerNamedUpload:
     """`upload_to` for FileFields: `<folder>/<year>/<month>/<uuid4 hex><extension>`, whatever the
-    user called the file. Usage: `models.FileField(upload_to=ServerNamedUpload("plans/adoptions"))`."""
+    user called the file. Usage: `models.FileField(upload_to=ServerNamedUpload("plans/adoptions"))`.
+    With `extension=None` the row says it: `instance.stored_extension` (from the checked kind)."""
 
-    def __init__(self, folder: str, extension: str = ".pdf") -> None:
+    def __init__(self, folder: str, extension: str | None = ".pdf") -> None:
         self.folder = folder.strip("/")
         self.extension = extension
 
     def __call__(self, instance: Any, filename: str) -> str:
-        return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{self.extension}"
+        extension = self.extension if self.extension is not None else instance.stored_extension
+        return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
     def __eq__(self, other: object) -> bool:
         # Compared by makemigrations: equal settings mean no new migration.

@@ -29,7 +29,9 @@ urlpatterns = [
     path("registry/", include("stakeholders.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
+    path("dashboard/", include("reporting.dashboard_urls")),
     path("inbox/", include("jmu_planner.notifications.urls")),
+    path("api/", include("jmu_planner.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

@@ -66,7 +66,16 @@ class ScopedFilterView(LoginRequiredMixin, FilterView):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """Each role's next tasks first (reporting.dashboard.home_page)."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from reporting.dashboard import home_page
+
+        context = super().get_context_data(**kwargs)
+        context["home"] = home_page(user=self.request.user)
+        return context
 
 
 # Outside ATOMIC_REQUESTS: the transaction would connect before the view could catch the failure.

@@ -1,55 +1,29 @@
 from __future__ import annotations
 
-import datetime
-import re
+import uuid
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from jmu_planner.forms import NUMBER_INVALID, BoundedDateField, formfield
+from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
-from plans.models import BudgetLine, CommunicationItem, Indicator, Measure, OperationalPlan
+from plans.models import (
+    BudgetEnvelope,
+    BudgetLine,
+    CommunicationItem,
+    Indicator,
+    Measure,
+    OperationalPlan,
+    ThematicArea,
+)
 from plans.spreadsheets import MAX_IMPORT_BYTES
+from stakeholders.engagement_selectors import lap_measure_choices
 from stakeholders.models import JMU, Institution
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, datetime.date):
-            return value.strftime("%Y-%m")
-        return value
-
-
-class MonthField(BoundedDateField):
-    """A month, stored as its first day; the browser shows a month picker."""
-
-    widget = MonthInput
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.date):
-            return value.replace(day=1)
-        text = str(value).strip()
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text) or re.fullmatch(
-            r"(\d{1,2})[./](\d{4})", text
-        )
-        if not match:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        a, b = match.groups()
-        year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
-        if not (1 <= month <= 12 and year >= 1):  # year 0000 is no date at all
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return datetime.date(year, month, 1)
 
 
 class PlanForm(forms.ModelForm):
@@ -69,6 +43,8 @@ class PlanForm(forms.ModelForm):
 
 class PlanCreateForm(PlanForm):
     jmu = forms.ModelChoiceField(label=_("JMU"), queryset=JMU.objects.none())
+    # One per form shown: a second submit of the same form returns the plan the first one made.
+    request_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta(PlanForm.Meta):
         fields = ["jmu", *PlanForm.Meta.fields]
@@ -79,12 +55,18 @@ class PlanCreateForm(PlanForm):
         choices = list(self.fields["jmu"].queryset)
         if len(choices) == 1 and not self.initial.get("jmu"):
             self.initial["jmu"] = choices[0].pk  # one JMU to write for: chosen already
+        self.initial.setdefault("request_token", self.instance.request_token)
 
     def clean(self):
         cleaned = super().clean()
         # Model validation (overlapping periods) needs the JMU on the instance.
         if cleaned.get("jmu"):
             self.instance.jmu = cleaned["jmu"]
+            # A repeated submit: validate as the plan it made (it overlaps only itself).
+            made = OperationalPlan.objects.filter(
+                request_token=cleaned.get("request_token"), jmu=cleaned["jmu"]
+            )
+            self.instance = made.first() or self.instance
         return cleaned
 
 
@@ -92,6 +74,8 @@ class PlanCopyForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     period_start = BoundedDateField(label=_("period from"), widget=DATE_INPUT)
     period_end = BoundedDateField(label=_("period until"), widget=DATE_INPUT)
+    # One per form shown: a second submit of the same form returns the copy the first one made.
+    request_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class MeasureForm(forms.ModelForm):
@@ -102,19 +86,39 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
-            "area", "title", "objective", "objective_reference", "activities", "responsible",
-            "partners", "start_month", "end_month", "target_group", "financing", "notes",
+            "area", "secondary_areas", "title", "objective", "objective_reference", "lap_measure_number",
+            "activities", "responsible", "co_responsible", "partner_institutions", "partners",
+            "start_month", "end_month", "period_text", "target_group", "financing", "notes", "lap_measure",
+            "request_token",
         ]  # fmt: skip
         formfield_callback = formfield
         widgets = {
+            "request_token": forms.HiddenInput,  # a double-clicked "new measure" makes one
             "activities": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "secondary_areas": forms.CheckboxSelectMultiple,
+            "co_responsible": forms.SelectMultiple(attrs={"size": 6}),
+            "partner_institutions": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
-        self.fields["responsible"].queryset = Institution.objects.filter(lsg_id=plan.jmu.lsg_id)
+        # The LSG's own institutions, then the national bodies every LSG may name.
+        institutions = (
+            Institution.objects.filter(Q(lsg_id=plan.jmu.lsg_id) | Q(lsg__isnull=True))
+            .select_related(None)
+            .order_by("lsg_id", "name")
+        )
+        for name in ("responsible", "co_responsible", "partner_institutions"):
+            self.fields[name].queryset = institutions
+        self.fields["secondary_areas"].queryset = ThematicArea.objects.all()
+        self.fields["period_text"].help_text = _(
+            "As the plan writes it, e.g. school year 2025/26, Q4, 2024–2027; the months above stay "
+            "for sorting and reminders."
+        )
+        # The measures of the LSG's own policy documents (harmonisation with the LAP).
+        self.fields["lap_measure"].queryset = lap_measure_choices(plan.jmu.lsg_id)
         self.fields["lock_version"].initial = self.instance.lock_version
         help_text = _("Inside the plan period, %(start)s – %(end)s.") % {
             "start": plan.period_start.strftime("%m/%Y"),
@@ -172,13 +176,20 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "unit", "type", "baseline", "target", "means_of_verification", "breakdown",
-            "aggregation",
+            "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier",
+            "target", "target_text", "target_date", "means_of_verification", "breakdown", "aggregation",
         ]  # fmt: skip
         formfield_callback = formfield
+        widgets = {"target_date": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Empty: the rule that fits the type (counts add up, a percentage or a yes/no does not).
+        aggregation = self.fields["aggregation"]
+        aggregation.required = False
+        aggregation.choices = [("", _("by type")), *Indicator.Aggregation.choices]
+        if not self.instance.pk:
+            self.initial["aggregation"] = ""
         if self.instance.pk:
             for name in ("baseline", "target"):
                 value = getattr(self.instance, name)
@@ -192,6 +203,9 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("type") or Indicator.Type.NUMBER
+        if not cleaned.get("aggregation"):
+            cleaned["aggregation"] = Indicator.default_aggregation(kind)
+            self.instance.aggregation = cleaned["aggregation"]
         for name in ("baseline", "target"):
             try:
                 cleaned[name] = _parse_indicator_value(self.data.get(self.add_prefix(name), ""), kind)
@@ -204,8 +218,32 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
 class BudgetLineForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
-        fields = ["source", "category", "description", "amount"]
+        fields = [
+            "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity",
+            "periods", "amount_in_currency", "amount", "envelope",
+        ]  # fmt: skip
         formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed in its currency, or computed from unit cost × quantity (× months); RSD follows.
+        self.fields["amount"].required = False
+        self.fields["amount"].help_text = _("Computed for a line in EUR or USD, or with a unit cost.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("currency") == "RSD" and cleaned.get("unit_cost") is None:
+            # An RSD line: the two amounts are one; the one the user changed wins.
+            typed = cleaned.get("amount")
+            changed = "amount" in self.changed_data or cleaned.get("amount_in_currency") is None
+            if typed is not None and changed:
+                cleaned["amount_in_currency"] = typed
+            cleaned["amount"] = cleaned.get("amount_in_currency")
+        else:
+            cleaned["amount"] = None  # derived from the amount in its currency by the model
+        for name in ("amount", "amount_in_currency"):
+            setattr(self.instance, name, cleaned.get(name))
+        return cleaned
 
 
 IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
@@ -218,9 +256,17 @@ class BudgetLineInlineFormSet(BaseInlineFormSet):
     def source_choices(self) -> list:
         return [choice for choice in self.form.base_fields["source"].choices]  # noqa: C416 - list() would COUNT first
 
+    @cached_property
+    def envelope_choices(self) -> list:
+        """The plan's shared envelopes: one query for all rows."""
+        envelopes = BudgetEnvelope.objects.filter(plan_id=self.instance.plan_id)
+        return [("", "---------"), *((e.pk, str(e)) for e in envelopes)]
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         form.fields["source"].choices = self.source_choices
+        form.fields["envelope"].queryset = BudgetEnvelope.objects.filter(plan_id=self.instance.plan_id)
+        form.fields["envelope"].choices = self.envelope_choices
         return form
 
 
@@ -261,11 +307,7 @@ class ImportForm(forms.Form):
 # --- Review ----------------------------------------------------------------------------------------
 
 
-class TransitionForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
+class TransitionForm(NoteForm):
     confirm_open_threads = forms.BooleanField(
         label=_("Approve although comment threads are still open"), required=False
     )

@@ -24,6 +24,7 @@ from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.notifications.services import notify
 from jmu_planner.uploads import validate_pdf_upload
+from plans import snapshot
 from plans.models import Measure, OperationalPlan, PlanTransition
 from stakeholders.models import User
 
@@ -117,6 +118,12 @@ def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> Non
         )  # fmt: skip
 
 
+def _freeze_references(plan: OperationalPlan, **context) -> None:
+    """The adopted version keeps the funding sources, institutions and areas it shows as they are
+    today (plans.snapshot): later edits of the reference rows do not reach it."""
+    snapshot.freeze(plan)
+
+
 def _lsg_people(plan: OperationalPlan, exclude: User | None) -> list[User]:
     users = User.objects.filter(
         is_active=True, lsg_roles__lsg_id=plan.jmu.lsg_id, lsg_roles__role__in=access.AUTHORS
@@ -174,7 +181,7 @@ PLAN_LIFECYCLE = Lifecycle(
              effects=(_tell("plan.approved", "lsg"),)),
         Move("adopt", frozenset({Status.APPROVED}), Status.ADOPTED, adopters,
              label=gettext_lazy("Record the adoption"), guard=_decision,
-             effects=(_supersede_previous, _tell("plan.adopted", "officers"))),
+             effects=(_freeze_references, _supersede_previous, _tell("plan.adopted", "officers"))),
         Move("supersede", frozenset({Status.ADOPTED}), Status.SUPERSEDED, adopters, automatic=True),
     ],
 )  # fmt: skip

@@ -142,6 +142,11 @@ class OperationalPlan(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The create form's one-time token (a hidden field): a double-clicked submit finds the plan
+    # its first click made instead of making a twin (plans.services.plan_create).
+    request_token = models.UUIDField(default=uuid.uuid4, null=True, blank=True, unique=True, editable=False)
+    # The reference values (funding sources, institutions, areas) as adopted: plans.snapshot.
+    reference_snapshot = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -295,14 +300,40 @@ class Measure(models.Model):
         Institution, on_delete=models.PROTECT, null=True, blank=True,
         related_name="measures", verbose_name=_("responsible institution"),
     )  # fmt: skip
-    partners = models.CharField(_("partners"), max_length=500, blank=True)
+    # One lead (`responsible`); real plans name several co-responsible bodies and partners,
+    # local institutions of the LSG or national bodies (Institution.lsg NULL), and free text.
+    co_responsible = models.ManyToManyField(
+        Institution, blank=True, related_name="co_led_measures", verbose_name=_("co-responsible bodies"),
+    )
+    partner_institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="partnered_measures", verbose_name=_("partner institutions"),
+    )
+    partners = models.CharField(
+        _("other partners"), max_length=500, blank=True,
+        help_text=_("Partners not in the register, as the plan names them (e.g. Roma CSOs)."),
+    )  # fmt: skip
+    secondary_areas = models.ManyToManyField(
+        ThematicArea, blank=True, related_name="secondary_measures", verbose_name=_("also serves areas"),
+    )
     start_month = models.DateField(_("start month"), null=True, blank=True)
     end_month = models.DateField(_("end month"), null=True, blank=True)
+    # The period as the plan writes it ("school year 2025/26", "Q4", "2024-2027, every year"):
+    # shown instead of the months when given; the months stay for sorting and reminders.
+    period_text = models.CharField(_("period as written"), max_length=100, blank=True)
+    lap_measure_number = models.CharField(
+        _("LAP measure number"), max_length=40, blank=True,
+        help_text=_("The number of the LAP measure this measure carries out, e.g. 2.1.3."),
+    )  # fmt: skip
     target_group = models.CharField(_("target group"), max_length=300, blank=True)
     financing = models.CharField(
         _("financing"), max_length=10, choices=Financing.choices, default=Financing.NEW
     )
     notes = long_text(_("notes"))
+    # The measure of the LSG's policy document (LAP...) this one implements: harmonisation.
+    lap_measure = models.ForeignKey(
+        "stakeholders.LAPMeasure", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="plan_measures", verbose_name=_("implements LAP measure"),
+    )  # fmt: skip
     # The measure of the previous version this one was copied from: lines versions up.
     origin = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
@@ -310,6 +341,8 @@ class Measure(models.Model):
     )  # fmt: skip
     # Optimistic locking: a save must name the version it started from.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
+    # The new-measure form's one-time token (hidden): a double-clicked submit makes one measure.
+    request_token = models.UUIDField(default=uuid.uuid4, null=True, blank=True, unique=True)
 
     history = HistoricalRecords()
     objects = PlanChildQuerySet.as_manager()
@@ -328,7 +361,9 @@ class Measure(models.Model):
 
     @property
     def timing(self) -> str:
-        """03/2027 – 10/2027, or one month, or a dash."""
+        """The period as written, else 03/2027 – 10/2027, or one month, or a dash."""
+        if self.period_text:
+            return self.period_text
         start, end = self.start_month, self.end_month
         if start and end and start != end:
             return f"{start.month:02}/{start.year} – {end.month:02}/{end.year}"
@@ -357,8 +392,13 @@ class Measure(models.Model):
             and self.end_month < self.start_month
         ):
             errors["end_month"] = _("The measure cannot end before it starts.")
-        if self.responsible_id and plan and self.responsible.lsg_id != plan.jmu.lsg_id:
-            errors["responsible"] = _("Choose an institution of the plan's LSG.")
+        if (
+            self.responsible_id
+            and plan
+            and self.responsible.lsg_id is not None
+            and self.responsible.lsg_id != plan.jmu.lsg_id
+        ):
+            errors["responsible"] = _("Choose an institution of the plan's LSG or a national body.")
         if errors:
             raise ValidationError(errors)
 
@@ -380,6 +420,11 @@ class Indicator(models.Model):
         MAX = "max", _("Maximum")
         AVERAGE = "avg", _("Average")
 
+    class Qualifier(models.TextChoices):
+        EXACTLY = "", _("exactly")
+        AT_LEAST = "at_least", _("at least")
+        AT_MOST = "at_most", _("at most")
+
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("measure")
     )
@@ -387,7 +432,15 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=50)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.NUMBER)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_source = models.CharField(_("baseline source"), max_length=200, blank=True)
+    target_qualifier = models.CharField(
+        _("target qualifier"), max_length=10, choices=Qualifier.choices, blank=True, default=Qualifier.EXACTLY
+    )
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # A milestone written as words ("centre opened"), with or instead of a number.
+    target_text = models.CharField(_("target as text"), max_length=200, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
     means_of_verification = models.CharField(_("means of verification"), max_length=300, blank=True)
     breakdown = models.CharField(
         _("breakdown"), max_length=10, choices=Breakdown.choices, default=Breakdown.NONE
@@ -408,8 +461,42 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Counts add up month by month; a percentage or a yes/no does not (195 % of a 70 % target).
+    DEFAULT_AGGREGATION = {
+        Type.NUMBER: Aggregation.SUM,
+        Type.PERCENTAGE: Aggregation.LATEST,
+        Type.YES_NO: Aggregation.LATEST,
+    }
+
+    @classmethod
+    def default_aggregation(cls, kind: str) -> str:
+        return cls.DEFAULT_AGGREGATION.get(kind, cls.Aggregation.SUM)
+
+    @property
+    def target_display(self) -> str:
+        """The target as written: "at least 30 children", "centre opened", by 06/2026."""
+        parts = []
+        if self.target is not None:
+            qualifier = self.get_target_qualifier_display() if self.target_qualifier else ""
+            parts.append(f"{qualifier} {self.with_unit(self.target)}".strip())
+        if self.target_text:
+            parts.append(self.target_text)
+        text = "; ".join(parts) or "—"
+        if self.target_date:
+            text += " " + str(_("by %(date)s") % {"date": i18n.short_date(self.target_date)})
+        return text
+
+    @property
+    def baseline_display(self) -> str:
+        """30 children (2024, CSW records)."""
+        text = self.with_unit(self.baseline)
+        note = ", ".join(str(p) for p in (self.baseline_year, self.baseline_source) if p)
+        return f"{text} ({note})" if note else text
+
     def clean(self) -> None:
         errors = {}
+        if self.type != self.Type.NUMBER and self.aggregation == self.Aggregation.SUM:
+            errors["aggregation"] = _("A percentage or a yes/no is not added up: choose the latest value.")
         for name in ("baseline", "target"):
             value = getattr(self, name)
             if value is None:
@@ -449,6 +536,46 @@ class CostCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Currency(models.TextChoices):
+    RSD = "RSD", "RSD"
+    EUR = "EUR", "EUR"
+    USD = "USD", "USD"
+
+
+money_places = {"max_digits": 14, "decimal_places": 2}
+
+
+class BudgetEnvelope(models.Model):
+    """A yearly allocation (e.g. the LSG's LAP budget line) that several measures draw on.
+
+    The plan's totals count the envelope once; the budget lines drawing on it show their share.
+    """
+
+    plan = models.ForeignKey(
+        OperationalPlan, on_delete=models.CASCADE, related_name="envelopes", verbose_name=_("plan")
+    )
+    name = models.CharField(_("envelope"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="envelopes", verbose_name=_("funding source"),
+    )
+    amount = models.DecimalField(
+        _("amount (RSD)"), **money_places,
+        validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = PlanChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "name", "pk"]
+        verbose_name = _("budget envelope")
+        verbose_name_plural = _("budget envelopes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})" if self.year else self.name
+
+
 class BudgetLine(models.Model):
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("measure")
@@ -461,9 +588,34 @@ class BudgetLine(models.Model):
         _("cost category"), max_length=12, choices=CostCategory.choices, default=CostCategory.OTHER
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
-    amount = models.DecimalField(
-        _("planned amount (RSD)"), max_digits=14, decimal_places=2,
+    # `amount` is always in RSD (every total and the co-financing rule read it); a line written in
+    # EUR or USD keeps its own amount and the rate used, and `amount` is computed from them.
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RSD)
+    exchange_rate = models.DecimalField(
+        _("rate (RSD per unit)"), max_digits=10, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )  # fmt: skip
+    unit_cost = models.DecimalField(
+        _("unit cost"), **money_places, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    periods = models.PositiveSmallIntegerField(
+        _("months or periods"), null=True, blank=True, help_text=_("E.g. 10 months of a scholarship.")
+    )
+    amount_in_currency = models.DecimalField(
+        _("amount in its currency"), **money_places, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
+    )  # fmt: skip
+    amount = models.DecimalField(
+        _("planned amount (RSD)"), **money_places, blank=True,
+        validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
+    )  # fmt: skip
+    envelope = models.ForeignKey(
+        BudgetEnvelope, on_delete=models.PROTECT, null=True, blank=True, related_name="lines",
+        verbose_name=_("drawn from envelope"),
     )  # fmt: skip
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -477,6 +629,53 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.amount} RSD"
+
+    @property
+    def computed_in_currency(self) -> Decimal | None:
+        """unit cost × quantity (× months), when the plan states them."""
+        if self.unit_cost is None or self.quantity is None:
+            return None
+        return (self.unit_cost * self.quantity * (self.periods or 1)).quantize(Decimal("0.01"))
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.currency != Currency.RSD
+
+    def clean_fields(self, exclude=None) -> None:
+        # The RSD amount is derived before the fields are checked: the forms may leave it empty.
+        self.fill_amounts()
+        super().clean_fields(exclude=exclude)
+
+    def fill_amounts(self) -> None:
+        """Derive the amount in its currency (unit cost × quantity × months) and the RSD amount."""
+        computed = self.computed_in_currency
+        if computed is not None:
+            self.amount_in_currency = computed
+        if self.currency == Currency.RSD:
+            self.exchange_rate = None
+            if self.amount_in_currency is not None:
+                self.amount = self.amount_in_currency
+            elif self.amount is not None:
+                self.amount_in_currency = self.amount
+        elif self.amount_in_currency is not None and self.exchange_rate:
+            self.amount = (self.amount_in_currency * self.exchange_rate).quantize(Decimal("0.01"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.is_foreign and not self.exchange_rate:
+            errors["exchange_rate"] = _("Give the rate used (RSD per %(currency)s).") % {
+                "currency": self.currency
+            }
+        if self.amount is None and self.amount_in_currency is None:
+            errors["amount_in_currency"] = _("Enter the amount, or the unit cost and the quantity.")
+        if (self.unit_cost is None) != (self.quantity is None):
+            errors["quantity"] = _("Give the unit cost together with the quantity.")
+        if self.envelope_id and self.measure_id and self.envelope.plan_id != self.measure.plan_id:
+            errors["envelope"] = _("Choose an envelope of this plan.")
+        elif self.envelope_id and self.source_id and self.envelope.source_id != self.source_id:
+            errors["envelope"] = _("The line draws on the envelope: give it the envelope's funding source.")
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- Review: transitions and comments ---------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -14,15 +15,18 @@ from django.utils.translation import gettext as _
 from jmu_planner import access, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
+from plans import snapshot
 from plans.models import (
+    BudgetEnvelope,
     BudgetLine,
+    Currency,
     FundingSource,
     Indicator,
     Measure,
     OperationalPlan,
     ThematicArea,
 )
-from stakeholders.models import User
+from stakeholders.models import Institution, User
 
 ZERO = Decimal("0.00")
 SCTM_MAX_SHARE = Decimal("0.70")
@@ -39,12 +43,48 @@ def plan_list(*, user: User) -> QuerySet[OperationalPlan]:
     )
 
 
+def first_free_year(jmus: Any, *, from_year: int) -> int:
+    """The first year from `from_year` in which none of the JMUs has a plan: one query.
+
+    The new-plan form defaults to it, so its first save does not meet an overlapping plan.
+    """
+    taken: set[int] = set()
+    for start, end in OperationalPlan.objects.filter(jmu__in=jmus).values_list("period_start", "period_end"):
+        taken.update(range(start.year, end.year + 1))
+    year = from_year
+    while year in taken:
+        year += 1
+    return year
+
+
+@dataclass
+class EnvelopeUse:
+    """A shared envelope: its amount (counted once in the totals) and what the measures draw."""
+
+    envelope: BudgetEnvelope
+    drawn: Decimal = ZERO
+    measures: list[str] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.envelope.amount - self.drawn
+
+    @property
+    def overdrawn(self) -> bool:
+        return self.drawn > self.envelope.amount
+
+
 @dataclass
 class Totals:
     overall: Decimal = ZERO
     by_area: dict[int, Decimal] = field(default_factory=dict)
     by_source: list[tuple[FundingSource, Decimal]] = field(default_factory=list)
     by_financing: list[tuple[str, Decimal]] = field(default_factory=list)
+    # In EUR at the plan's rate (None when no rate is given).
+    overall_eur: Decimal | None = None
+    # What the lines written in EUR or USD add up to in their own currency (the rates are theirs).
+    by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
+    envelopes: list[EnvelopeUse] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,32 +131,76 @@ class PlanPage:
     can_copy: bool
     measure_count: int
     indicator_count: int
+    # Which recommendations each measure answers, and the LSG's that none does yet (stakeholders).
+    recommendations: Any = None
 
 
-def plan_totals(measures: list[Measure]) -> Totals:
-    """Totals from measures_with_details(): no queries of its own."""
+ENVELOPES = "envelopes"
+
+
+def plan_envelopes(plan: OperationalPlan) -> list[BudgetEnvelope]:
+    return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source"))
+
+
+def to_eur(amount: Decimal, rate: Decimal | None) -> Decimal | None:
+    if not rate:
+        return None
+    return (amount / rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def plan_totals(
+    measures: list[Measure], envelopes: list[BudgetEnvelope] | None = None, eur_rate: Decimal | None = None
+) -> Totals:
+    """Totals from measures_with_details() (and plan_envelopes()): no queries of their own.
+
+    A shared envelope counts once, with its own amount; the lines that draw on it count in
+    their measure's area (its share) but not again in the overall, source or financing totals.
+    Without `envelopes`, those the lines draw on are counted.
+    """
     by_area: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_source: dict[int, Decimal] = defaultdict(lambda: ZERO)
     sources: dict[int, FundingSource] = {}
     by_financing: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_currency: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    uses: dict[int, EnvelopeUse] = {e.pk: EnvelopeUse(envelope=e) for e in envelopes or ()}
     overall = ZERO
     for measure in measures:
         for line in measure.line_list:
             by_area[measure.area_id] += line.amount
+            if line.currency != Currency.RSD:
+                by_currency[line.currency] += line.amount_in_currency or ZERO
+            if line.envelope_id:
+                use = uses.get(line.envelope_id)
+                if use is None:
+                    use = uses[line.envelope_id] = EnvelopeUse(envelope=line.envelope)
+                use.drawn += line.amount
+                use.measures.append(measure.code)
+                continue
             by_source[line.source_id] += line.amount
             sources[line.source_id] = line.source
             by_financing[measure.financing] += line.amount
             overall += line.amount
-    labels = dict(Measure.Financing.choices)
+    for use in uses.values():
+        envelope = use.envelope
+        by_source[envelope.source_id] += envelope.amount
+        sources[envelope.source_id] = envelope.source
+        by_financing[ENVELOPES] += envelope.amount
+        overall += envelope.amount
+    labels = dict(Measure.Financing.choices) | {ENVELOPES: _("Shared envelopes")}
     return Totals(
         overall=overall,
+        overall_eur=to_eur(overall, eur_rate),
+        by_currency=sorted(by_currency.items()),
+        envelopes=list(uses.values()),
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),
             key=lambda pair: (pair[0].position, pair[0].code),
         ),
         by_financing=[
-            (labels[key], by_financing[key]) for key in Measure.Financing.values if key in by_financing
+            (labels[key], by_financing[key])
+            for key in [*Measure.Financing.values, ENVELOPES]
+            if key in by_financing
         ],
     )
 
@@ -133,17 +217,11 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     sctm = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.SCTM), ZERO)
     lsg = sum((a for s, a in totals.by_source if s.share == FundingSource.Share.LSG), ZERO)
     window_start = month_start(add_months(plan.period_end, -12))
-    # Other plans of the same LSG inside the two years that end with this plan (one aggregate).
-    others = (
-        BudgetLine.objects.filter(
-            measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
-            measure__plan__period_end__gte=window_start,
-            measure__plan__period_start__lte=plan.period_end,
-            source__share=FundingSource.Share.SCTM,
-        )
-        .exclude(measure__plan=plan)
-        .aggregate(total=Sum("amount"))["total"]
-        or ZERO
+    # Other plans of the same LSG inside the two years that end with this plan (one aggregate);
+    # for an adopted version, as they stood at its adoption.
+    others = snapshot.sctm_of_other_plans(plan)
+    others = others if others is not None else (
+        sctm_lines_of_other_plans(plan, window_start).aggregate(total=Sum("amount"))["total"] or ZERO
     )
     sctm_eur = ((sctm + others) / plan.eur_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     warnings = []
@@ -173,8 +251,33 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     )  # fmt: skip
 
 
+def sctm_lines_of_other_plans(plan: OperationalPlan, window_start: datetime.date) -> QuerySet[BudgetLine]:
+    """The SCTM lines of the LSG's other plans in the window, one version of each plan counted.
+
+    This plan's own versions do not count (its own lines stand for them: an amendment replaces
+    the version in force); of another plan, only the version in force counts, not the version it
+    superseded nor a draft amendment of it that is not adopted yet.
+    """
+    Status = OperationalPlan.Status
+    return (
+        BudgetLine.objects.filter(
+            measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
+            measure__plan__period_end__gte=window_start,
+            measure__plan__period_start__lte=plan.period_end,
+            source__share=FundingSource.Share.SCTM,
+        )
+        .exclude(measure__plan__lineage=plan.lineage)
+        .exclude(measure__plan__status=Status.SUPERSEDED)
+        .exclude(
+            measure__plan__amends__isnull=False,
+            measure__plan__status__in=[*Status.editable(), Status.SUBMITTED, Status.APPROVED],
+        )
+    )
+
+
 def measures_with_details(plan: OperationalPlan) -> list[Measure]:
-    """The plan's measures with area, responsible, `indicator_list` and `line_list`: 3 queries.
+    """The plan's measures with area, responsible, `indicator_list`, `line_list` (with source and
+    envelope), `co_responsible_list`, `partner_list` and `secondary_area_list`: 4 queries.
 
     Children are joined on the plan and grouped here rather than with prefetch_related, which
     clones a queryset per measure and, at 150 measures, cost more than the queries themselves.
@@ -187,16 +290,47 @@ def measures_with_details(plan: OperationalPlan) -> list[Measure]:
     by_id = {}
     for measure in measures:
         measure.indicator_list, measure.line_list = [], []
+        measure.co_responsible_list, measure.partner_list, measure.secondary_area_list = [], [], []
         by_id[measure.pk] = measure
     for indicator in Indicator.objects.filter(measure__plan=plan).order_by("position", "pk"):
         # Formatted here once: the page shows 450 of them at 150 measures.
-        indicator.baseline_text = indicator.with_unit(indicator.baseline)
-        indicator.target_text = indicator.with_unit(indicator.target)
+        indicator.baseline_text = indicator.baseline_display
+        indicator.target_text = indicator.target_display
         by_id[indicator.measure_id].indicator_list.append(indicator)
-    lines = BudgetLine.objects.filter(measure__plan=plan).select_related("source")
+    _attach_links(plan, by_id)
+    lines = BudgetLine.objects.filter(measure__plan=plan).select_related("source", "envelope__source")
     for line in lines.order_by("position", "pk"):
         by_id[line.measure_id].line_list.append(line)
+    snapshot.apply(plan, measures)  # an adopted version shows the reference values it was adopted with
     return measures
+
+
+def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
+    """Co-responsible bodies, partner institutions and secondary areas of every measure: one
+    query (a UNION of the three link tables) rather than one per link table."""
+    from django.db.models import CharField, F, IntegerField, Value
+
+    def links(relation, target: str, kind: str, number: str, name_en: str, name_sr: str):
+        return relation.through.objects.filter(measure__plan=plan).values_list(
+            "measure_id", Value(kind, output_field=CharField()), f"{target}_id",
+            F(number) if number else Value(0, output_field=IntegerField()), name_en, name_sr,
+        )
+
+    name = "institution__name"
+    rows = links(Measure.co_responsible, "institution", "co", "", name, name).union(
+        links(Measure.partner_institutions, "institution", "pa", "", name, name),
+        links(Measure.secondary_areas, "thematicarea", "ar", "thematicarea__number",
+              "thematicarea__name_en", "thematicarea__name_sr"),
+        all=True,
+    )  # fmt: skip
+    for measure_id, kind, pk, number, name_en, name_sr in sorted(rows, key=lambda r: (r[3], r[4])):
+        measure = by_id[measure_id]
+        if kind == "ar":
+            area = ThematicArea(pk=pk, number=number, name_en=name_en, name_sr=name_sr)
+            measure.secondary_area_list.append(area)
+        else:
+            institution = Institution(pk=pk, name=name_en)
+            (measure.co_responsible_list if kind == "co" else measure.partner_list).append(institution)
 
 
 def plan_page(*, user: User, pk: int) -> PlanPage:
@@ -204,7 +338,7 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         OperationalPlan.objects.visible_to(user).select_related("jmu__lsg", "copied_from"), pk=pk
     )
     measures = measures_with_details(plan)
-    totals = plan_totals(measures)
+    totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     blocks: dict[int, AreaBlock] = {}
     for measure in measures:
         block = blocks.get(measure.area_id)
@@ -224,7 +358,20 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         can_copy=access.may(user, "plans.copy_plan", plan),
         measure_count=len(measures),
         indicator_count=sum(len(m.indicator_list) for m in measures),
+        recommendations=_recommendations(plan, measures, user),
     )
+
+
+def _recommendations(plan: OperationalPlan, measures: list[Measure], user: User):
+    """The measures with the recommendations they answer, and the unanswered ones: 2 queries
+    (none for a reader who may not see the LSG's engagements, e.g. a JMU member)."""
+    from stakeholders.engagement_selectors import PlanRecommendations, plan_recommendations
+
+    if not access.may_read_engagements(user, plan.jmu.lsg_id):
+        return PlanRecommendations()
+    traced = plan_recommendations(plan)
+    traced.measures = [(m, traced.by_measure[m.pk]) for m in measures if m.pk in traced.by_measure]
+    return traced
 
 
 # --- Review: the plan's life, comments, versions ---------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -67,12 +68,45 @@ def _lock(plan: OperationalPlan) -> OperationalPlan:
 # --- Plans -------------------------------------------------------------------------------------
 
 
+def _lock_jmu(jmu: JMU) -> None:
+    """Serialise the creation of a JMU's plans: the second of two simultaneous submits waits for
+    the first to commit, then sees its plan (its token, or the overlap). The database's exclusion
+    constraint (plans migration 0006, PostgreSQL) is the last word on overlaps."""
+    JMU.objects.select_for_update().filter(pk=jmu.pk).values_list("pk", flat=True).first()
+
+
+def _already_made(model: type, token: Any, **scope: Any) -> Any:
+    return model.objects.filter(request_token=token, **scope).first() if token else None
+
+
+@transaction.atomic
 def plan_create(*, jmu: JMU, actor: User, data: Mapping[str, Any]) -> OperationalPlan:
-    return model_save(OperationalPlan(jmu=jmu, status=OperationalPlan.Status.DRAFT, **data), actor=actor)
+    """A new draft. A repeated submit of the same form (its `request_token`) returns the plan the
+    first one made instead of a twin."""
+    _lock_jmu(jmu)
+    data = dict(data)
+    if "request_token" in data and not data["request_token"]:
+        del data["request_token"]  # no token sent: the model gives one
+    made = _already_made(OperationalPlan, data.get("request_token"), jmu=jmu)
+    if made is not None:
+        return made
+    plan = OperationalPlan(jmu=jmu, status=OperationalPlan.Status.DRAFT, **data)
+    try:
+        with transaction.atomic():
+            return model_save(plan, actor=actor)
+    except IntegrityError as error:  # the exclusion constraint: a plan committed past the lock
+        raise ValidationError(
+            {"period_start": _("This JMU already has a plan for an overlapping period.")}
+        ) from error
 
 
+@transaction.atomic
 def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) -> OperationalPlan:
-    _require_editable(plan)
+    # The status is checked under the row lock: an edit sent at the moment of a submission waits
+    # for it and is then refused, instead of landing in the submitted plan.
+    locked = _lock(plan)
+    plan.status = locked.status
+    data = {name: value for name, value in data.items() if name != "request_token"}
     for name, value in data.items():
         setattr(plan, name, value)
     if {"period_start", "period_end"} & set(data):
@@ -152,10 +186,29 @@ def _save_children(*, measure: Measure, actor: User, rows: Iterable[ChildRow], m
         raise ValidationError(errors)
 
 
+# A measure's many-to-many links: set after the row is saved, not assigned as fields.
+MEASURE_LINKS = ("co_responsible", "partner_institutions", "secondary_areas")
+
+
+def _split_links(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields = {k: v for k, v in data.items() if k not in MEASURE_LINKS}
+    links = {k: v for k, v in data.items() if k in MEASURE_LINKS and v is not None}
+    return fields, links
+
+
+def _set_links(measure: Measure, links: Mapping[str, Any]) -> None:
+    for name, objects in links.items():
+        if name == "secondary_areas":  # the primary area is not also a secondary one
+            objects = [a for a in objects if getattr(a, "pk", a) != measure.area_id]
+        getattr(measure, name).set(objects)
+
+
 def _create_measure(plan: OperationalPlan, actor: User, values: MeasureInput) -> Measure:
-    measure = Measure(plan=plan, **values.data)
+    data, links = _split_links(values.data)
+    measure = Measure(plan=plan, **data)
     measure.number = _next_number(plan, measure.area) if measure.area_id else 1
     model_save(measure, actor=actor)
+    _set_links(measure, links)
     _save_children(measure=measure, actor=actor, rows=values.indicators, model=Indicator)
     _save_children(measure=measure, actor=actor, rows=values.budget_lines, model=BudgetLine)
     return measure
@@ -163,7 +216,18 @@ def _create_measure(plan: OperationalPlan, actor: User, values: MeasureInput) ->
 
 @transaction.atomic
 def measure_create(*, plan: OperationalPlan, actor: User, values: MeasureInput) -> Measure:
-    return _create_measure(_lock(plan), actor, values)
+    """A new measure. Under the plan's lock, a repeated submit of the same form (its
+    `request_token`) returns the measure the first one made."""
+    plan = _lock(plan)
+    token = values.data.get("request_token")
+    made = _already_made(Measure, token, plan=plan)
+    if made is not None:
+        return made
+    if token and Measure.objects.filter(request_token=token).exists():
+        values.data = {**values.data, "request_token": None}  # someone else's token: not ours to reuse
+    if "request_token" in values.data and not values.data["request_token"]:
+        values.data = {k: v for k, v in values.data.items() if k != "request_token"}
+    return _create_measure(plan, actor, values)
 
 
 @transaction.atomic
@@ -178,6 +242,7 @@ def plan_import_measures(
 @transaction.atomic
 def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_version: int) -> Measure:
     plan = _lock(measure.plan)
+    values.data = {k: v for k, v in values.data.items() if k != "request_token"}  # fixed at creation
     # The conditional UPDATE is the lock: it matches only if nobody saved in between.
     claimed = Measure.objects.filter(pk=measure.pk, lock_version=lock_version).update(
         lock_version=F("lock_version") + 1
@@ -194,12 +259,14 @@ def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_
             % {"who": who}
         )
     old_area_id = measure.area_id
-    for name, value in values.data.items():
+    data, links = _split_links(values.data)
+    for name, value in data.items():
         setattr(measure, name, value)
     measure.lock_version = lock_version + 1
     if measure.area_id != old_area_id:
         measure.number = _next_number(plan, measure.area)
     model_save(measure, actor=actor)
+    _set_links(measure, links)
     if measure.area_id != old_area_id:
         _renumber(plan, old_area_id)
     _save_children(measure=measure, actor=actor, rows=values.indicators, model=Indicator)
@@ -243,16 +310,24 @@ def _shift_month(day: datetime.date | None, months: int) -> datetime.date | None
 def plan_copy(
     *, plan: OperationalPlan, actor: User, title: str,
     period_start: datetime.date, period_end: datetime.date, amendment_version: int | None = None,
+    request_token: uuid.UUID | None = None,
 ) -> OperationalPlan:  # fmt: skip
     """A new draft with the same measures, indicators, budget and communication plan.
 
     For another period (measure months move with it; baselines stay for the coordinator to
-    update), or, with `amendment_version`, as the next version of the same plan.
+    update), or, with `amendment_version`, as the next version of the same plan. A repeated
+    submit of the same form (`request_token`) returns the copy the first one made.
     """
+    _lock_jmu(plan.jmu)
+    made = _already_made(OperationalPlan, request_token, jmu=plan.jmu)
+    if made is not None:
+        return made
     data = {"title": title, "period_start": period_start, "period_end": period_end,
             "lap_name": plan.lap_name, "lap_period": plan.lap_period,
             "lap_adoption": plan.lap_adoption, "context": plan.context,
             "eur_rate": plan.eur_rate, "copied_from": plan}  # fmt: skip
+    if request_token:
+        data["request_token"] = request_token
     if amendment_version is not None:
         data |= {"lineage": plan.lineage, "amends": plan, "version": amendment_version}
     copy = plan_create(jmu=plan.jmu, actor=actor, data=data)
@@ -268,10 +343,35 @@ def plan_copy(
             financing=measure.financing, notes=measure.notes,
             start_month=_shift_month(measure.start_month, shift),
             end_month=_shift_month(measure.end_month, shift), origin=measure,
+            lap_measure_id=measure.lap_measure_id, period_text=measure.period_text,
+            lap_measure_number=measure.lap_measure_number,
         )  # fmt: skip
-        clone.full_clean()
+        clone.full_clean(exclude=["request_token"])  # a fresh uuid4: no query per measure
         new_measures.append(clone)
     Measure.objects.bulk_create(new_measures)
+    # The recommendations a measure answers (stakeholders' traceability) are answered by its copy too.
+    copy_of = {old.pk: new.pk for old, new in zip(measures, new_measures, strict=True)}
+    answers = Measure.recommendations.through
+    answers.objects.bulk_create(
+        answers(recommendation_id=link.recommendation_id, measure_id=copy_of[link.measure_id])
+        for link in answers.objects.filter(measure__plan=plan)
+    )
+    # Co-responsible bodies, partner institutions and secondary areas go with the measures.
+    for relation, target in ((Measure.co_responsible, "institution_id"),
+                             (Measure.partner_institutions, "institution_id"),
+                             (Measure.secondary_areas, "thematicarea_id")):  # fmt: skip
+        through = relation.through
+        through.objects.bulk_create(
+            through(measure_id=copy_of[link.measure_id], **{target: getattr(link, target)})
+            for link in through.objects.filter(measure__plan=plan)
+        )
+    # The shared envelopes, and the lines drawing on them point to the copies.
+    envelope_of = {}
+    for envelope in plan.envelopes.all():
+        old_pk = envelope.pk
+        envelope.pk, envelope.id, envelope.plan = None, None, copy
+        envelope.save()
+        envelope_of[old_pk] = envelope.pk
     indicators, lines = [], []
     for old, new in zip(measures, new_measures, strict=True):
         indicators += [
@@ -279,6 +379,8 @@ def plan_copy(
                 measure=new, name=i.name, unit=i.unit, type=i.type, baseline=i.baseline,
                 target=i.target, means_of_verification=i.means_of_verification,
                 breakdown=i.breakdown, aggregation=i.aggregation, position=i.position,
+                baseline_year=i.baseline_year, baseline_source=i.baseline_source,
+                target_qualifier=i.target_qualifier, target_text=i.target_text, target_date=i.target_date,
             )
             for i in old.indicators.all()
         ]  # fmt: skip
@@ -286,6 +388,9 @@ def plan_copy(
             BudgetLine(
                 measure=new, source_id=b.source_id, category=b.category,
                 description=b.description, amount=b.amount, position=b.position,
+                currency=b.currency, exchange_rate=b.exchange_rate, unit_cost=b.unit_cost,
+                quantity=b.quantity, periods=b.periods, amount_in_currency=b.amount_in_currency,
+                envelope_id=envelope_of.get(b.envelope_id),
             )
             for b in old.budget_lines.all()
         ]  # fmt: skip

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -111,8 +112,8 @@ class PlanFormView(ServiceFormView):
 
 class PlanCreateView(PlanFormView):
     form_class = PlanCreateForm
-    heading = _("New operational plan")
-    success_message = _("Plan “%(object)s” created as a draft.")
+    heading = gettext_lazy("New operational plan")
+    success_message = gettext_lazy("Plan “%(object)s” created as a draft.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -125,7 +126,12 @@ class PlanCreateView(PlanFormView):
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
+        # Plans are written for the next year, or the first later one the user's JMU has no plan
+        # for (with several JMUs to write for, the JMU is not chosen yet: next year).
         year = datetime.date.today().year + 1
+        jmus = list(writable_jmus(self.request.user)[:2])
+        if len(jmus) == 1:
+            year = selectors.first_free_year(jmus, from_year=year)
         return {
             "period_start": datetime.date(year, 1, 1),
             "period_end": datetime.date(year, 12, 31),
@@ -142,8 +148,8 @@ class PlanCreateView(PlanFormView):
 
 class PlanUpdateView(EditablePlanMixin, PlanFormView):
     form_class = PlanForm
-    heading = _("Edit the plan")
-    success_message = _("Plan “%(object)s” saved.")
+    heading = gettext_lazy("Edit the plan")
+    success_message = gettext_lazy("Plan “%(object)s” saved.")
 
     def build_instance(self) -> OperationalPlan:
         return self.plan

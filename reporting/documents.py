@@ -7,6 +7,7 @@ WeasyPrint turns it into a PDF stored through Django's storage.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 import time
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plans.models import OperationalPlan
-from plans.selectors import measures_with_details, plan_totals
+from plans.selectors import measures_with_details, plan_envelopes, plan_totals
 from reporting import selectors
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
@@ -33,35 +34,79 @@ TEMPLATES = {"plan": "pdf/plan.html", "report": "pdf/report.html"}
 
 
 def document_request(
-    *, actor: User, plan: OperationalPlan | None = None, report: Report | None = None
+    *, actor: User, plan: OperationalPlan | None = None, report: Report | None = None, **expert_subject
 ) -> Document:
-    """A new document of record, queued; the worker is asked once the transaction commits."""
-    subject = plan or report
+    """A new document of record, queued; the worker is asked once the transaction commits.
+
+    `expert_subject`: engagement= or final_report= (stakeholders.documents makes their layouts)."""
+    subject = plan or report or next(iter(expert_subject.values()))
     document = Document.objects.create(
-        plan=plan, report=report, created_by=actor, subject_status=subject.status
-    )
+        plan=plan, report=report, **expert_subject, created_by=actor,
+        subject_status=getattr(subject, "status", ""),
+    )  # fmt: skip
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
 
 
 def document_retry(*, document: Document, actor: User) -> Document:
+    """Ask again for a document that failed or went stale (its worker or its message was lost)."""
     document.status, document.error = Document.Status.QUEUED, ""
-    document.save(update_fields=["status", "error"])
+    document.status_changed_at = timezone.now()
+    document.save(update_fields=["status", "error", "status_changed_at"])
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
 
 
-def enqueue(document_id: int) -> None:
-    from reporting.tasks import render_document
+def enqueue(document_id: int) -> bool:
+    """Hand the document to the PDF queue; when the queue is down it is failed with the reason
+    (and can be retried from the page). Returns whether the queue took it."""
+    from reporting.tasks import DocumentFailed, render_document
 
     try:
         render_document.apply_async(args=[document_id], queue=settings.PDF_QUEUE)
+    except DocumentFailed:
+        return True  # rendered in-process (no broker) and failed: the reason is on the document
     except Exception as exc:
         log.exception("Could not enqueue document %s", document_id)
-        Document.objects.filter(pk=document_id).update(
+        _fail(document_id, _("The rendering queue is not reachable: %(error)s") % {"error": exc})
+        return False
+    return True
+
+
+def _fail(document_id: int, reason: str) -> int:
+    return Document.objects.filter(pk=document_id).update(
+        status=Document.Status.FAILED, error=reason[:2000],
+        finished_at=timezone.now(), status_changed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def documents_sweep_stale(*, now: datetime.datetime | None = None) -> int:
+    """Fail every document still queued or rendering DOCUMENT_STALE_AFTER seconds after its last
+    status change: by then a lost render has had its redelivery (visibility timeout) and a full
+    render; whatever is left will never finish. Returns how many were failed."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.DOCUMENT_STALE_AFTER)
+    stale = Document.objects.filter(
+        status__in=[Document.Status.QUEUED, Document.Status.RENDERING], status_changed_at__lt=cutoff
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        log.warning("Documents %s did not finish in time: marked failed", ids)
+        stale.filter(pk__in=ids).update(
             status=Document.Status.FAILED,
-            error=_("The rendering queue is not reachable: %(error)s") % {"error": exc},
-        )
+            error=_("The PDF was not finished in time (its worker or the queue was lost). Ask again."),
+            finished_at=now, status_changed_at=now,
+        )  # fmt: skip
+    return len(ids)
+
+
+def document_give_up(*, document: Document, attempts: int) -> None:
+    """A document whose render was lost `attempts` times (worker killed): failed, not retried forever."""
+    log.error("Document %s: render lost %s times, giving up", document.pk, attempts)
+    _fail(
+        document.pk,
+        _("The PDF could not be made: its rendering stopped %(count)s times.") % {"count": attempts},
+    )
 
 
 # --- The data each print template gets ---------------------------------------------------------------------
@@ -75,10 +120,10 @@ class AreaSection:
 
 
 def plan_context(plan: OperationalPlan) -> dict[str, Any]:
-    """Everything the plan's print layout shows, loaded here: 7 queries."""
+    """Everything the plan's print layout shows, loaded here: 9 queries."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
-    totals = plan_totals(measures)
+    totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     sections: dict[int, AreaSection] = {}
     for measure in measures:
         section = sections.setdefault(
@@ -149,6 +194,10 @@ def report_context(report: Report) -> dict[str, Any]:
 
 def document_html(document: Document) -> str:
     """The print layout as HTML (the preview, and WeasyPrint's input)."""
+    if document.engagement_id or document.final_report_id:
+        from stakeholders.documents import expert_document_html
+
+        return expert_document_html(document)
     kind = "plan" if document.plan_id else "report"
     context = plan_context(document.plan) if kind == "plan" else report_context(document.report)
     context |= {"document": document, "generated_at": timezone.localtime()}
@@ -162,7 +211,7 @@ def document_render(document: Document) -> Document:
     from reporting.fetcher import PRINT_BASE_URL, StaticFilesFetcher
 
     Document.objects.filter(pk=document.pk).update(
-        status=Document.Status.RENDERING, attempts=document.attempts + 1
+        status=Document.Status.RENDERING, attempts=document.attempts + 1, status_changed_at=timezone.now()
     )
     started = time.perf_counter()
     # WeasyPrint makes hundreds of thousands of objects that live for the whole render; the cyclic
@@ -176,21 +225,27 @@ def document_render(document: Document) -> Document:
         rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesFetcher()).render()
         pdf = rendered.write_pdf()
     except Exception as exc:
-        Document.objects.filter(pk=document.pk).update(
-            status=Document.Status.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+        log.exception("Document %s: rendering failed", document.pk)
+        _fail(document.pk, f"{exc.__class__.__name__}: {exc}")
         raise
     finally:
         if gc_was_enabled:
             gc.enable()
     subject = document.subject
-    name = slugify(f"{subject.jmu.lsg.name_lat}-{subject}")[:80] or "document"
-    document.file.save(f"{name}-{document.pk}.pdf", ContentFile(pdf), save=False)
+    stem = getattr(subject, "document_stem", None) or f"{subject.jmu.lsg.name_lat}-{subject}"
+    name = slugify(stem)[:80] or "document"
+    try:
+        document.file.save(f"{name}-{document.pk}.pdf", ContentFile(pdf), save=False)
+    except OSError as exc:
+        # MEDIA_ROOT not writable, disk full: the PDF was made but cannot be kept.
+        log.exception("Document %s: the PDF could not be stored", document.pk)
+        _fail(document.pk, _("The PDF could not be stored: %(error)s") % {"error": exc})
+        raise
     document.status, document.error = Document.Status.DONE, ""
     document.pages = len(rendered.pages)
     document.render_ms = int((time.perf_counter() - started) * 1000)
-    document.finished_at = timezone.now()
-    document.save(update_fields=["file", "status", "error", "pages", "render_ms", "finished_at"])
+    document.finished_at = document.status_changed_at = timezone.now()
+    document.save(
+        update_fields=["file", "status", "error", "pages", "render_ms", "finished_at", "status_changed_at"]
+    )
     return document

@@ -6,10 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jmu_planner.forms import DecimalInput, LocalizedDecimalField, formfield
-from plans.forms import DATE_INPUT, MonthField
+from jmu_planner.forms import DATE_INPUT, DecimalInput, LocalizedDecimalField, MonthField, formfield
 from plans.models import Indicator, ThematicArea
-from reporting.models import COUNT_FIELDS, FieldActivity, Report
+from reporting.models import COUNT_FIELDS, FieldActivity, IndicatorValue, Report
 from stakeholders.models import JMU, JMUMembership, Settlement
 
 
@@ -102,10 +101,24 @@ class IndicatorValuesForm(forms.Form):
                 )
             field.label = indicator.name
             self.fields[f"value_{indicator.pk}"] = field
+            # Or left empty on purpose, with the reason: reported, skipped by the roll-ups.
+            self.fields[f"empty_{indicator.pk}"] = forms.ChoiceField(
+                label=_("Left empty because"),
+                choices=[("", "—"), *IndicatorValue.EmptyReason.choices],
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"note_{indicator.pk}"] = forms.CharField(
+                label=_("Note"), max_length=300, required=False,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )  # fmt: skip
             if saved is not None:
-                self.initial[f"value_{indicator.pk}"] = (
-                    str(int(saved.value)) if indicator.type == Indicator.Type.YES_NO else saved.value
-                )
+                if saved.value is not None:
+                    self.initial[f"value_{indicator.pk}"] = (
+                        str(int(saved.value)) if indicator.type == Indicator.Type.YES_NO else saved.value
+                    )
+                self.initial[f"empty_{indicator.pk}"] = saved.empty_reason
+                self.initial[f"note_{indicator.pk}"] = saved.empty_note
             for part in breakdown_parts(indicator):
                 name = f"{part}_{indicator.pk}"
                 self.fields[name] = LocalizedDecimalField(
@@ -121,6 +134,8 @@ class IndicatorValuesForm(forms.Form):
                 indicator,
                 self[f"value_{indicator.pk}"],
                 [self[f"{part}_{indicator.pk}"] for part in breakdown_parts(indicator)],
+                self[f"empty_{indicator.pk}"],
+                self[f"note_{indicator.pk}"],
             )
 
     def values(self) -> list[tuple[Indicator, dict]]:
@@ -129,6 +144,8 @@ class IndicatorValuesForm(forms.Form):
             data = {"value": self.cleaned_data.get(f"value_{indicator.pk}")}
             for part in breakdown_parts(indicator):
                 data[part] = self.cleaned_data.get(f"{part}_{indicator.pk}")
+            data["empty_reason"] = self.cleaned_data.get(f"empty_{indicator.pk}") or ""
+            data["empty_note"] = self.cleaned_data.get(f"note_{indicator.pk}") or ""
             out.append((indicator, data))
         return out
 

@@ -6,6 +6,8 @@ reports add a narrative; their figures are rolled up from the months (selectors.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -220,8 +222,18 @@ class IndicatorValue(models.Model):
     """An indicator's value for one month, with its breakdown where the indicator has one."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_values")
+
+    class EmptyReason(models.TextChoices):
+        # Left empty on purpose: shown as such, skipped by the roll-ups (zero means zero).
+        NOT_MEASURED = "not_measured", _("Not measured this month")
+        NO_ACTIVITY = "no_activity", _("No activity this month")
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    empty_reason = models.CharField(
+        _("left empty because"), max_length=20, choices=EmptyReason.choices, blank=True
+    )
+    empty_note = models.CharField(_("note"), max_length=300, blank=True)
     male = models.DecimalField(_("men/boys"), max_digits=14, decimal_places=2, null=True, blank=True)
     female = models.DecimalField(_("women/girls"), max_digits=14, decimal_places=2, null=True, blank=True)
     male_0_17 = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -241,13 +253,22 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value}"
+        shown = self.value if self.value is not None else self.get_empty_reason_display()
+        return f"{self.indicator}: {shown}"
+
+    @property
+    def is_empty_on_purpose(self) -> bool:
+        return self.value is None and bool(self.empty_reason)
 
     def clean(self) -> None:
         indicator = self.indicator
         errors = {}
         if self.report_id and indicator.measure.plan_id != self.report.plan_id:
             errors["indicator"] = _("This indicator belongs to another plan.")
+        if self.value is None and not self.empty_reason:
+            errors["value"] = _("Enter a value, or say why it is left empty.")
+        elif self.value is not None and self.empty_reason:
+            errors["empty_reason"] = _("A value was entered: it is not empty.")
         if self.value is not None:
             if self.value < 0:
                 errors["value"] = _("Enter zero or more.")
@@ -303,11 +324,28 @@ class Spending(models.Model):
             raise ValidationError({"budget_line": _("This budget line belongs to another plan.")})
 
 
+DOCUMENT_SUBJECTS = ("plan", "report", "engagement", "final_report")
+
+
+def _exactly_one(*fields: str) -> models.Q:
+    condition = models.Q()
+    for chosen in fields:
+        condition |= models.Q(**{f"{f}__isnull": f != chosen for f in fields})
+    return condition
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
+        from stakeholders.models import Engagement, FinalReport
+
         plans = OperationalPlan.objects.visible_to(user)
         reports = Report.objects.visible_to(user)
-        return self.filter(models.Q(plan__in=plans) | models.Q(report__in=reports))
+        return self.filter(
+            models.Q(plan__in=plans)
+            | models.Q(report__in=reports)
+            | models.Q(engagement__in=Engagement.objects.visible_to(user))
+            | models.Q(final_report__in=FinalReport.objects.visible_to(user))
+        )
 
 
 class Document(models.Model):
@@ -328,6 +366,13 @@ class Document(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
+    # The experts' documents: an engagement's (mentoring session) report and an expert's final report.
+    engagement = models.ForeignKey(
+        "stakeholders.Engagement", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    final_report = models.ForeignKey(
+        "stakeholders.FinalReport", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("reason"), blank=True)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
@@ -344,6 +389,9 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("asked"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the status last changed: a queued or rendering document untouched for too long is stale
+    # (its message or its worker was lost) and is retried from the page or failed by the sweep.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -353,9 +401,9 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(plan__isnull=False, report__isnull=True)
-                | models.Q(plan__isnull=True, report__isnull=False),
-                name="document_of_a_plan_or_a_report",
+                # Exactly one subject: a plan, a report, an engagement or an expert's final report.
+                condition=_exactly_one(*DOCUMENT_SUBJECTS),
+                name="document_of_one_subject",
             )
         ]
 
@@ -364,7 +412,11 @@ class Document(models.Model):
 
     @property
     def subject(self):
-        return self.plan if self.plan_id else self.report
+        return next(getattr(self, f) for f in DOCUMENT_SUBJECTS if getattr(self, f"{f}_id"))
+
+    @property
+    def subject_kind(self) -> str:
+        return next(f for f in DOCUMENT_SUBJECTS if getattr(self, f"{f}_id"))
 
     @property
     def is_pending(self) -> bool:
@@ -377,3 +429,42 @@ class Document(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+    @property
+    def is_stale(self) -> bool:
+        """Pending for longer than a render may take (hard time limit + a minute): its worker or
+        its queued message was lost. A person may ask for it again without waiting for the sweep."""
+        if not self.is_pending:
+            return False
+        limit = datetime.timedelta(seconds=settings.PDF_HARD_TIME_LIMIT + 60)
+        return timezone.now() - self.status_changed_at > limit
+
+    @property
+    def can_retry(self) -> bool:
+        return self.is_failed or self.is_stale
+
+
+class ReminderSent(models.Model):
+    """One deadline reminder sent: for an expected report (its JMU, kind and period), an event and
+    the day it was scheduled for. The unique constraint makes a re-run of the daily task, or two
+    at once, send nothing twice; a missed day is caught up by the next run."""
+
+    jmu = models.ForeignKey(JMU, on_delete=models.CASCADE, related_name="+")
+    report_kind = models.CharField(_("kind"), max_length=10, choices=Report.Kind.choices)
+    period_start = models.DateField(_("period start"))
+    event = models.CharField(_("event"), max_length=40)
+    scheduled_for = models.DateField(_("scheduled for"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jmu", "report_kind", "period_start", "event", "scheduled_for"],
+                name="reminder_sent_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.report_kind} {self.period_start} ({self.scheduled_for})"

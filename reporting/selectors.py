@@ -54,6 +54,19 @@ def months_of(report: Report) -> QuerySet[Report]:
 # --- Indicator roll-ups -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EmptyMonth:
+    """A month whose value was left empty on purpose, and why."""
+
+    month: datetime.date
+    reason: str
+    note: str
+
+    @property
+    def reason_label(self) -> str:
+        return str(IndicatorValue.EmptyReason(self.reason).label) if self.reason else ""
+
+
 @dataclass
 class IndicatorRow:
     indicator: Indicator
@@ -61,6 +74,7 @@ class IndicatorRow:
     breakdown: dict[str, Decimal | None]
     months: int
     progress: Decimal | None
+    empty_months: list[EmptyMonth] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -76,14 +90,15 @@ class IndicatorRow:
 
 
 def rollup(report: Report) -> list[IndicatorRow]:
-    """Each indicator of the plan with its value for the report's period: 3 queries.
+    """Each indicator of the plan with its value for the report's period: 4 queries.
 
     Monthly values roll up by the indicator's rule (sum, latest, maximum, average), computed by
     the database: one grouped aggregate, and one window query for each indicator's latest month.
-    A month with no value is skipped; "latest" is the last month that has one.
+    A month with no value is skipped, and so is a month left empty on purpose ("not measured",
+    "no activity": its value is NULL); zero counts as zero. "Latest" is the last month with a value.
     """
     values = IndicatorValue.objects.filter(report__in=months_of(report))
-    aggregates = {"months": Count("pk")}
+    aggregates = {"months": Count("value")}  # months with a value: an on-purpose empty is NULL
     for part in ["value", *BREAKDOWN_PARTS]:
         aggregates |= {f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part)}
     by_indicator = {row["indicator"]: row for row in values.values("indicator").annotate(**aggregates)}
@@ -91,11 +106,21 @@ def rollup(report: Report) -> list[IndicatorRow]:
         RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
     )
     latest_rows = (
-        values.annotate(rank=newest_first).filter(rank=1).values("indicator", "value", *BREAKDOWN_PARTS)
+        values.filter(value__isnull=False)
+        .annotate(rank=newest_first)
+        .filter(rank=1)
+        .values("indicator", "value", *BREAKDOWN_PARTS)
     )
     for row in latest_rows:
         found = by_indicator.setdefault(row["indicator"], {})
         found |= {f"{part}__latest": row[part] for part in ["value", *BREAKDOWN_PARTS]}
+    # What was not reported on purpose, and why: shown against the plan.
+    empty = values.filter(value__isnull=True).order_by("report__period_start")
+    for indicator_id, month, reason, note in empty.values_list(
+        "indicator", "report__period_start", "empty_reason", "empty_note"
+    ):
+        found = by_indicator.setdefault(indicator_id, {})
+        found.setdefault("empty", []).append(EmptyMonth(month=month, reason=reason, note=note))
     indicators = (
         Indicator.objects.filter(measure__plan_id=report.plan_id)
         .select_related("measure__area")
@@ -114,6 +139,7 @@ def rollup(report: Report) -> list[IndicatorRow]:
                 breakdown=breakdown,
                 months=found.get("months", 0),
                 progress=_progress(value, indicator),
+                empty_months=found.get("empty", []),
             )
         )
     return rows
@@ -343,24 +369,31 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
     """Every report the adopted plans call for, with the report made for it, if any."""
     made = {(r.jmu_id, r.kind, r.period_start): r for r in reports}
     expected = []
+    # Plans share their periods (mostly calendar years): each plan period's reports are worked out
+    # once, not once per plan (the programme's home page and dashboard hold hundreds of plans).
+    periods: dict[tuple[datetime.date, datetime.date], list[tuple]] = {}
     for plan in plans:
-        seen = set()
-        for day in iter_months(plan.period_start, plan.period_end):
-            for kind in (Kind.MONTHLY, Kind.QUARTERLY, Kind.ANNUAL):
-                start, end = period_of(kind, day)
-                if (kind, start) in seen:
-                    continue
-                seen.add((kind, start))
-                expected.append(
-                    DueReport(
-                        plan=plan,
-                        kind=kind,
-                        period_start=start,
-                        period_end=end,
-                        due=due_date(kind, end),
-                        report=made.get((plan.jmu_id, kind, start)),
-                    )
+        calls_for = periods.get((plan.period_start, plan.period_end))
+        if calls_for is None:
+            calls_for = periods[(plan.period_start, plan.period_end)] = []
+            seen = set()
+            for day in iter_months(plan.period_start, plan.period_end):
+                for kind in (Kind.MONTHLY, Kind.QUARTERLY, Kind.ANNUAL):
+                    start, end = period_of(kind, day)
+                    if (kind, start) not in seen:
+                        seen.add((kind, start))
+                        calls_for.append((kind, start, end, due_date(kind, end)))
+        for kind, start, end, due in calls_for:
+            expected.append(
+                DueReport(
+                    plan=plan,
+                    kind=kind,
+                    period_start=start,
+                    period_end=end,
+                    due=due,
+                    report=made.get((plan.jmu_id, kind, start)),
                 )
+            )
     return expected
 
 

@@ -149,7 +149,8 @@ def activity_delete(*, activity: FieldActivity, actor: User) -> None:
 @dataclass
 class ValueRow:
     indicator: Indicator
-    data: dict[str, Any]  # value and breakdown; value None clears the row
+    # value and breakdown, or the reason it is left empty; neither clears the row
+    data: dict[str, Any]
 
 
 @transaction.atomic
@@ -160,7 +161,7 @@ def indicator_values_save(*, report: Report, actor: User, rows: Sequence[ValueRo
     errors: dict[str, list[str]] = {}
     for row in rows:
         current = existing.get(row.indicator.pk)
-        if row.data.get("value") is None:
+        if row.data.get("value") is None and not row.data.get("empty_reason"):
             if current is not None:
                 current.delete()
             continue
@@ -212,6 +213,7 @@ def required_indicators(report: Report) -> list[Indicator]:
 def missing_values(report: Report) -> list[str]:
     if report.kind != Kind.MONTHLY:
         return []
+    # A value left empty on purpose, with its reason, is reported: it does not block submission.
     given = set(report.indicator_values.values_list("indicator_id", flat=True))
     return [f"{i.measure.code} {i.name}" for i in required_indicators(report) if i.pk not in given]
 

@@ -11,32 +11,58 @@ from reporting import reminders
 
 @shared_task(acks_late=True)
 def send_report_reminders(today: str | None = None) -> int:
-    """Daily (Celery beat): remind coordinators of reports due soon and of overdue ones."""
+    """Daily (Celery beat, at a fixed hour): remind coordinators of reports due soon and of overdue
+    ones; each reminder once, days missed caught up (reporting.reminders)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return reminders.send_reminders(today=day, days_before=settings.REPORT_REMINDER_DAYS_BEFORE)
+    return reminders.send_reminders(
+        today=day,
+        days_before=settings.REPORT_REMINDER_DAYS_BEFORE,
+        catch_up_days=settings.REPORT_REMINDER_CATCH_UP_DAYS,
+    )
+
+
+class DocumentFailed(Exception):
+    """The render failed and the reason is recorded on the document: the task ends in error (logged
+    as a failure, not a success) and is not retried; a person retries from the page."""
+
+
+# A render lost this many times (its worker killed, the task redelivered) is not tried again.
+LOST_RENDERS_LIMIT = 2
 
 
 @shared_task(
-    bind=True, acks_late=True, soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
-    time_limit=settings.PDF_SOFT_TIME_LIMIT + 30, max_retries=3,
+    bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
+    time_limit=settings.PDF_HARD_TIME_LIMIT, max_retries=3,
 )  # fmt: skip
 def render_document(self, document_id: int) -> str:
     """Render one PDF. Database hiccups are retried with backoff; any other failure is recorded on
     the document (status "failed" with its reason) for a person to retry from the page."""
     from django.db import InterfaceError, OperationalError
 
-    from reporting.documents import document_render
+    from reporting.documents import document_give_up, document_render
     from reporting.models import Document
 
     document = Document.objects.select_related("plan", "report").filter(pk=document_id).first()
-    if document is None or document.status == Document.Status.DONE:
-        return "skipped"  # deleted, or already rendered by an earlier delivery (acks_late)
+    if document is None or document.status in {Document.Status.DONE, Document.Status.FAILED}:
+        return "skipped"  # deleted, rendered by an earlier delivery (acks_late), or given up
+    if document.status == Document.Status.RENDERING and document.attempts >= LOST_RENDERS_LIMIT:
+        # Redelivered after its worker died again: a document that kills workers stops here.
+        document_give_up(document=document, attempts=document.attempts)
+        raise DocumentFailed(f"document {document_id}: render lost {document.attempts} times")
     try:
         # In the language of the person who asked: words, names' script, dates and amounts.
         with translation.override(document.language):
             document_render(document)
     except (OperationalError, InterfaceError) as exc:
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
-    except Exception:  # noqa: BLE001 - recorded on the document by document_render
-        return "failed"
+    except Exception as exc:
+        raise DocumentFailed(f"document {document_id}: {exc.__class__.__name__}: {exc}") from exc
     return "done"
+
+
+@shared_task
+def sweep_stale_documents() -> int:
+    """Every few minutes (Celery beat): documents that will never finish are marked failed."""
+    from reporting.documents import documents_sweep_stale
+
+    return documents_sweep_stale()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import export_views, views
 
 app_name = "reporting"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.ReportListView.as_view(), name="report-list"),
     path("new/", views.ReportCreateView.as_view(), name="report-create"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("exports/", export_views.ExportListView.as_view(), name="exports"),
+    path(
+        "exports/<slug:dataset>.<str:fmt>", export_views.ExportDownloadView.as_view(), name="export-download"
+    ),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("<int:pk>/values/", views.IndicatorValuesView.as_view(), name="report-values"),
     path("<int:pk>/spending/", views.SpendingView.as_view(), name="report-spending"),

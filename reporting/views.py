@@ -8,6 +8,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,8 +20,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from jmu_planner import access
+from jmu_planner.forms import NoteForm
 from jmu_planner.views import ScopedFilterView, attach_errors
-from plans.forms import TransitionForm
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
@@ -305,11 +306,11 @@ class ReportTransitionView(LoginRequiredMixin, View):
         }
 
     def get(self, request, pk, to):
-        return render(request, self.template_name, self.context(TransitionForm(), self.target()))
+        return render(request, self.template_name, self.context(NoteForm(), self.target()))
 
     def post(self, request, pk, to):
         to = self.target()
-        form = TransitionForm(request.POST)
+        form = NoteForm(request.POST)
         if form.is_valid():
             try:
                 services.report_transition(
@@ -390,6 +391,22 @@ def _subject(request, kind: str, pk: int):
     raise Http404
 
 
+def _tell_queued(request, document: Document) -> None:
+    """Say what happened once the queue was asked. The queue is asked when the request's
+    transaction commits (ATOMIC_REQUESTS), before the messages are stored: this runs just after."""
+
+    def tell() -> None:
+        if Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).exists():
+            messages.error(request, _(
+                "The PDF queue is not reachable right now, so the PDF was not made. "
+                "Try again in a few minutes with the Retry button."
+            ))  # fmt: skip
+        else:
+            messages.success(request, _("The PDF is being made; this page updates when it is ready."))
+
+    transaction.on_commit(tell)
+
+
 class DocumentListView(LoginRequiredMixin, View):
     """A plan's or report's documents, with a button to make a new one (htmx-refreshed while pending)."""
 
@@ -411,8 +428,8 @@ class DocumentListView(LoginRequiredMixin, View):
     def post(self, request, kind, pk):
         subject = _subject(request, kind, pk)
         access.require(request.user, "reporting.request_document", subject)
-        documents.document_request(actor=request.user, **{kind: subject})
-        messages.success(request, _("The PDF is being made; this page updates when it is ready."))
+        document = documents.document_request(actor=request.user, **{kind: subject})
+        _tell_queued(request, document)
         return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
 
 
@@ -420,9 +437,10 @@ class DocumentRetryView(LoginRequiredMixin, View):
     def post(self, request, pk):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
         access.require(request.user, "reporting.request_document", document.subject)
-        if document.status != Document.Status.FAILED:
-            raise PermissionDenied(_("Only a document that failed can be made again."))
+        if not document.can_retry:
+            raise PermissionDenied(_("Only a document that failed or stopped can be made again."))
         documents.document_retry(document=document, actor=request.user)
+        _tell_queued(request, document)
         kind = "plan" if document.plan_id else "report"
         return HttpResponseRedirect(reverse("reporting:documents", args=[kind, document.subject.pk]))
 

@@ -8,10 +8,15 @@ from stakeholders.models import (
     JMU,
     LSG,
     District,
+    Engagement,
+    ExpertContract,
     Institution,
     InstitutionType,
     JMUMembership,
+    LAPMeasure,
     MemberRole,
+    PolicyDocument,
+    Recommendation,
     RoleAssignment,
     Settlement,
     User,
@@ -100,3 +105,41 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "name_sr", "position"]
     list_editable = ["position"]
+
+
+# The experts' work: contracts are entered here by the programme's staff; the rest is kept in the
+# application's own pages and listed here for administrators.
+@admin.register(ExpertContract)
+class ExpertContractAdmin(admin.ModelAdmin):
+    list_display = ["title", "expert", "days_contracted", "period_start", "period_end"]
+    autocomplete_fields = ["expert"]
+    search_fields = ["title", "expert__username", "expert__last_name"]
+
+
+class LAPMeasureInline(admin.TabularInline):
+    model = LAPMeasure
+    extra = 1
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "lsg", "kind", "period_start", "period_end"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["lsg"]
+    inlines = [LAPMeasureInline]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "type", "date", "held"]
+    list_filter = ["type", "held"]
+    filter_horizontal = ["lsgs"]
+    search_fields = ["title"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "lsg", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["engagement", "measures"]
+    autocomplete_fields = ["lsg"]

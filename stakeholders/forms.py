@@ -15,7 +15,12 @@ class LSGForm(forms.ModelForm):
             "code", "name_lat", "name_cyr", "type", "district", "parent_city", "census_year",
             "population_male", "population_female", "roma_male", "roma_female",
             "development_level",
+            # The profile of the national monitoring database (the LSG profile page).
+            "coordinator_engagement", "coordinator_post", "coordinator_post_systematised",
+            "lap_adopted", "lap_valid_from", "lap_valid_until", "dedicated_budget_year",
+            "dedicated_budget",
         ]  # fmt: skip
+        widgets = {"lap_valid_from": DATE_INPUT, "lap_valid_until": DATE_INPUT}
 
 
 class JMUForm(forms.ModelForm):

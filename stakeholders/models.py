@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -23,6 +24,7 @@ from jmu_planner import access, i18n
 from jmu_planner.access import GlobalRole, Role
 from jmu_planner.db import ScriptOrder
 from jmu_planner.text import to_cyrillic
+from jmu_planner.uploads import UPLOAD_KINDS, ServerNamedUpload
 
 # Serbia without Kosovo lies inside this box; a point outside is a typo or swapped coordinates.
 SERBIA_LAT = (41.85, 46.19)
@@ -141,6 +143,16 @@ class LSGQuerySet(models.QuerySet):
         return self.order_by(ScriptOrder("name_lat", "name_cyr"), "code")
 
 
+class CoordinatorEngagement(models.TextChoices):
+    """How the LSG engages its coordinator for Roma issues (RIMS: vrsta angažovanja)."""
+
+    NONE = "none", _("No coordinator engaged")
+    PERMANENT = "permanent", _("Employed, permanent")
+    FIXED_TERM = "fixed_term", _("Employed, fixed term")
+    CONTRACT = "contract", _("Service contract")
+    OTHER = "other", _("Other engagement")
+
+
 class LSG(ScriptNameMixin, models.Model):
     """A local self-government unit: municipality, city or city municipality."""
 
@@ -173,6 +185,11 @@ class LSG(ScriptNameMixin, models.Model):
         _("parent city"), max_length=100, blank=True,
         help_text=_("For a city municipality, the city it belongs to."),
     )  # fmt: skip
+    # The city LSG itself (Belgrade, Niš): the name above is kept as the source spells it.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="city_municipalities",
+        verbose_name=_("city"),
+    )  # fmt: skip
     census_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
     population_male = models.PositiveIntegerField(_("population, men"), null=True, blank=True)
     population_female = models.PositiveIntegerField(_("population, women"), null=True, blank=True)
@@ -181,6 +198,28 @@ class LSG(ScriptNameMixin, models.Model):
     development_level = models.PositiveSmallIntegerField(
         _("development level"), choices=DevelopmentLevel.choices, null=True, blank=True
     )
+    # The profile the national monitoring database (RIMS) shows; blank means "not known".
+    coordinator_engagement = models.CharField(
+        _("Roma coordinator engaged"), max_length=20, choices=CoordinatorEngagement.choices, blank=True
+    )
+    coordinator_post = models.CharField(
+        _("post of the Roma coordinator"), max_length=200, blank=True,
+        help_text=_("The job title under which the coordinator's duties are done."),
+    )  # fmt: skip
+    coordinator_post_systematised = models.BooleanField(
+        _("post in the job systematisation"), null=True, blank=True
+    )
+    lap_adopted = models.BooleanField(_("LAP for Roma inclusion adopted"), null=True, blank=True)
+    lap_valid_from = models.DateField(_("LAP valid from"), null=True, blank=True)
+    lap_valid_until = models.DateField(_("LAP valid until"), null=True, blank=True)
+    dedicated_budget_year = models.PositiveSmallIntegerField(
+        _("year of the dedicated budget"), null=True, blank=True
+    )
+    dedicated_budget = models.DecimalField(
+        _("budget dedicated to Roma inclusion (RSD)"), max_digits=14, decimal_places=2,
+        null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text=_("Funds the LSG set aside for improving the position of Roma in that year; 0 if none."),
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = LSGQuerySet.as_manager()
@@ -210,14 +249,49 @@ class LSG(ScriptNameMixin, models.Model):
             return None
         return self.roma_male + self.roma_female
 
+    @property
+    def coordinator_engaged(self) -> bool | None:
+        if not self.coordinator_engagement:
+            return None
+        return self.coordinator_engagement != CoordinatorEngagement.NONE
+
     def clean(self) -> None:
         errors = {}
+        if self.lap_valid_from and self.lap_valid_until and self.lap_valid_until < self.lap_valid_from:
+            errors["lap_valid_until"] = _("The LAP cannot end before it starts.")
+        if (self.dedicated_budget is None) != (self.dedicated_budget_year is None):
+            errors["dedicated_budget"] = _("Give the dedicated budget together with its year.")
         for roma, total in (("roma_male", "population_male"), ("roma_female", "population_female")):
             roma_value, total_value = getattr(self, roma), getattr(self, total)
             if roma_value is not None and total_value is not None and roma_value > total_value:
                 errors[roma] = _("The Roma population cannot exceed the total population.")
         if errors:
             raise ValidationError(errors)
+
+
+class ProgrammeCohort(models.Model):
+    """Reference data: a programme that formed or supported JMUs, and the LSGs it took part with.
+
+    Loaded from stakeholders/data/jmu_lsgs_by_programme.csv by `load_reference_data`.
+    """
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("programme"), max_length=400)
+    period = models.CharField(_("period"), max_length=100, blank=True)
+    lsgs = models.ManyToManyField(LSG, blank=True, related_name="cohorts", verbose_name=_("LSGs"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme cohort")
+        verbose_name_plural = _("programme cohorts")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.short_name}"
+
+    @property
+    def short_name(self) -> str:
+        """The programme's name without the funding details in brackets."""
+        return self.name.split(" (")[0]
 
 
 class LSGOwnedQuerySet(models.QuerySet):
@@ -335,7 +409,12 @@ class InstitutionType(BilingualNameMixin):
 
 
 class Institution(models.Model):
-    lsg = models.ForeignKey(LSG, on_delete=models.CASCADE, related_name="institutions", verbose_name=_("LSG"))
+    # No LSG: a national body (ministry, the Office for Human and Minority Rights, NES, SCTM, a
+    # donor) in the one shared register that every LSG's plans choose from.
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="institutions",
+        verbose_name=_("LSG"),
+    )  # fmt: skip
     type = models.ForeignKey(
         InstitutionType, on_delete=models.PROTECT, related_name="institutions",
         verbose_name=_("type"),
@@ -357,11 +436,21 @@ class Institution(models.Model):
                 fields=["lsg", "name"],
                 name="unique_institution_name_per_lsg",
                 violation_error_message=_("This LSG already has an institution with this name."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(lsg__isnull=True),
+                name="unique_national_institution_name",
+                violation_error_message=_("A national body with this name is already registered."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.lsg_id is None
 
 
 class JMU(models.Model):
@@ -500,3 +589,545 @@ class JMUMembership(models.Model):
         if self.until is not None:
             overlapping = overlapping.filter(since__lte=self.until)
         return overlapping.exclude(pk=self.pk).first()
+
+
+# --- Engagements, recommendations, policy documents and the experts' work ------------------------
+# The experts' terms of reference ask for coordination meetings, field visits and workshops with
+# written recommendations, the operational plan harmonised with the LSG's Local Action Plan, a
+# time sheet and a final report; the learning cluster asks for mentoring sessions with reports.
+
+ENGAGEMENT_TEXT = 10000
+
+
+def engagement_text(label, **kwargs):
+    return models.TextField(
+        label, blank=True, max_length=ENGAGEMENT_TEXT, validators=[MaxLengthValidator(ENGAGEMENT_TEXT)],
+        **kwargs,
+    )  # fmt: skip
+
+
+class EngagementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EngagementQuerySet:
+        """Engagements touching an LSG where the user is coordinator or expert (officers: all)."""
+        if access.sees_everything(user):
+            return self
+        links = access.scope_engagement_rows(Engagement.lsgs.through.objects.all(), user, "lsg_id")
+        return self.filter(pk__in=links.values("engagement_id"))
+
+
+class Engagement(models.Model):
+    """A meeting, visit, workshop, mentoring session or exchange event with an LSG's stakeholders."""
+
+    class Type(models.TextChoices):
+        COORDINATION_MEETING = "coordination_meeting", _("Coordination meeting")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        WORKSHOP = "workshop", _("Workshop")
+        MENTORING_SESSION = "mentoring_session", _("Mentoring session")
+        EXCHANGE_EVENT = "exchange_event", _("Exchange event")
+
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    held = models.BooleanField(
+        _("held"), default=True, help_text=_("Untick for an engagement that is still planned.")
+    )
+    lsgs = models.ManyToManyField(LSG, related_name="engagements", verbose_name=_("LSGs"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = engagement_text(_("agenda"))
+    minutes = engagement_text(_("minutes"))
+    # The mentoring session report's parts (the learning cluster's template).
+    questions_raised = engagement_text(_("questions raised"))
+    advice_given = engagement_text(_("advice given"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.title}"
+
+    @property
+    def engagement_lsg_ids(self) -> set[int]:
+        cached = getattr(self, "_lsg_ids", None)
+        if cached is None:
+            cached = self._lsg_ids = {lsg.pk for lsg in self.lsgs.all()}
+        return cached
+
+    @property
+    def document_stem(self) -> str:
+        """The PDF's file name stem (reporting.documents)."""
+        return f"{self.date:%Y-%m-%d}-{self.type}-{self.title}"
+
+    @property
+    def is_mentoring(self) -> bool:
+        return self.type == self.Type.MENTORING_SESSION
+
+    def clean(self) -> None:
+        if self.held and self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": _("An engagement that was held cannot be dated in the future; untick “held”.")}
+            )
+
+
+class EngagementChildQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(engagement__in=Engagement.objects.visible_to(user))
+
+
+class EngagementChild(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("engagement")
+    )
+
+    objects = EngagementChildQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def engagement_lsg_ids(self) -> set[int]:
+        return self.engagement.engagement_lsg_ids
+
+
+class Participant(EngagementChild):
+    """Someone who took part: a JMU member from the registry, or a name with an institution."""
+
+    membership = models.ForeignKey(
+        JMUMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="engagements",
+        verbose_name=_("JMU member"),
+    )  # fmt: skip
+    name = models.CharField(_("name and surname"), max_length=150, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.membership.person_name if self.membership_id else self.name
+
+    @property
+    def display_institution(self) -> str:
+        if self.membership_id and self.membership.institution_id:
+            return self.membership.institution.name
+        return self.institution
+
+    def clean(self) -> None:
+        if not self.membership_id and not self.name.strip():
+            raise ValidationError({"name": _("Choose a JMU member or write the person's name.")})
+        in_its_lsgs = not (self.membership_id and self.engagement_id) or (
+            self.membership.jmu.lsg_id in self.engagement.engagement_lsg_ids
+        )
+        if not in_its_lsgs:
+            raise ValidationError({"membership": _("Choose a member of a JMU of the engagement's LSGs.")})
+
+
+class Attachment(EngagementChild):
+    """A file from the engagement (list of signatures, presentation, photo), checked by content."""
+
+    file = models.FileField(_("file"), upload_to=ServerNamedUpload("engagements", extension=None))
+    kind = models.CharField(_("type"), max_length=10)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def stored_extension(self) -> str:
+        return UPLOAD_KINDS[self.kind]
+
+    @property
+    def download_name(self) -> str:
+        """The user's name, made safe, with the extension of what the content is."""
+        from django.utils.text import get_valid_filename
+
+        stem = self.original_name.rsplit(".", 1)[0][:80]
+        try:
+            stem = get_valid_filename(stem)
+        except Exception:  # noqa: BLE001 - a name of dots only: fall back to a neutral one
+            stem = "attachment"
+        return f"{stem}{self.stored_extension}"
+
+
+class FollowUp(EngagementChild):
+    """What was agreed to be done next, by whom and by when."""
+
+    task = models.CharField(_("what is to be done"), max_length=500)
+    owner = models.CharField(_("who does it"), max_length=150)
+    due_date = models.DateField(_("due"))
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.task
+
+    def clean(self) -> None:
+        if not (self.owner or "").strip():
+            raise ValidationError({"owner": _("A follow-up needs an owner: say who does it.")})
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RecommendationQuerySet:
+        return access.scope_engagement_rows(self, user, "lsg")
+
+
+class Recommendation(models.Model):
+    """A written recommendation from an engagement, addressed to someone in one LSG."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        IMPLEMENTED = "implemented", _("Implemented")
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("engagement")
+    )
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("LSG")
+    )
+    text = models.TextField(_("recommendation"), max_length=3000, validators=[MaxLengthValidator(3000)])
+    addressee = models.CharField(_("addressed to"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    measures = models.ManyToManyField(
+        "plans.Measure", blank=True, related_name="recommendations",
+        verbose_name=_("plan measures that carry it out"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def engagement_lsg_ids(self) -> set[int]:
+        return self.engagement.engagement_lsg_ids
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    def clean(self) -> None:
+        if self.lsg_id and self.engagement_id and self.lsg_id not in self.engagement.engagement_lsg_ids:
+            raise ValidationError({"lsg": _("Choose one of the engagement's LSGs.")})
+
+
+class Transition(models.Model):
+    """A status change of an engagement-side row: who, when, from what to what, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    @property
+    def to_label(self) -> str:
+        return self.STATUS(self.to_status).label
+
+
+class RecommendationTransition(Transition):
+    STATUS = Recommendation.Status
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class PolicyDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_visible(self, user, "lsg")
+
+
+class PolicyDocument(models.Model):
+    """A local policy document (LAP for Roma inclusion, employment, health, social welfare...)."""
+
+    class Kind(models.TextChoices):
+        LAP_ROMA = "lap_roma", _("Local action plan for Roma inclusion")
+        EMPLOYMENT = "employment", _("Local employment action plan")
+        HEALTH = "health", _("Public health plan")
+        SOCIAL_WELFARE = "social_welfare", _("Social welfare development plan")
+        EDUCATION = "education", _("Education plan")
+        HOUSING = "housing", _("Housing plan")
+        OTHER = "other", _("Other policy document")
+
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, related_name="policy_documents", verbose_name=_("LSG")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True)
+    adoption_date = models.DateField(_("adopted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PolicyDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "title"]
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_start:%Y}–{self.period_end:%Y})"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class LAPMeasure(models.Model):
+    """A measure of a policy document, which a plan measure may implement."""
+
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("policy document")
+    )
+    number = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("measure"), max_length=500)
+
+    class Meta:
+        ordering = ["document", "number", "pk"]
+        verbose_name = _("policy document measure")
+        verbose_name_plural = _("policy document measures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="unique_lap_measure_number",
+                violation_error_message=_("This document already has a measure with this number."),
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class ExpertContractQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if access.sees_everything(user):
+            return self
+        return self.filter(expert=user) if user is not None and user.is_authenticated else self.none()
+
+
+class ExpertContract(models.Model):
+    """The days an expert is contracted for over a period (entered by the programme's staff)."""
+
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_contracts",
+        verbose_name=_("expert"),
+    )  # fmt: skip
+    title = models.CharField(_("assignment"), max_length=200)
+    days_contracted = models.DecimalField(
+        _("days contracted"), max_digits=5, decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )  # fmt: skip
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+
+    objects = ExpertContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "pk"]
+        verbose_name = _("expert contract")
+        verbose_name_plural = _("expert contracts")
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.expert}"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class ContractRowQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(contract__in=ExpertContract.objects.visible_to(user))
+
+
+class ExpertWorkStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+    @classmethod
+    def editable(cls) -> list[str]:
+        return [cls.DRAFT, cls.RETURNED]
+
+    @classmethod
+    def frozen(cls) -> list[str]:
+        return [cls.ACCEPTED]
+
+
+class ContractRow(models.Model):
+    """A time sheet or final report: the expert's own, with a draft → submitted → accepted life."""
+
+    Status = ExpertWorkStatus
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExpertWorkStatus.choices, default=ExpertWorkStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ContractRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def expert_id(self) -> int:
+        return self.contract.expert_id
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in ExpertWorkStatus.editable()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in ExpertWorkStatus.frozen()
+
+
+class TimeSheet(ContractRow):
+    """An expert's days in one month, per activity and LSG."""
+
+    contract = models.ForeignKey(
+        ExpertContract, on_delete=models.PROTECT, related_name="timesheets", verbose_name=_("contract")
+    )
+    month = models.DateField(_("month"))
+
+    class Meta:
+        ordering = ["contract", "month"]
+        verbose_name = _("time sheet")
+        verbose_name_plural = _("time sheets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "month"], name="one_timesheet_per_month",
+                violation_error_message=_("This contract already has a time sheet for this month."),
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} – {self.contract.expert}"
+
+
+class TimeSheetEntry(models.Model):
+    timesheet = models.ForeignKey(
+        TimeSheet, on_delete=models.CASCADE, related_name="entries", verbose_name=_("time sheet")
+    )
+    lsg = models.ForeignKey(LSG, on_delete=models.PROTECT, related_name="+", verbose_name=_("LSG"))
+    activity = models.CharField(_("activity"), max_length=300)
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("engagement"),
+    )  # fmt: skip
+    days = models.DecimalField(
+        _("days"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("time sheet entry")
+        verbose_name_plural = _("time sheet entries")
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.days})"
+
+    def clean(self) -> None:
+        if self.days is not None and (self.days * 2) % 1:
+            raise ValidationError({"days": _("Days are counted in halves: 0,5, 1, 1,5...")})
+
+
+class TimeSheetTransition(Transition):
+    STATUS = ExpertWorkStatus
+    timesheet = models.ForeignKey(TimeSheet, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class FinalReport(ContractRow):
+    """The expert's final report: activities, outputs, recommendations and the days worked."""
+
+    contract = models.OneToOneField(
+        ExpertContract, on_delete=models.PROTECT, related_name="final_report", verbose_name=_("contract")
+    )
+    outputs = engagement_text(_("outputs"))
+    conclusions = engagement_text(_("conclusions"))
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+
+    def __str__(self) -> str:
+        return str(_("Final report: %(contract)s") % {"contract": self.contract})
+
+    @property
+    def document_stem(self) -> str:
+        return f"final-report-{self.contract.expert.username}-{self.contract.title}"
+
+
+class FinalReportTransition(Transition):
+    STATUS = ExpertWorkStatus
+    final_report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -98,19 +98,57 @@ def institution_update(*, institution: Institution, actor: User, data: Mapping[s
 
 # --- Reference data ----------------------------------------------------------------------------
 
+# The areas of the Strategy for Social Inclusion of Roma (2022-2030) and a cross-cutting one.
 THEMATIC_AREAS = [
     (1, "education", "Education", "Obrazovanje"),
     (2, "employment", "Employment", "Zapošljavanje"),
     (3, "health", "Health", "Zdravlje"),
     (4, "social-protection", "Social protection", "Socijalna zaštita"),
     (5, "housing", "Housing", "Stanovanje"),
-    (6, "civil-status", "Civil status and basic rights", "Lična dokumenta i osnovna prava"),
     (
-        7,
-        "participation",
-        "Participation and non-discrimination",
-        "Participacija i nediskriminacija",
+        6,
+        "civil-status",
+        "Civil registration and personal documents",
+        "Upis u matične knjige i lična dokumenta",
     ),
+    (7, "participation", "Participation", "Participacija"),
+    (8, "culture-media", "Culture and media", "Kultura i mediji"),
+    (9, "anti-discrimination", "Anti-discrimination", "Borba protiv diskriminacije"),
+    (10, "cross-cutting", "Cross-cutting", "Međusektorske mere"),
+]
+# The two cities whose territory is wholly city municipalities: the source file has no row of
+# their own, so their codes are the project's (99xxx: outside the official 70000-80999 range).
+# (code, Latin name = the `parent_city` their city municipalities carry, Cyrillic, source district).
+CITIES_OF_CITY_MUNICIPALITIES = [
+    ("99001", "Beograd", "Београд", "БГД"),
+    ("99002", "Niš", "Ниш", "НШВ"),
+]
+# The national bodies every LSG's plans may name (Institution.lsg NULL): (type code, Serbian name).
+NATIONAL_BODIES = [
+    ("national", "Kancelarija za ljudska i manjinska prava"),
+    ("national", "Ministarstvo za ljudska i manjinska prava i društveni dijalog"),
+    ("national", "Ministarstvo prosvete"),
+    ("national", "Ministarstvo zdravlja"),
+    ("national", "Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja"),
+    ("national", "Ministarstvo građevinarstva, saobraćaja i infrastrukture"),
+    ("national", "Ministarstvo državne uprave i lokalne samouprave"),
+    ("national", "Ministarstvo unutrašnjih poslova"),
+    ("national", "Ministarstvo za brigu o porodici i demografiju"),
+    ("national", "Ministarstvo kulture"),
+    ("national", "Ministarstvo informisanja i telekomunikacija"),
+    ("nes", "Nacionalna služba za zapošljavanje"),
+    ("national", "Republički zavod za socijalnu zaštitu"),
+    ("national", "Institut za javno zdravlje Srbije „Dr Milan Jovanović Batut”"),
+    ("national", "Republički fond za zdravstveno osiguranje"),
+    ("national", "Zaštitnik građana"),
+    ("national", "Poverenik za zaštitu ravnopravnosti"),
+    ("national", "Nacionalni savet romske nacionalne manjine"),
+    ("national", "Stalna konferencija gradova i opština (SKGO)"),
+    ("donor", "Delegacija Evropske unije u Republici Srbiji"),
+    ("donor", "Misija OEBS-a u Srbiji"),
+    ("donor", "UNICEF Srbija"),
+    ("donor", "UNDP Srbija"),
+    ("donor", "Nemačka organizacija za međunarodnu saradnju (GIZ)"),
 ]
 MEMBER_ROLES = [
     ("coordinator", "Coordinator for Roma issues", "Koordinator za romska pitanja"),
@@ -131,6 +169,8 @@ INSTITUTION_TYPES = [
     ("cso", "Civil society organisation", "Organizacija civilnog društva"),
     ("lsg-department", "LSG department", "Odeljenje lokalne samouprave"),
     ("other", "Other", "Drugo"),
+    ("national", "National body", "Republički organ"),
+    ("donor", "Donor or international organisation", "Donator ili međunarodna organizacija"),
 ]
 FUNDING_SOURCES = [
     ("lsg-budget", "LSG budget", "Budžet JLS", FundingSource.Share.LSG),
@@ -153,6 +193,22 @@ class ReferenceDataResult:
     funding_sources: int
 
 
+def _cities_of_city_municipalities(districts: dict[str, District]) -> None:
+    """Belgrade and Niš as cities, and every city municipality pointing to its city."""
+    for code, name_lat, name_cyr, district_code in CITIES_OF_CITY_MUNICIPALITIES:
+        LSG.objects.update_or_create(
+            code=code,
+            defaults={"name_lat": name_lat, "name_cyr": name_cyr, "type": LSG.Type.CITY,
+                      "district": districts[district_code], "parent_city": ""},
+        )  # fmt: skip
+    # Every city municipality (Belgrade's, Niš's, Kostolac, Petrovaradin, ...) to its city.
+    cities = {c.name_lat: c for c in LSG.objects.filter(type=LSG.Type.CITY)}
+    for part in LSG.objects.filter(type=LSG.Type.CITY_MUNICIPALITY):
+        city = cities.get(part.parent_city)
+        if city is not None and part.parent_id != city.pk:
+            LSG.objects.filter(pk=part.pk).update(parent=city)
+
+
 def _lsg_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         # Kosovo's LSGs are in the source but outside the programme and the Serbian census.
@@ -167,9 +223,11 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
     for row in rows:
         code = row["okrug_code_src"]
         if code not in districts:
+            # Names only for a new district: an administrator's correction of a name is kept.
             districts[code], _created = District.objects.update_or_create(
                 code=code,
-                defaults={
+                defaults={"region": row["region"]},
+                create_defaults={
                     "name_lat": row["okrug_lat"],
                     # The source spells Cyrillic district names in capitals and without "округ";
                     # the Latin name is exact, and Serbian Latin transliterates one to one.
@@ -191,11 +249,14 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
         if lsg is None:
             to_create.append(LSG(code=row["municipality_code"], **fields))
         else:
-            for name, value in fields.items():
-                setattr(lsg, name, value)
+            # The names are the administrators' once the LSG exists (the README says so): only
+            # the classification follows the source file.
+            for name in ("type", "district", "parent_city"):
+                setattr(lsg, name, fields[name])
             to_update.append(lsg)
     LSG.objects.bulk_create(to_create)
-    LSG.objects.bulk_update(to_update, ["name_lat", "name_cyr", "type", "district", "parent_city"])
+    LSG.objects.bulk_update(to_update, ["type", "district", "parent_city"])
+    _cities_of_city_municipalities(districts)
 
     for number, code, name_en, name_sr in THEMATIC_AREAS:
         ThematicArea.objects.get_or_create(
@@ -214,6 +275,9 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
             code=code,
             defaults={"position": position, "name_en": name_en, "name_sr": name_sr, "share": share},
         )
+    types = {t.code: t for t in InstitutionType.objects.all()}
+    for type_code, name in NATIONAL_BODIES:
+        Institution.objects.get_or_create(lsg=None, name=name, defaults={"type": types[type_code]})
     return ReferenceDataResult(
         districts=District.objects.count(),
         lsgs=LSG.objects.count(),

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from stakeholders import views
+from stakeholders import engagement_views as ev
+from stakeholders import map_views, views
 
 app_name = "stakeholders"
 
 urlpatterns = [
     path("lsgs/", views.LSGListView.as_view(), name="lsg-list"),
+    path("map/", map_views.SettlementMapView.as_view(), name="settlement-map"),
     path("lsgs/<int:pk>/", views.LSGDetailView.as_view(), name="lsg-detail"),
     path("lsgs/<int:pk>/edit/", views.LSGUpdateView.as_view(), name="lsg-update"),
     path("lsgs/<int:lsg_pk>/jmus/new/", views.JMUCreateView.as_view(), name="jmu-create"),
@@ -31,5 +33,59 @@ urlpatterns = [
         "institutions/<int:pk>/edit/",
         views.InstitutionUpdateView.as_view(),
         name="institution-update",
+    ),
+]
+
+# The experts' work: engagements, recommendations, policy documents, time sheets, final reports.
+urlpatterns += [
+    path("engagements/", ev.EngagementListView.as_view(), name="engagement-list"),
+    path("engagements/new/", ev.EngagementFormView.as_view(), name="engagement-create"),
+    path("engagements/<int:pk>/", ev.EngagementDetailView.as_view(), name="engagement-detail"),
+    path("engagements/<int:pk>/edit/", ev.EngagementFormView.as_view(), name="engagement-update"),
+    path(
+        "engagements/<int:pk>/participants/new/",
+        ev.ParticipantCreateView.as_view(),
+        name="participant-create",
+    ),
+    path(
+        "engagements/<int:pk>/attachments/new/", ev.AttachmentCreateView.as_view(), name="attachment-create"
+    ),
+    path("engagements/<int:pk>/follow-ups/new/", ev.FollowUpCreateView.as_view(), name="follow-up-create"),
+    path(
+        "engagements/<int:pk>/recommendations/new/",
+        ev.RecommendationCreateView.as_view(),
+        name="recommendation-create",
+    ),
+    path(
+        "engagements/<int:pk>/documents/", ev.EngagementDocumentsView.as_view(), name="engagement-documents"
+    ),
+    path("attachments/<int:pk>/", ev.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("recommendations/<int:pk>/", ev.RecommendationDetailView.as_view(), name="recommendation-detail"),
+    path(
+        "recommendations/<int:pk>/move/<str:to>/",
+        ev.RecommendationTransitionView.as_view(),
+        name="recommendation-transition",
+    ),
+    path("lsgs/<int:lsg_pk>/policies/", ev.PolicyListView.as_view(), name="policy-list"),
+    path("lsgs/<int:lsg_pk>/policies/new/", ev.PolicyCreateView.as_view(), name="policy-create"),
+    path("policies/<int:pk>/", ev.PolicyDetailView.as_view(), name="policy-detail"),
+    path("expert-work/", ev.ExpertWorkView.as_view(), name="expert-work"),
+    path("contracts/<int:pk>/timesheets/new/", ev.TimeSheetCreateView.as_view(), name="timesheet-create"),
+    path("timesheets/<int:pk>/", ev.TimeSheetDetailView.as_view(), name="timesheet-detail"),
+    path(
+        "timesheets/<int:pk>/move/<str:to>/",
+        ev.TimeSheetTransitionView.as_view(),
+        name="timesheet-transition",
+    ),
+    path("contracts/<int:pk>/final-report/", ev.FinalReportView.as_view(), name="final-report"),
+    path(
+        "final-reports/<int:pk>/move/<str:to>/",
+        ev.FinalReportTransitionView.as_view(),
+        name="final-report-transition",
+    ),
+    path(
+        "final-reports/<int:pk>/documents/",
+        ev.FinalReportDocumentsView.as_view(),
+        name="final-report-documents",
     ),
 ]

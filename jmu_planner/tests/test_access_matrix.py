@@ -66,6 +66,14 @@ ADMIN_ONLY = answers(coordinator=403, member=403, expert=403, officer=403)
 OFFICERS = answers(coordinator=403, other_coordinator=403, member=403, expert=403, unassigned_expert=403)
 # Pages not tied to one object, for those who write for some LSG: others are refused (403).
 AUTHORS_ANYWHERE = answers(member=403, officer=403, other_coordinator=200, unassigned_expert=200)
+# The API answers an anonymous client 401 (with WWW-Authenticate: Token), never a log-in page.
+API_SIGNED_IN = answers(anonymous=401, other_coordinator=200, unassigned_expert=200)
+API_READ = answers(anonymous=401)
+# Engagements: read by the LSG's coordinators and experts (and officers), not its JMU members.
+ENGAGEMENT_READ = answers(member=404)
+ENGAGEMENT_EDIT = answers(coordinator=403, member=404, officer=403)
+# An expert's contract, time sheets and final report: the expert's and the officers'.
+CONTRACT_READ = answers(coordinator=404, member=404)
 
 
 @dataclass
@@ -221,6 +229,73 @@ MATRIX: dict[str, Row] = {
         lambda w: {"pk": w.document.pk},
         "post",
     ),
+    # Dashboard: scoped rows (a coordinator sees their LSGs only: reporting/tests/test_dashboard.py).
+    "dashboard:programme": Row(SIGNED_IN),
+    "dashboard:report-review-queue": Row(OFFICERS),
+    "dashboard:lsg-profile": Row(READ, lambda w: {"pk": w.lsg.pk}),
+    # The experts' work (stakeholders/engagement_views.py): engagements are read by the LSG's
+    # coordinators and experts (not its JMU members), written by its assigned experts.
+    "stakeholders:engagement-list": Row(SIGNED_IN),  # scoped rows (test_engagements)
+    "stakeholders:engagement-create": Row(
+        answers(coordinator=403, other_coordinator=403, member=403, unassigned_expert=200, officer=403)
+    ),
+    "stakeholders:engagement-detail": Row(ENGAGEMENT_READ, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:engagement-update": Row(ENGAGEMENT_EDIT, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:participant-create": Row(ENGAGEMENT_EDIT, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:attachment-create": Row(ENGAGEMENT_EDIT, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:follow-up-create": Row(ENGAGEMENT_EDIT, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:recommendation-create": Row(ENGAGEMENT_EDIT, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:engagement-documents": Row(ENGAGEMENT_READ, lambda w: {"pk": w.eng.engagement.pk}),
+    "stakeholders:attachment-download": Row(ENGAGEMENT_READ, lambda w: {"pk": w.eng.attachment.pk}),
+    "stakeholders:recommendation-detail": Row(ENGAGEMENT_READ, lambda w: {"pk": w.eng.recommendation.pk}),
+    # The coordinator accepts it; after that nobody can accept it again (403 with the reason).
+    "stakeholders:recommendation-transition": Row(
+        answers(coordinator=302, member=404, expert=403, officer=403, administrator=403),
+        lambda w: {"pk": w.eng.recommendation.pk, "to": "accepted"},
+        "post",
+    ),
+    "stakeholders:policy-list": Row(READ, lambda w: {"lsg_pk": w.lsg.pk}),
+    "stakeholders:policy-create": Row(EDIT_PLAN, lambda w: {"lsg_pk": w.lsg.pk}),
+    "stakeholders:policy-detail": Row(READ, lambda w: {"pk": w.eng.policy.pk}),
+    "stakeholders:expert-work": Row(SIGNED_IN),  # the user's own contracts (officers: all)
+    # A contract is its expert's (and the officers'): other people do not see it.
+    "stakeholders:timesheet-create": Row(
+        answers(coordinator=404, member=404, expert=302, officer=403, administrator=302),
+        lambda w: {"pk": w.eng.contract.pk},
+        "post",
+        lambda w: {"month": "2029-05"},
+    ),
+    "stakeholders:timesheet-detail": Row(CONTRACT_READ, lambda w: {"pk": w.eng.timesheet.pk}),
+    # The expert submits; then nobody can submit it again.
+    "stakeholders:timesheet-transition": Row(
+        answers(coordinator=404, member=404, expert=302, officer=403, administrator=403),
+        lambda w: {"pk": w.eng.timesheet.pk, "to": "submitted"},
+        "post",
+    ),
+    "stakeholders:final-report": Row(CONTRACT_READ, lambda w: {"pk": w.eng.contract.pk}),
+    "stakeholders:final-report-transition": Row(
+        answers(coordinator=404, member=404, expert=302, officer=403, administrator=403),
+        lambda w: {"pk": w.eng.final_report.pk, "to": "submitted"},
+        "post",
+    ),
+    "stakeholders:final-report-documents": Row(CONTRACT_READ, lambda w: {"pk": w.eng.final_report.pk}),
+    # Settlements map and exports: every signed-in user, the rows scoped (stakeholders/tests/test_map.py,
+    # reporting/tests/test_monitoring_exports.py).
+    "stakeholders:settlement-map": Row(SIGNED_IN),
+    "reporting:exports": Row(SIGNED_IN),
+    "reporting:export-download": Row(SIGNED_IN, lambda w: {"dataset": "measures", "fmt": "csv"}),
+    # The monitoring API (jmu_planner/tests/test_api.py): no log-in page, a 401 asking for a token.
+    "api:api-root": Row(API_SIGNED_IN),
+    "api:schema": Row(API_SIGNED_IN),
+    "api:lsg-list": Row(API_SIGNED_IN),
+    "api:lsg-detail": Row(API_READ, lambda w: {"pk": w.lsg.pk}),
+    "api:plan-list": Row(API_SIGNED_IN),
+    "api:plan-detail": Row(API_READ, lambda w: {"pk": w.adopted.pk}),
+    "api:indicator-list": Row(API_SIGNED_IN),
+    "api:indicator-detail": Row(
+        API_READ, lambda w: {"pk": IndicatorFactory(measure=MeasureFactory(plan=w.adopted)).pk}
+    ),
+    "api:figures-list": Row(API_SIGNED_IN),
     # A notification is its recipient's alone: the coordinator's, here.
     "notifications:notification-open": Row(
         answers(coordinator=302, member=404, expert=404, officer=404, administrator=404),
@@ -270,6 +345,7 @@ class World:
     activity: Any
     document: Any
     users: dict
+    eng: Any = None  # the experts' work (engagement_world)
 
 
 @pytest.fixture
@@ -317,7 +393,11 @@ def world(db, tmp_path, settings):
     )
     document = Document.objects.create(plan=plan, status=Document.Status.DONE)
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    from stakeholders.tests.engagement_world import engagement_world
+
+    eng = engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
     return World(
+        eng=eng,
         report=report,
         activity=activity,
         document=document,

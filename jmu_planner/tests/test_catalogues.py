@@ -124,12 +124,12 @@ def test_cyrillic_catalogue_is_the_transliteration_of_the_latin_one():
 def test_transliteration_keeps_what_must_stay_latin():
     latin = (
         'Ljubav i <a href="https://skgo.org/nj">njiva</a> %(name)s {count} %d 70 %% '
-        "PDF, XLSX, RSD, EUR, JMU Planner, IV grupa, .xlsx, pisati na mti@skgo.org, "
+        "PDF, XLSX, RSD, EUR, JMU Planner, IV grupa, .xlsx, pisati na mti@skgo.org, Wi-Fi, DOCX, "
         "nadživeti, NADŽIVETI, DŽEP i Džep, „already financed (local)“"
     )
     assert transliterate(latin) == (
         'Љубав и <a href="https://skgo.org/nj">њива</a> %(name)s {count} %d 70 %% '
-        "PDF, XLSX, RSD, EUR, JMU Planner, IV група, .xlsx, писати на mti@skgo.org, "
+        "PDF, XLSX, RSD, EUR, JMU Planner, IV група, .xlsx, писати на mti@skgo.org, Wi-Fi, DOCX, "
         "надживети, НАДЖИВЕТИ, ЏЕП и Џеп, „already financed (local)“"
     )
 

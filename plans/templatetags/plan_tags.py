@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
-from plans.models import Measure
+from plans.models import CostCategory, Indicator, Measure
 
 register = template.Library()
 
@@ -29,11 +29,33 @@ def indicator_value(indicator, name: str) -> str:
 def _labels(language: str) -> dict[str, str]:
     """The row's fixed words, translated once per language rather than once per row."""
     financing = {key: str(label) for key, label in Measure.Financing.choices}
+    categories = {f"cat:{key}": str(label) for key, label in CostCategory.choices}
     return {
         "target_group": _("Target group"), "no_indicator": _("No indicator yet"),
         "edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), "history": _("History"),
-        **financing,
+        "also": _("Also serves"), "lap_measure": _("LAP measure"), "notes": _("Notes"),
+        "co": _("Co-responsible"), "partners": _("Partners"), "verification": _("Verification"),
+        "breakdown": _("breakdown"), "rule": _("roll-up"), "envelope": _("from envelope"),
+        **financing, **categories,
+        **{f"type:{k}": str(v) for k, v in Indicator.Type.choices},
+        **{f"bd:{k}": str(v) for k, v in Indicator.Breakdown.choices},
+        **{f"agg:{k}": str(v) for k, v in Indicator.Aggregation.choices},
     }  # fmt: skip
+
+
+@register.filter(name="line_text")
+def line_text(line) -> str:
+    """A budget line as written: "Scholarships: 25 × 5,000.00 × 10 = 1,250,000.00 RSD",
+    "EUR 2,000.00 at 117.2 = 234,400.00 RSD". Plain text (the caller escapes)."""
+    text = ""
+    if line.unit_cost is not None and line.quantity is not None:
+        text = f"{i18n.number(line.quantity)} × {money(line.unit_cost)}"
+        text += f" × {line.periods}" if line.periods else ""
+        text += " = "
+    if line.currency != "RSD":
+        rate = f"{line.exchange_rate.normalize():f}" if line.exchange_rate else "?"
+        text += f"{line.currency} {money(line.amount_in_currency)} @ {rate} = "
+    return text + f"{money(line.amount)} RSD"
 
 
 @register.simple_tag
@@ -57,29 +79,64 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
             + (f' <span class="text-body-secondary">({e(reference)})</span>' if reference else "")
             + "</div>"
         )
+    if measure.secondary_area_list:
+        names = ", ".join(f"{a.number}. {a.name}" for a in measure.secondary_area_list)
+        parts.append(f'<div class="small text-body-secondary">{e(labels["also"])}: {e(names)}</div>')
+    if measure.lap_measure_number:
+        parts.append(
+            f'<div class="small text-body-secondary">{e(labels["lap_measure"])} '
+            f"{e(measure.lap_measure_number)}</div>"
+        )
+    if measure.activities:
+        parts.append(f'<div class="small measure-activities">{e(measure.activities)}</div>')
     if measure.target_group:
         parts.append(
             f'<div class="small text-body-secondary">{e(labels["target_group"])}: '
             f"{e(measure.target_group)}</div>"
         )
+    if measure.notes:
+        parts.append(f'<div class="small text-body-secondary">{e(labels["notes"])}: {e(measure.notes)}</div>')
     parts.append(
         f'<span class="badge text-bg-light border">{e(labels[measure.financing])}</span></td>'
         '<td><ul class="list-unstyled small mb-0">'
     )
     for i in measure.indicator_list:
-        parts.append(f"<li>{e(i.name)}: {e(i.baseline_text)} → <strong>{e(i.target_text)}</strong></li>")
+        details = [labels[f"type:{i.type}"], f"{labels['rule']}: {labels[f'agg:{i.aggregation}']}"]
+        if i.breakdown != Indicator.Breakdown.NONE:
+            details.append(labels[f"bd:{i.breakdown}"])
+        if i.means_of_verification:
+            details.append(f"{labels['verification']}: {i.means_of_verification}")
+        parts.append(
+            f"<li>{e(i.name)}: {e(i.baseline_text)} → <strong>{e(i.target_text)}</strong>"
+            f'<div class="text-body-secondary">{e(" · ".join(details))}</div></li>'
+        )
     if not measure.indicator_list:
         parts.append(f'<li class="text-danger">{e(labels["no_indicator"])}</li>')
     parts.append(f'</ul></td><td class="small">{e(str(measure.responsible or "—"))}')
-    if measure.partners:
-        parts.append(f'<div class="text-body-secondary">{e(measure.partners)}</div>')
+    if measure.co_responsible_list:
+        names = ", ".join(i.name for i in measure.co_responsible_list)
+        parts.append(f"<div>{e(labels['co'])}: {e(names)}</div>")
+    partners = [i.name for i in measure.partner_list] + ([measure.partners] if measure.partners else [])
+    if partners:
+        parts.append(
+            f'<div class="text-body-secondary">{e(labels["partners"])}: {e(", ".join(partners))}</div>'
+        )
     parts.append(
-        f'</td><td class="small text-nowrap">{measure.timing}</td>'
+        f'</td><td class="small text-nowrap">{e(measure.timing)}</td>'
         '<td class="small text-end"><ul class="list-unstyled mb-0">'
     )
     for line in measure.line_list:
+        what = " · ".join(x for x in (labels[f"cat:{line.category}"], line.description) if x)
+        envelope = (
+            f' <span class="badge text-bg-light border">{e(labels["envelope"])} '
+            f"{e(str(line.envelope))}</span>"
+            if line.envelope_id
+            else ""
+        )
         parts.append(
-            f'<li><span class="text-body-secondary">{e(str(line.source))}</span> {money(line.amount)}</li>'
+            f'<li><span class="text-body-secondary">{e(str(line.source))}</span> '
+            f"{e(line_text(line))}{envelope}"
+            f'<div class="text-body-secondary">{e(what)}</div></li>'
         )
     if not measure.line_list:
         parts.append("<li>—</li>")

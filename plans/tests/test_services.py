@@ -308,8 +308,9 @@ def test_export_then_import_round_trip(plan):
     target = PlanFactory(
         jmu=plan.jmu, period_start=datetime.date(2028, 1, 1), period_end=datetime.date(2028, 12, 31)
     )
+    # Same period as a version of the same plan (the database refuses an overlap otherwise).
     OperationalPlan.objects.filter(pk=target.pk).update(
-        period_start=plan.period_start, period_end=plan.period_end
+        period_start=plan.period_start, period_end=plan.period_end, lineage=plan.lineage, version=2
     )
     target.refresh_from_db()
     preview = parse_plan_xlsx(upload(content), target)
@@ -340,8 +341,8 @@ def test_export_is_safe_against_formula_injection(plan):
     copy_target = PlanFactory(
         jmu=plan.jmu, period_start=datetime.date(2029, 1, 1), period_end=datetime.date(2029, 12, 31)
     )
-    OperationalPlan.objects.filter(pk=copy_target.pk).update(
-        period_start=plan.period_start, period_end=plan.period_end
+    OperationalPlan.objects.filter(pk=copy_target.pk).update(  # a version: overlaps are refused
+        period_start=plan.period_start, period_end=plan.period_end, lineage=plan.lineage, version=2
     )
     copy_target.refresh_from_db()
     preview = parse_plan_xlsx(upload(content), copy_target)

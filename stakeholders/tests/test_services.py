@@ -34,7 +34,8 @@ def errors_of(excinfo) -> dict:
 
 
 def test_reference_data_holds_every_lsg_outside_kosovo_with_both_scripts():
-    assert LSG.objects.count() == 169
+    # The 145 official LSGs (117 municipalities, 28 cities) plus 26 city municipalities.
+    assert LSG.objects.count() == 171
     assert District.objects.count() == 25
     cacak = LSG.objects.get(code="71242")
     assert (cacak.name_lat, cacak.name_cyr, cacak.type) == ("Čačak", "Чачак", LSG.Type.CITY)
@@ -42,8 +43,16 @@ def test_reference_data_holds_every_lsg_outside_kosovo_with_both_scripts():
     zvezdara = LSG.objects.get(name_lat="Zvezdara")
     assert (zvezdara.type, zvezdara.parent_city) == (LSG.Type.CITY_MUNICIPALITY, "Beograd")
     counts = {t: LSG.objects.filter(type=t).count() for t in LSG.Type.values}
-    # 117 municipalities, 26 cities and 26 city municipalities (data/README.md).
-    assert counts == {"municipality": 117, "city": 26, "city_municipality": 26}
+    # 117 municipalities, 28 cities (Belgrade and Niš added) and 26 city municipalities.
+    assert counts == {"municipality": 117, "city": 28, "city_municipality": 26}
+    belgrade, nis = LSG.objects.get(code="99001"), LSG.objects.get(code="99002")
+    assert (belgrade.name_lat, belgrade.type, belgrade.district.code) == ("Beograd", LSG.Type.CITY, "БГД")
+    assert zvezdara.parent == belgrade
+    assert belgrade.city_municipalities.count() == 17
+    assert set(nis.city_municipalities.values_list("name_lat", flat=True)) == {
+        "Niška Banja", "Pantelej", "Crveni Krst", "Palilula", "Medijana"
+    }
+    assert not LSG.objects.filter(type=LSG.Type.CITY_MUNICIPALITY, parent__isnull=True).exists()
 
 
 def test_reference_data_load_is_idempotent_and_keeps_edited_fields():
@@ -55,7 +64,7 @@ def test_reference_data_load_is_idempotent_and_keeps_edited_fields():
 
     result = services.reference_data_load()
 
-    assert result.lsgs == 169
+    assert result.lsgs == 171
     lsg.refresh_from_db()
     assert (lsg.development_level, lsg.roma_male) == (1, 5)
     assert MemberRole.objects.get(code="coordinator").name_en == "Roma coordinator"
@@ -66,8 +75,24 @@ def test_reference_tables_are_loaded():
     assert InstitutionType.objects.filter(code="csw").exists()
     from plans.models import FundingSource, ThematicArea
 
-    assert list(ThematicArea.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
+    # The areas of the Strategy for Social Inclusion of Roma, and a cross-cutting one.
+    assert list(ThematicArea.objects.values_list("code", flat=True)) == [
+        "education", "employment", "health", "social-protection", "housing", "civil-status",
+        "participation", "culture-media", "anti-discrimination", "cross-cutting",
+    ]  # fmt: skip
     assert FundingSource.objects.get(code="sctm").share == FundingSource.Share.SCTM
+
+
+def test_national_bodies_are_one_shared_register_without_an_lsg():
+    from stakeholders.models import Institution
+
+    national = Institution.objects.filter(lsg__isnull=True)
+    names = set(national.values_list("name", flat=True))
+    assert {"Nacionalna služba za zapošljavanje", "Kancelarija za ljudska i manjinska prava",
+            "Stalna konferencija gradova i opština (SKGO)", "Ministarstvo prosvete"} <= names  # fmt: skip
+    count = national.count()
+    services.reference_data_load()  # loading again adds no twin
+    assert Institution.objects.filter(lsg__isnull=True).count() == count
 
 
 # --- Bad input: a message at the field, nothing saved ------------------------------------------

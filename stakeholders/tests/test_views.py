@@ -87,8 +87,8 @@ def test_read_only_roles_see_no_edit_buttons(client, users, membership, settleme
 def test_lsg_list_for_an_officer_shows_all_169_lsgs_on_pages(client, users):
     client.force_login(users["officer"])
     response = client.get(reverse("stakeholders:lsg-list"))
-    # 169 real LSGs plus the two the fixtures made.
-    assert response.context["paginator"].count == 171
+    # 171 real LSGs (169 rows, Belgrade and Niš) plus the two the fixtures made.
+    assert response.context["paginator"].count == 173
     assert len(response.context["object_list"]) == 25
 
 
@@ -137,7 +137,7 @@ def test_lsg_list_filters_by_type_and_jmu(client, users):
 
 
 def test_lsg_list_query_count_is_pinned(client, users, django_assert_num_queries):
-    """The whole list (171 rows, 7 pages of 25) costs the same at any page.
+    """The whole list (173 rows, 7 pages of 25) costs the same at any page.
 
     1 session + 1 user (authentication), 1 user's LSG roles (navigation, cached per request),
     1 COUNT for the paginator, 1 page of LSGs with district and has_jmu (JOIN + EXISTS),
@@ -151,7 +151,7 @@ def test_lsg_list_query_count_is_pinned(client, users, django_assert_num_queries
     assert len(response.context["object_list"]) == 25
     with django_assert_num_queries(8):
         response = client.get(url, {"page": 7})
-    assert len(response.context["object_list"]) == 171 - 6 * 25
+    assert len(response.context["object_list"]) == 173 - 6 * 25
 
 
 def test_lsg_page_query_count_is_pinned(client, users, lsg, jmu, django_assert_num_queries):

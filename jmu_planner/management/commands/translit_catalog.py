@@ -22,8 +22,9 @@ SOURCE_LOCALE = "sr_Latn"
 TARGET_LOCALE = "sr"
 
 KEEP_LATIN = [
-    "JMU Planner", "EU", "IPA", "PDF", "XLSX", "CSV", "HTML", "RSD", "EUR", "USD", "Excel",
-    "Word", "IBAN", "ID",
+    "JMU Planner", "EU", "IPA", "RSD", "EUR", "USD", "IBAN", "ID", "Excel", "Word",
+    "PDF", "XLSX", "XLS", "CSV", "DOCX", "DOC", "ODT", "PNG", "JPEG", "JPG", "GIF", "SVG", "ZIP",
+    "HTML", "JSON", "TXT",
 ]  # fmt: skip
 # The financing keywords of the plan matrix, which the XLSX import reads in English.
 IMPORT_KEYWORDS = ["new", "already financed (local)", "already financed (national)"]
@@ -38,6 +39,7 @@ PROTECTED = re.compile(
             r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
             r"\.(?:xlsx|xls|pdf|csv|html)\b",  # file extensions
             r"\b[IVX]+\b",  # Roman numerals (development groups I-IV), Latin in both scripts
+            r"\b[\w-]*[QWXYqwxy][\w-]*\b",  # a word with q, w, x or y is not Serbian: a foreign name
             r"\b(?:" + "|".join(re.escape(word) for word in KEEP_LATIN) + r")\b",
             "„(?:" + "|".join(re.escape(word) for word in IMPORT_KEYWORDS) + ")“",
         ]

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from stakeholders.programmes import programme_cohorts_load
 from stakeholders.services import reference_data_load
 
 
@@ -8,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = reference_data_load()
+        # After the LSGs: cohorts link to them.
+        cohort_links = programme_cohorts_load()
         if options["verbosity"] == 0:
             return
         self.stdout.write(
@@ -15,6 +18,7 @@ class Command(BaseCommand):
                 f"Reference data: {result.lsgs} LSGs in {result.districts} districts, "
                 f"{result.thematic_areas} thematic areas, {result.member_roles} member roles, "
                 f"{result.institution_types} institution types, "
-                f"{result.funding_sources} funding sources."
+                f"{result.funding_sources} funding sources, "
+                f"{cohort_links} LSGs in programme cohorts."
             )
         )

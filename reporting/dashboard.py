@@ -1,0 +1,580 @@
+"""Reads for the pages where each role starts: home per role, the programme dashboard, the report
+review queue and the LSG profile.
+
+Each read runs a fixed number of queries whatever the number of LSGs, plans, years and reports
+(pinned in reporting/tests/test_dashboard.py and measured by bench/dashboard.py): rows are fetched
+for all the LSGs at once and grouped here. Indicator progress uses the roll-up rules and the
+progress formula of reporting.selectors (one grouped aggregate, one window query).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from jmu_planner import access
+from jmu_planner.access import Role
+from jmu_planner.notifications.models import Notification
+from plans.models import (
+    BudgetLine,
+    Indicator,
+    OperationalPlan,
+    PlanTransition,
+    ThematicArea,
+)
+from plans.selectors import review_queue
+from reporting.models import Document, IndicatorValue, Report, Spending
+from reporting.selectors import (
+    REPORTED,
+    DueReport,
+    _dec,
+    _progress,
+    expected_reports,
+    overdue_reports,
+)
+from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
+
+PlanStatus = OperationalPlan.Status
+ZERO = Decimal("0.00")
+# Plan versions still on their way to adoption: what the home page and dashboard call "the draft".
+IN_PROGRESS = [PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.CHANGES_REQUESTED, PlanStatus.APPROVED]
+
+
+def local_today() -> datetime.date:
+    """Today where the programme works; one name for the tests to set the day."""
+    return timezone.localdate()
+
+
+def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1")) if whole else None
+
+
+def _latest(plans: list[OperationalPlan], today: datetime.date) -> OperationalPlan | None:
+    """The plan covering `today`, else the one that starts last (then the newest version)."""
+    if not plans:
+        return None
+    covering = [p for p in plans if p.period_start <= today <= p.period_end]
+    return max(covering or plans, key=lambda p: (p.period_start, p.version))
+
+
+def _split_due(expected: list[DueReport], today: datetime.date) -> tuple[list[DueReport], list[DueReport]]:
+    """(due, overdue): reports not yet submitted whose period has begun and whose deadline is still
+    ahead, and those whose deadline has passed."""
+    due, overdue = [], []
+    for item in expected:
+        if item.report is not None and item.report.status in REPORTED:
+            continue
+        if item.due < today:
+            overdue.append(item)
+        elif item.period_start <= today:
+            due.append(item)
+    return due, overdue
+
+
+# --- The programme dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Counts and sums for one LSG, one area or the whole selection."""
+
+    indicators: int = 0
+    reached: int = 0
+    planned: Decimal = ZERO
+    spent: Decimal = ZERO
+    due: int = 0
+    overdue: int = 0
+
+    @property
+    def reached_share(self) -> Decimal | None:
+        """Share of the indicators (with a target) whose target is reached, in percent."""
+        return _share(self.reached, self.indicators)
+
+    @property
+    def spent_share(self) -> Decimal | None:
+        return _share(self.spent, self.planned)
+
+    def add(self, other: Figures) -> None:
+        for name in ("indicators", "reached", "planned", "spent", "due", "overdue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class LSGRow:
+    lsg: LSG
+    in_force: OperationalPlan | None = None
+    draft: OperationalPlan | None = None
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def jmu_status(self) -> str:
+        if self.lsg.has_active_jmu:
+            return _("Active")
+        return _("Inactive") if self.lsg.has_jmu else _("No JMU")
+
+
+@dataclass
+class AreaRow:
+    area: ThematicArea
+    figures: Figures = field(default_factory=Figures)
+
+
+@dataclass
+class Dashboard:
+    year: int
+    rows: list[LSGRow]
+    areas: list[AreaRow]
+    totals: Figures
+    months: list[tuple[datetime.date, Decimal]]
+    plan_statuses: list[tuple[str, int]]
+    with_jmu: int
+    in_force: int
+    drafts: int
+
+    def chart_data(self) -> dict[str, Any]:
+        """What static/js/dashboard.js draws; labels already in the reader's language and script."""
+        return {
+            "progress": {
+                "label": _("Targets reached (%)"),
+                "labels": [row.area.name for row in self.areas],
+                "values": [float(row.figures.reached_share or 0) for row in self.areas],
+            },
+            "spending": {
+                "label": _("Spent (RSD)"),
+                "labels": [formats.date_format(month, "YEAR_MONTH_FORMAT") for month, _a in self.months],
+                "values": [float(amount) for _m, amount in self.months],
+            },
+            "statuses": {
+                "label": _("Plans"),
+                "labels": [label for label, _c in self.plan_statuses],
+                "values": [count for _l, count in self.plan_statuses],
+            },
+        }
+
+
+def dashboard_years(*, user: User) -> list[int]:
+    """Years that some visible plan touches, and the current one: 1 query."""
+    bounds = OperationalPlan.objects.visible_to(user).aggregate(
+        first=Min("period_start"), last=Max("period_end")
+    )
+    this_year = local_today().year
+    first = bounds["first"].year if bounds["first"] else this_year
+    last = bounds["last"].year if bounds["last"] else this_year
+    return list(range(max(last, this_year), min(first, this_year) - 1, -1))
+
+
+def dashboard_lsgs(
+    *,
+    user: User,
+    district: District | None = None,
+    cohort: ProgrammeCohort | None = None,
+    lsg: LSG | None = None,
+) -> QuerySet[LSG]:
+    """The LSGs the dashboard shows: for officers the programme's (with a JMU or in a cohort),
+    for everyone else the LSGs they hold a role in; then the filters."""
+    jmus = JMU.objects.filter(lsg=OuterRef("pk"))
+    lsgs = LSG.objects.visible_to(user).annotate(
+        has_jmu=Exists(jmus), has_active_jmu=Exists(jmus.filter(status=JMU.Status.ACTIVE))
+    )
+    if access.sees_everything(user):
+        in_cohort = ProgrammeCohort.lsgs.through.objects.filter(lsg_id=OuterRef("pk"))
+        lsgs = lsgs.filter(Q(has_jmu=True) | Exists(in_cohort))
+    if district is not None:
+        lsgs = lsgs.filter(district=district)
+    if cohort is not None:
+        lsgs = lsgs.filter(cohorts=cohort)
+    if lsg is not None:
+        lsgs = lsgs.filter(pk=lsg.pk)
+    return lsgs
+
+
+def programme_dashboard(
+    *,
+    user: User,
+    year: int,
+    district: District | None = None,
+    cohort: ProgrammeCohort | None = None,
+    lsg: LSG | None = None,
+    today: datetime.date | None = None,
+) -> Dashboard:
+    """Per LSG and per thematic area for one year: 9 queries, whatever the LSGs and years.
+
+    1 LSGs, 1 the year's plans, 1 reports of the adopted ones, 1 indicator roll-up aggregate +
+    1 latest values (window) + 1 indicators, 1 budget planned, 1 spending, 1 thematic areas.
+    Figures count the adopted plans of the year and their submitted or accepted monthly reports.
+    """
+    today = today or local_today()
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    lsgs = list(
+        dashboard_lsgs(user=user, district=district, cohort=cohort, lsg=lsg)
+        .select_related("district")
+        .in_reading_order()
+    )
+    rows = {item.pk: LSGRow(lsg=item) for item in lsgs}
+    plans = list(
+        OperationalPlan.objects.filter(jmu__lsg_id__in=rows, period_start__lte=end, period_end__gte=start)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .annotate(lsg_pk=F("jmu__lsg_id"))
+        .only("pk", "title", "status", "version", "period_start", "period_end", "jmu_id")
+    )
+    by_lsg: dict[int, list[OperationalPlan]] = defaultdict(list)
+    for plan in plans:
+        by_lsg[plan.lsg_pk].append(plan)
+    adopted = [p for p in plans if p.status == PlanStatus.ADOPTED]
+    adopted_ids = [p.pk for p in adopted]
+    lsg_of_plan = {p.pk: p.lsg_pk for p in plans}
+    for pk, own in by_lsg.items():
+        rows[pk].in_force = _latest([p for p in own if p.status == PlanStatus.ADOPTED], today)
+        rows[pk].draft = _latest([p for p in own if p.status in IN_PROGRESS], today)
+
+    reports = list(
+        Report.objects.filter(plan_id__in=adopted_ids).only("pk", "jmu_id", "kind", "period_start", "status")
+    )
+    expected = [e for e in expected_reports(adopted, reports) if start <= e.period_start <= end]
+    due, overdue = _split_due(expected, today)
+    for item in due:
+        rows[lsg_of_plan[item.plan.pk]].figures.due += 1
+    for item in overdue:
+        rows[lsg_of_plan[item.plan.pk]].figures.overdue += 1
+
+    areas = {area.pk: AreaRow(area=area) for area in ThematicArea.objects.order_by("number")}
+    for indicator, progress in _indicator_progress(adopted_ids, start, end):
+        if indicator.target is None:
+            continue  # no target, nothing to reach
+        reached = int(progress is not None and progress >= 100)
+        for figures in (rows[indicator.lsg_pk].figures, areas[indicator.area_pk].figures):
+            figures.indicators += 1
+            figures.reached += reached
+
+    planned = (
+        BudgetLine.objects.filter(measure__plan_id__in=adopted_ids)
+        .values(lsg_pk=F("measure__plan__jmu__lsg_id"), area_pk=F("measure__area_id"))
+        .annotate(total=Sum("amount"))
+    )
+    for found in planned:
+        rows[found["lsg_pk"]].figures.planned += found["total"]
+        areas[found["area_pk"]].figures.planned += found["total"]
+    spent = (
+        Spending.objects.filter(
+            report__plan_id__in=adopted_ids,
+            report__kind=Report.Kind.MONTHLY,
+            report__status__in=REPORTED,
+            report__period_start__range=(start, end),
+        )
+        .values(
+            lsg_pk=F("report__jmu__lsg_id"),
+            area_pk=F("budget_line__measure__area_id"),
+            month=F("report__period_start"),
+        )
+        .annotate(total=Sum("amount"))
+    )
+    by_month: dict[datetime.date, Decimal] = {datetime.date(year, m, 1): ZERO for m in range(1, 13)}
+    for found in spent:
+        rows[found["lsg_pk"]].figures.spent += found["total"]
+        areas[found["area_pk"]].figures.spent += found["total"]
+        by_month[found["month"].replace(day=1)] += found["total"]
+
+    totals = Figures()
+    for row in rows.values():
+        totals.add(row.figures)
+    statuses = Counter(p.status for p in plans)
+    return Dashboard(
+        year=year,
+        rows=list(rows.values()),
+        areas=list(areas.values()),
+        totals=totals,
+        months=sorted(by_month.items()),
+        plan_statuses=[(label, statuses[value]) for value, label in PlanStatus.choices if value in statuses],
+        with_jmu=sum(1 for item in lsgs if item.has_active_jmu),
+        in_force=sum(1 for row in rows.values() if row.in_force is not None),
+        drafts=sum(1 for row in rows.values() if row.draft is not None),
+    )
+
+
+def _indicator_progress(plan_ids: list[int], start: datetime.date, end: datetime.date):
+    """Each indicator of the plans with its progress over the year's reported months: 3 queries.
+
+    The roll-up of reporting.selectors.rollup, for many plans at once: values of submitted or
+    accepted monthly reports, combined by each indicator's rule (sum, latest, maximum, average).
+    """
+    values = IndicatorValue.objects.filter(
+        report__plan_id__in=plan_ids,
+        report__kind=Report.Kind.MONTHLY,
+        report__status__in=REPORTED,
+        report__period_start__range=(start, end),
+    )
+    found = {
+        row["indicator"]: row
+        for row in values.values("indicator").annotate(sum=Sum("value"), max=Max("value"), avg=Avg("value"))
+    }
+    newest_first = Window(
+        RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
+    )
+    for row in values.annotate(rank=newest_first).filter(rank=1).values("indicator", "value"):
+        found[row["indicator"]]["latest"] = row["value"]
+    indicators = (
+        Indicator.objects.filter(measure__plan_id__in=plan_ids)
+        .annotate(lsg_pk=F("measure__plan__jmu__lsg_id"), area_pk=F("measure__area_id"))
+        .only("pk", "target", "baseline", "aggregation")
+    )
+    for indicator in indicators:
+        value = _dec(found.get(indicator.pk, {}).get(indicator.aggregation))
+        yield indicator, _progress(value, indicator)
+
+
+# --- Review queue for reports ------------------------------------------------------------------------
+
+
+def report_review_queue(*, user: User) -> QuerySet[Report]:
+    """Reports waiting for an officer, oldest submission first."""
+    return (
+        Report.objects.visible_to(user)
+        .select_related("jmu__lsg__district")
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+
+
+def days_waited(moment: datetime.datetime | None, now: datetime.datetime | None = None) -> int | None:
+    return None if moment is None else ((now or timezone.now()) - moment).days
+
+
+# --- Home, per role ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LSGCard:
+    """One of my LSGs on the home page: its plans, reports due and the links to start each."""
+
+    link: access.LSGLink
+    in_force: OperationalPlan | None = None
+    draft: OperationalPlan | None = None
+    reviewer_note: PlanTransition | None = None
+    due: list[DueReport] = field(default_factory=list)
+    overdue: list[DueReport] = field(default_factory=list)
+    current_report: Report | None = None
+    jmu_id: int | None = None
+    may_write: bool = False
+    may_log: bool = False
+    has_plan_this_year: bool = False
+
+    @property
+    def waiting_on(self) -> list[str]:
+        """What the LSG's work waits on, most urgent first (the expert's view)."""
+        reasons = []
+        if self.draft is not None:
+            reasons.append(
+                {
+                    PlanStatus.DRAFT: _("The draft plan is being written."),
+                    PlanStatus.SUBMITTED: _("The plan waits for the programme officer's review."),
+                    PlanStatus.CHANGES_REQUESTED: _("The reviewer asked for changes to the plan."),
+                    PlanStatus.APPROVED: _("The approved plan waits for adoption by the LSG body."),
+                }[self.draft.status]
+            )
+        elif not self.has_plan_this_year:
+            reasons.append(_("There is no plan for this year yet."))
+        if self.overdue:
+            reasons.append(_("%(count)s reports are overdue.") % {"count": len(self.overdue)})
+        return reasons or [_("Nothing: the plan is in force and reports are up to date.")]
+
+
+@dataclass
+class OfficerHome:
+    plans_waiting: list[OperationalPlan]
+    reports_waiting: list[Report]
+    overdue: list[DueReport]
+    without_plan: list[LSG]
+    year: int
+
+
+@dataclass
+class Home:
+    lsg_cards: list[LSGCard]
+    expert_cards: list[LSGCard]
+    documents: list[Document]
+    unread: int
+    officer: OfficerHome | None
+    today: datetime.date
+
+
+SHOWN = 10  # rows of each officer list on the home page; the full lists are one click away
+
+
+def home_page(*, user: User, today: datetime.date | None = None) -> Home:
+    """The home page of `user`: a fixed number of queries per role (see the tests).
+
+    LSG people: 1 plans + 1 reviewers' notes + 1 reports + 1 active JMUs; experts add 1 documents;
+    officers: 1 plans waiting + 1 reports waiting + 2 overdue + 1 LSGs without a plan; all 1 unread.
+    """
+    today = today or local_today()
+    links = access.lsg_roles(user)
+    cards = {pk: LSGCard(link=link) for pk, link in links.items()}
+    if cards:
+        _fill_cards(user, cards, today)
+    ordered = sorted(cards.values(), key=lambda card: card.link.name)
+    experts = [c for c in ordered if Role.EXPERT in c.link.roles]
+    documents: list[Document] = []
+    if experts:
+        documents = list(
+            Document.objects.visible_to(user)
+            .filter(status=Document.Status.DONE)
+            .select_related("plan__jmu__lsg", "report__jmu__lsg")
+            .order_by("-finished_at", "-pk")[:SHOWN]
+        )
+    officer = _officer_home(user, today) if access.sees_everything(user) else None
+    return Home(
+        lsg_cards=[c for c in ordered if c.link.roles & {Role.COORDINATOR, Role.MEMBER}],
+        expert_cards=experts,
+        documents=documents,
+        unread=Notification.objects.for_user(user).unread().count(),
+        officer=officer,
+        today=today,
+    )
+
+
+def _fill_cards(user: User, cards: dict[int, LSGCard], today: datetime.date) -> None:
+    plans = list(
+        OperationalPlan.objects.filter(jmu__lsg_id__in=cards)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .annotate(lsg_pk=F("jmu__lsg_id"))
+        .only("pk", "title", "status", "version", "period_start", "period_end", "jmu_id")
+    )
+    by_lsg: dict[int, list[OperationalPlan]] = defaultdict(list)
+    for plan in plans:
+        by_lsg[plan.lsg_pk].append(plan)
+    for pk, own in by_lsg.items():
+        card = cards[pk]
+        card.in_force = _latest([p for p in own if p.status == PlanStatus.ADOPTED], today)
+        card.draft = _latest([p for p in own if p.status in IN_PROGRESS], today)
+        card.has_plan_this_year = any(p.period_start.year <= today.year <= p.period_end.year for p in own)
+    asked = {c.draft.pk: c for c in cards.values() if c.draft is not None and c.draft.changes_requested}
+    for transition in PlanTransition.objects.filter(
+        plan_id__in=asked, to_status=PlanStatus.CHANGES_REQUESTED
+    ).order_by("at", "pk"):
+        asked[transition.plan_id].reviewer_note = transition  # ascending: the latest request wins
+    adopted = [p for p in plans if p.status == PlanStatus.ADOPTED]
+    lsg_of_plan = {p.pk: p.lsg_pk for p in plans}
+    reports = list(
+        Report.objects.filter(plan__in=adopted).only(
+            "pk", "jmu_id", "plan_id", "kind", "period_start", "period_end", "status", "due_date"
+        )
+    )
+    due, overdue = _split_due(expected_reports(adopted, reports), today)
+    for item in due:
+        cards[lsg_of_plan[item.plan.pk]].due.append(item)
+    for item in overdue:
+        cards[lsg_of_plan[item.plan.pk]].overdue.append(item)
+    month = today.replace(day=1)
+    for report in reports:
+        if report.kind == Report.Kind.MONTHLY and report.period_start == month:
+            card = cards[lsg_of_plan[report.plan_id]]
+            card.current_report = report
+    for jmu in JMU.objects.filter(lsg_id__in=cards, status=JMU.Status.ACTIVE).only("pk", "lsg_id"):
+        cards[jmu.lsg_id].jmu_id = jmu.pk
+    for pk, card in cards.items():
+        card.may_write = access.may(user, "plans.add_plan", pk)
+        card.may_log = (
+            card.current_report is not None
+            and card.current_report.is_editable
+            and bool(card.link.roles & access.FIELD_WORKERS)
+        )
+
+
+def _officer_home(user: User, today: datetime.date) -> OfficerHome:
+    now = timezone.now()
+    plans = list(review_queue(user=user).filter(status=PlanStatus.SUBMITTED))
+    for plan in plans:
+        plan.days_waiting = days_waited(plan.submitted_at, now)
+    reports = list(report_review_queue(user=user).filter(status=Report.Status.SUBMITTED))
+    for report in reports:
+        report.days_waiting = days_waited(report.submitted_at, now)
+    year_plans = OperationalPlan.objects.filter(
+        jmu__lsg=OuterRef("pk"), period_start__year__lte=today.year, period_end__year__gte=today.year
+    ).exclude(status=PlanStatus.SUPERSEDED)
+    active = JMU.objects.filter(lsg=OuterRef("pk"), status=JMU.Status.ACTIVE)
+    without_plan = list(
+        LSG.objects.visible_to(user)
+        .filter(Exists(active))
+        .exclude(Exists(year_plans))
+        .select_related("district")
+        .in_reading_order()
+    )
+    return OfficerHome(
+        plans_waiting=plans,
+        reports_waiting=reports,
+        overdue=overdue_reports(user=user, today=today),
+        without_plan=without_plan,
+        year=today.year,
+    )
+
+
+# --- The LSG profile ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LSGProfile:
+    lsg: LSG
+    jmu: JMU | None
+    members: list[JMUMembership]
+    cohorts: list[ProgrammeCohort]
+    plans: list[OperationalPlan]
+    reports: list[Report]
+    report_counts: dict[str, int]
+    documents: list[Document]
+
+
+def lsg_profile(*, user: User, pk: int) -> LSGProfile:
+    """The LSG's profile as the national monitoring database shows it, with its plan and report
+    history: 7 queries."""
+    lsg = get_object_or_404(LSG.objects.visible_to(user).select_related("district"), pk=pk)
+    jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()  # at most one (a constraint)
+    members = []
+    if jmu is not None:
+        members = list(
+            JMUMembership.objects.filter(jmu=jmu)
+            .active_on(timezone.localdate())
+            .select_related("role", "institution")
+        )
+    reports = list(
+        Report.objects.filter(jmu__lsg=lsg).only(
+            "pk", "kind", "period_start", "period_end", "status", "due_date", "submitted_at", "jmu_id"
+        )
+    )
+    return LSGProfile(
+        lsg=lsg,
+        jmu=jmu,
+        members=members,
+        cohorts=list(lsg.cohorts.all()),
+        plans=list(
+            OperationalPlan.objects.filter(jmu__lsg=lsg)
+            .only("pk", "title", "status", "version", "period_start", "period_end", "adoption_date", "jmu_id")
+            .order_by("-period_start", "-version")
+        ),
+        reports=reports,
+        report_counts=dict(Counter(r.get_status_display() for r in reports)),
+        documents=list(
+            Document.objects.filter(Q(plan__jmu__lsg=lsg) | Q(report__jmu__lsg=lsg))
+            .filter(status=Document.Status.DONE)
+            .select_related("plan", "report")
+            .order_by("-created_at", "-pk")[:SHOWN]
+        ),
+    )

@@ -1,0 +1,446 @@
+"""Engagements, recommendations, harmonisation with the LAP, time sheets and the experts' PDFs."""
+
+import datetime
+import io
+import subprocess
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from jmu_planner.celery import app as celery_app
+from jmu_planner.uploads import validate_upload
+from plans.models import OperationalPlan
+from plans.tests.factories import MeasureFactory, PlanFactory
+from reporting.documents import document_request
+from reporting.models import Document
+from stakeholders import engagement_selectors as selectors
+from stakeholders import engagement_services as services
+from stakeholders.models import (
+    Attachment,
+    Engagement,
+    FollowUp,
+    LAPMeasure,
+    Recommendation,
+    TimeSheet,
+    TimeSheetEntry,
+)
+from stakeholders.tests.engagement_world import engagement_world
+from stakeholders.tests.factories import LSGFactory, MembershipFactory
+
+def blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = blank_pdf()
+
+
+def ooxml(main_part: str) -> bytes:
+    """A minimal Office Open XML zip whose [Content_Types].xml names `main_part`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types><Override PartName="/x.xml" ContentType="{main_part}"/></Types>',
+        )
+        archive.writestr("x.xml", "<x/>")
+    return buffer.getvalue()
+
+
+DOCX = ooxml("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
+XLSX = ooxml("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+
+
+@pytest.fixture
+def plan(jmu):
+    return PlanFactory(
+        jmu=jmu, period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 12, 31)
+    )
+
+
+@pytest.fixture
+def measure(plan):
+    return MeasureFactory(plan=plan, title="Upis dece u vrtić")
+
+
+@pytest.fixture
+def work(lsg, plan, measure, users):
+    return engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+# --- Uploads: checked by content ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (PDF, "pdf"),
+        (DOCX, "docx"),
+        (XLSX, "xlsx"),
+        (b"\x89PNG\r\n\x1a\n0000", "png"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+    ],
+)
+def test_upload_kind_comes_from_the_content(content, kind):
+    assert validate_upload(SimpleUploadedFile("whatever.bin", content)) == kind
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><script>alert(1)</script></html>",
+        ooxml("application/zip"),
+        b"PK\x03\x04 not a zip",
+        b"%PDF-1.4 junk",
+    ],
+)
+def test_an_upload_that_lies_about_its_type_is_refused(content):
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("zapisnik.pdf", content))
+
+
+def test_attachment_view_refuses_a_liar_and_a_giant_and_keeps_a_docx(client, work, users, settings):
+    url = reverse("stakeholders:attachment-create", args=[work.engagement.pk])
+    client = as_user(client, users["expert"])
+    before = Attachment.objects.count()
+    response = client.post(url, {"file": SimpleUploadedFile("zapisnik.docx", b"<html></html>")})
+    assert response.status_code == 200
+    assert "not one of the accepted types" in response.content.decode()
+    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (10 * 1024 * 1024))
+    response = client.post(url, {"file": big})
+    assert "larger than 10 MB" in response.content.decode()
+    assert Attachment.objects.count() == before
+
+    response = client.post(url, {"file": SimpleUploadedFile("zapisnik.html", DOCX)})
+    assert response.status_code == 302
+    attachment = Attachment.objects.latest("pk")
+    assert attachment.kind == "docx"
+    assert attachment.file.name.endswith(".docx") and "zapisnik" not in attachment.file.name
+    download = client.get(reverse("stakeholders:attachment-download", args=[attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert 'filename="zapisnik.docx"' in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == DOCX
+
+
+# --- Engagements: bad input refused at the field ------------------------------------------------
+
+
+def test_a_held_meeting_dated_in_the_future_is_refused(client, lsg, users):
+    client = as_user(client, users["expert"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {"type": "coordination_meeting", "title": "Sastanak", "date": tomorrow.isoformat(),
+            "held": "on", "lsgs": [lsg.pk]}  # fmt: skip
+    response = client.post(reverse("stakeholders:engagement-create"), data)
+    assert response.status_code == 200
+    assert "cannot be dated in the future" in response.content.decode()
+    assert not Engagement.objects.exists()
+    del data["held"]  # a planned one may be
+    assert client.post(reverse("stakeholders:engagement-create"), data).status_code == 302
+    assert Engagement.objects.get().held is False
+
+
+def test_an_expert_names_only_their_assigned_lsgs(client, lsg, other_lsg, users):
+    client = as_user(client, users["expert"])
+    data = {"type": "workshop", "title": "Radionica", "date": "2026-01-05", "held": "on",
+            "lsgs": [other_lsg.pk]}  # fmt: skip
+    response = client.post(reverse("stakeholders:engagement-create"), data)
+    assert response.status_code == 200 and not Engagement.objects.exists()
+
+
+def test_a_follow_up_without_an_owner_is_refused(client, work, users):
+    client = as_user(client, users["expert"])
+    url = reverse("stakeholders:follow-up-create", args=[work.engagement.pk])
+    response = client.post(url, {"task": "Poslati nacrt", "owner": "   ", "due_date": "2026-04-01"})
+    assert response.status_code == 200
+    assert (
+        "This field is required" in response.content.decode() or "needs an owner" in response.content.decode()
+    )
+    assert not FollowUp.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        services.follow_up_add(engagement=work.engagement, actor=users["expert"],
+                               data={"task": "x", "owner": " ", "due_date": datetime.date(2026, 4, 1)})  # fmt: skip
+    assert "owner" in error.value.message_dict
+    assert (
+        client.post(url, {"task": "Poslati nacrt", "owner": "Sanja", "due_date": "2026-04-01"}).status_code
+        == 302
+    )
+
+
+def test_participants_from_the_registry_or_by_name(client, work, jmu, users):
+    member = MembershipFactory(jmu=jmu, person_name="Marija Petrović")
+    elsewhere = MembershipFactory()
+    client = as_user(client, users["expert"])
+    url = reverse("stakeholders:participant-create", args=[work.engagement.pk])
+    assert client.post(url, {"membership": member.pk}).status_code == 302
+    assert client.post(url, {"name": "Zoran Simić", "institution": "SKGO"}).status_code == 302
+    assert client.post(url, {"membership": elsewhere.pk}).status_code == 200  # not a choice
+    assert client.post(url, {}).status_code == 200  # neither member nor name
+    page = client.get(reverse("stakeholders:engagement-detail", args=[work.engagement.pk])).content.decode()
+    assert "Marija Petrović" in page and "Zoran Simić" in page and "SKGO" in page
+
+
+# --- Access: in and out ----------------------------------------------------------------------------
+
+
+def test_experts_see_only_their_assigned_lsgs_engagements(client, work, users, other_lsg):
+    theirs = Engagement.objects.create(
+        type="workshop", title="Tuđa radionica", date=datetime.date(2026, 1, 1)
+    )
+    theirs.lsgs.set([other_lsg])
+    client = as_user(client, users["expert"])
+    listing = client.get(reverse("stakeholders:engagement-list")).content.decode()
+    assert "Radionica o merama" in listing and "Tuđa radionica" not in listing
+    assert client.get(reverse("stakeholders:engagement-detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("stakeholders:engagement-update", args=[theirs.pk])).status_code == 404
+    client = as_user(client, users["unassigned_expert"])
+    assert client.get(reverse("stakeholders:engagement-detail", args=[work.engagement.pk])).status_code == 404
+    assert client.get(reverse("stakeholders:engagement-detail", args=[theirs.pk])).status_code == 200
+    client = as_user(client, users["officer"])
+    listing = client.get(reverse("stakeholders:engagement-list")).content.decode()
+    assert "Radionica o merama" in listing and "Tuđa radionica" in listing
+
+
+def test_coordinators_read_but_do_not_change_engagements(client, work, users):
+    client = as_user(client, users["coordinator"])
+    assert client.get(reverse("stakeholders:engagement-detail", args=[work.engagement.pk])).status_code == 200
+    response = client.get(reverse("stakeholders:engagement-update", args=[work.engagement.pk]))
+    assert response.status_code == 403
+    assert "experts assigned" in response.content.decode()
+
+
+def test_engagement_list_query_count_is_constant(client, lsg, users, django_assert_num_queries):
+    for day in range(30):  # more than one page (25)
+        engagement = Engagement.objects.create(type="field_visit", title=f"Obilazak {day}",
+                                               date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day))  # fmt: skip
+        engagement.lsgs.set([lsg, LSGFactory()])
+    client = as_user(client, users["expert"])
+    # session, user, roles, count, the page of engagements, their LSGs (one prefetch) and the
+    # request's savepoint and release (ATOMIC_REQUESTS): 8, whatever the number of rows.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("stakeholders:engagement-list"))
+    assert response.content.decode().count("Obilazak") == 25
+
+
+# --- Recommendations and traceability -----------------------------------------------------------
+
+
+def test_recommendation_answered_by_the_coordinator_only(work, users):
+    recommendation = work.recommendation
+    with pytest.raises(ValidationError):
+        services.recommendation_transition(
+            recommendation=recommendation, to="accepted", actor=users["expert"]
+        )
+    with pytest.raises(ValidationError):  # rejecting needs a note
+        services.recommendation_transition(
+            recommendation=recommendation, to="rejected", actor=users["coordinator"]
+        )
+    services.recommendation_transition(
+        recommendation=recommendation, to="accepted", actor=users["coordinator"]
+    )
+    services.recommendation_transition(
+        recommendation=recommendation, to="implemented", actor=users["coordinator"]
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.IMPLEMENTED
+    assert [t.to_status for t in recommendation.transitions.all()] == ["accepted", "implemented"]
+
+
+def test_coordinator_links_a_measure_and_the_plan_page_shows_it(client, work, plan, measure, users, lsg):
+    other_plan_measure = MeasureFactory(plan=PlanFactory())
+    unanswered = Recommendation.objects.create(
+        engagement=work.engagement, lsg=lsg, text="Zaposliti još jednu medijatorku.", addressee="Dom zdravlja"
+    )
+    Recommendation.objects.create(engagement=work.engagement, lsg=lsg, text="Odbijena preporuka", addressee="x",
+                                  status=Recommendation.Status.REJECTED)  # fmt: skip
+    url = reverse("stakeholders:recommendation-detail", args=[work.recommendation.pk])
+    expert = as_user(client, users["expert"])
+    assert expert.post(url, {"measure": measure.pk}).status_code == 403
+    coordinator = as_user(client, users["coordinator"])
+    assert coordinator.post(url, {"measure": other_plan_measure.pk}).status_code == 200  # not the LSG's
+    assert coordinator.post(url, {"measure": measure.pk}).status_code == 302
+    assert list(work.recommendation.measures.all()) == [measure]
+
+    traced = selectors.plan_recommendations(plan)
+    assert traced.by_measure == {measure.pk: [work.recommendation]}
+    assert traced.unanswered == [unanswered]  # the rejected one needs no measure
+    page = coordinator.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert f'id="traced-{measure.pk}"' in page and "Uvesti redovne obilaske naselja." in page
+    assert "Zaposliti još jednu medijatorku." in page and "Odbijena preporuka" not in page
+    member_page = as_user(client, users["member"]).get(reverse("plans:plan-detail", args=[plan.pk]))
+    assert "Uvesti redovne obilaske" not in member_page.content.decode()  # members do not read them
+
+
+def test_a_superseded_plans_measure_cannot_be_linked(work, jmu, users):
+    old = PlanFactory(
+        jmu=jmu,
+        status=OperationalPlan.Status.SUPERSEDED,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+    )
+    with pytest.raises(ValidationError):
+        services.recommendation_link(
+            recommendation=work.recommendation, measure=MeasureFactory(plan=old), actor=users["coordinator"]
+        )
+
+
+# --- Harmonisation ----------------------------------------------------------------------------
+
+
+def test_harmonisation_lists_lap_measures_with_and_without_a_plan_measure(client, work, measure, plan, users):
+    LAPMeasure.objects.create(document=work.policy, number="2.1", title="Zdravstvena zaštita")
+    LAPMeasure.objects.create(document=work.policy, number="3.1", title="Zapošljavanje")
+    measure.lap_measure = work.lap_measure
+    measure.save()
+    outside = PlanFactory(
+        jmu=plan.jmu, period_start=datetime.date(2031, 1, 1), period_end=datetime.date(2031, 12, 31)
+    )
+    MeasureFactory(plan=outside, lap_measure=LAPMeasure.objects.get(number="2.1"))  # after the LAP's period
+    result = selectors.harmonisation(work.policy)
+    assert [row.lap_measure.number for row in result.covered] == ["1.1"]
+    assert [row.lap_measure.number for row in result.uncovered] == ["2.1", "3.1"]
+    assert result.coverage_percent == 33
+    page = as_user(client, users["expert"]).get(reverse("stakeholders:policy-detail", args=[work.policy.pk]))
+    text = page.content.decode()
+    assert "1 of 3 measures are carried out by a plan measure in the period." in text
+    assert "Upis dece u vrtić" in text
+
+
+def test_the_measure_form_offers_the_lsgs_lap_measures(client, work, measure, users):
+    foreign = LAPMeasure.objects.create(
+        document=type(work.policy).objects.create(
+            lsg=LSGFactory(),
+            kind="health",
+            title="Drugi plan",
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2026, 1, 1),
+        ),
+        number="9.9",
+        title="Tuđa mera",
+    )
+    page = as_user(client, users["coordinator"]).get(reverse("plans:measure-update", args=[measure.pk]))
+    text = page.content.decode()
+    assert "Predškolsko obrazovanje" in text and foreign.title not in text
+
+
+# --- Time sheets -------------------------------------------------------------------------------
+
+
+def test_days_over_the_contract_are_refused_and_half_days_allowed(client, work, lsg, users):
+    url = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
+    client = as_user(client, users["expert"])
+    assert client.post(url, {"lsg": lsg.pk, "activity": "Izrada plana", "days": "18,5"}).status_code == 302
+    response = client.post(url, {"lsg": lsg.pk, "activity": "Još", "days": "0,5"})
+    assert response.status_code == 200
+    assert "the contract has 20" in response.content.decode()
+    response = client.post(url, {"lsg": lsg.pk, "activity": "Četvrtina", "days": "0,25"})
+    assert response.status_code == 200
+    assert TimeSheetEntry.objects.filter(timesheet=work.timesheet).count() == 2
+    totals = selectors.timesheet_totals(TimeSheetEntry.objects.filter(timesheet__contract=work.contract))
+    assert totals.total == Decimal("20.0")
+    assert totals.by_lsg == [(lsg, Decimal("20.0"))]
+    assert totals.by_month == [(datetime.date(2029, 3, 1), Decimal("20.0"))]
+    (summary,) = selectors.contract_summaries(user=users["expert"])
+    assert (summary.used, summary.accepted, summary.left) == (Decimal("20.0"), Decimal("0"), Decimal("0.0"))
+
+
+def test_time_sheet_lifecycle_and_who_sees_it(client, work, users, lsg):
+    assert selectors.contract_summaries(user=users["unassigned_expert"]) == []
+    assert not TimeSheet.objects.visible_to(users["coordinator"]).exists()
+    with pytest.raises(ValidationError):
+        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
+    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=users["expert"])
+    with pytest.raises(ValidationError):
+        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["expert"])
+    services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
+    url = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
+    response = as_user(client, users["expert"]).post(url, {"lsg": lsg.pk, "activity": "Kasno", "days": "1"})
+    assert response.status_code == 403  # accepted: frozen
+    (summary,) = selectors.contract_summaries(user=users["officer"])
+    assert summary.accepted == Decimal("1.5")
+
+
+def test_a_month_outside_the_contract_is_refused(work, users):
+    with pytest.raises(ValidationError):
+        services.timesheet_create(
+            contract=work.contract, month=datetime.date(2030, 1, 1), actor=users["expert"]
+        )
+
+
+# --- PDFs through the document pipeline -------------------------------------------------------------
+
+
+@pytest.fixture
+def eager():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def pdf_text(document: Document) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_final_report_pdf_lists_activities_recommendations_and_days(reference_data, eager):
+    from stakeholders.tests.factories import JMUFactory, user_with_role
+
+    lsg = LSGFactory(name_lat="Čačak PDF", name_cyr="Чачак PDF")
+    from jmu_planner.access import Role
+
+    users = {"expert": user_with_role(Role.EXPERT, lsg)}
+    plan = PlanFactory(jmu=JMUFactory(lsg=lsg))
+    work = engagement_world(lsg=lsg, plan=plan, measure=MeasureFactory(plan=plan), users=users)
+    Engagement.objects.filter(pk=work.engagement.pk).update(date=datetime.date(2029, 3, 10))
+    document = document_request(actor=users["expert"], final_report=work.final_report)
+    document.refresh_from_db()
+    assert document.status == Document.Status.DONE, document.error
+    text = pdf_text(document)
+    for expected in ["Expert's final report", "Radionica o merama", "Uvesti redovne obilaske naselja.",
+                     "Nacrt plana.", "Čačak PDF", "1.5 / 20.0"]:  # fmt: skip
+        assert expected in text, expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mentoring_session_report_pdf(reference_data, eager):
+    from jmu_planner.access import Role
+    from stakeholders.tests.factories import user_with_role
+
+    lsg = LSGFactory(name_lat="Niš PDF", name_cyr="Ниш PDF")
+    expert = user_with_role(Role.EXPERT, lsg)
+    engagement = services.engagement_save(
+        actor=expert, lsgs=[lsg],
+        data={"type": Engagement.Type.MENTORING_SESSION, "title": "Mentorska sesija", "date": datetime.date(2026, 2, 3),
+              "held": True, "questions_raised": "Kako prikazati aktivnosti van plana?",
+              "advice_given": "Upisati ih kao terenske aktivnosti."},
+    )  # fmt: skip
+    services.participant_add(
+        engagement=engagement, actor=expert, data={"name": "Ana Ilić", "institution": "CSR"}
+    )
+    services.follow_up_add(engagement=engagement, actor=expert,
+                           data={"task": "Poslati izveštaj", "owner": "Ana Ilić", "due_date": datetime.date(2026, 2, 20)})  # fmt: skip
+    document = document_request(actor=expert, engagement=engagement)
+    document.refresh_from_db()
+    assert document.status == Document.Status.DONE, document.error
+    text = pdf_text(document)
+    for expected in ["Mentoring session report", "Kako prikazati aktivnosti van plana?",
+                     "Upisati ih kao terenske aktivnosti.", "Ana Ilić", "Poslati izveštaj", "Niš PDF"]:  # fmt: skip
+        assert expected in text, expected
+    assert Document.objects.visible_to(expert).filter(pk=document.pk).exists()
+    assert not Document.objects.visible_to(user_with_role(Role.EXPERT, LSGFactory())).exists()
