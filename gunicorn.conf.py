@@ -5,7 +5,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# A 2-core box also runs the PDF worker: one process per core, each with threads, so a request
+# waiting on PostgreSQL lets another run; the PDF worker runs under `nice` beside it
+# (Procfile, deploy/systemd). Each thread keeps its own database connection (DB_CONN_MAX_AGE).
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+keepalive = 5
 timeout = 60
 preload_app = True  # import Django once; workers share the memory copy-on-write
 accesslog = "-"

@@ -30,7 +30,11 @@ def configure() -> None:
 
 
 class ThrowawayDatabase:
-    """Creates `test_<name>` like the test runner does, and drops it afterwards."""
+    """Creates `<DATABASE_URL's database>_bench_<script>` like the test runner does, and drops it
+    afterwards: two benches (or two checkouts) running at once never drop each other's database."""
+
+    def __init__(self, name: str | None = None):
+        self.suffix = name or Path(sys.argv[0]).stem or "bench"
 
     def __enter__(self):
         from django.db import connection
@@ -38,8 +42,9 @@ class ThrowawayDatabase:
         # No setup_test_environment(): its template instrumentation would be measured too.
         self.connection = connection
         self.old_name = connection.settings_dict["NAME"]
-        # Its own name, so it never touches the test suite's (kept) test database.
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_jmu_planner"
+        # Its own name, so it never touches the test suite's (kept) test database nor another bench's.
+        self.name = f"{self.old_name}_bench_{self.suffix}"
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = self.name
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         from django.core.management import call_command
 

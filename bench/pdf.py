@@ -19,7 +19,8 @@ from pathlib import Path
 
 from _setup import ThrowawayDatabase, configure
 
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Never Redis database 0 (a developer's or the app's own): BENCH_REDIS_DB, else 15.
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '15')}")
 os.environ.setdefault("PDF_QUEUE", "pdf-bench")  # no worker listens: the request alone is timed
 configure()
 

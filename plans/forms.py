@@ -112,7 +112,15 @@ class MeasureForm(forms.ModelForm):
         )
         for name in ("responsible", "co_responsible", "partner_institutions"):
             self.fields[name].queryset = institutions
-        self.fields["secondary_areas"].queryset = ThematicArea.objects.all()
+        # The three dropdowns offer the same institutions: one query, not three.
+        offered = [(i.pk, i.name) for i in institutions]
+        self.fields["responsible"].choices = [("", "---------"), *offered]
+        self.fields["co_responsible"].choices = offered
+        self.fields["partner_institutions"].choices = offered
+        # The primary and the secondary areas offer the same list: one query.
+        areas = [(a.pk, str(a)) for a in ThematicArea.objects.all()]
+        self.fields["area"].choices = [("", "---------"), *areas]
+        self.fields["secondary_areas"].choices = areas
         self.fields["period_text"].help_text = _(
             "As the plan writes it, e.g. school year 2025/26, Q4, 2024–2027; the months above stay "
             "for sorting and reminders."
@@ -169,7 +177,26 @@ class CompactRowMixin:
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
-class IndicatorForm(CompactRowMixin, forms.ModelForm):
+class UntouchedRowMixin:
+    """An existing row the user left as it was is not cleaned again: the database holds exactly
+    these values, valid when they were saved. Cleaning it would look up its id, measure and
+    funding source one query each, so saving a measure would cost more with every row
+    (plans/tests/test_save_queries.py); the service skips it too (ChildRow.changed)."""
+
+    def full_clean(self):
+        if not (self.is_bound and self.instance.pk and not self.has_changed()):
+            return super().full_clean()
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = {"id": self.instance, "DELETE": False}
+        for name in self._meta.fields:
+            field = self.fields.get(name)
+            # The formset's link to the measure holds the measure itself: no query.
+            parent = getattr(field, "parent_instance", None)
+            self.cleaned_data[name] = parent if parent is not None else getattr(self.instance, name)
+        return None
+
+
+class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     baseline = forms.CharField(label=_("baseline"), required=False, max_length=20)
     target = forms.CharField(label=_("target"), required=False, max_length=20)
 
@@ -177,7 +204,7 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
         model = Indicator
         fields = [
             "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier",
-            "target", "target_text", "target_date", "means_of_verification", "breakdown", "aggregation",
+            "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
         ]  # fmt: skip
         formfield_callback = formfield
         widgets = {"target_date": DATE_INPUT}
@@ -203,6 +230,10 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("type") or Indicator.Type.NUMBER
+        if kind != Indicator.Type.NUMBER and cleaned.get("aggregation") == Indicator.Aggregation.SUM:
+            self.add_error(
+                "aggregation", _("A percentage or a yes/no is not added up: choose the latest value.")
+            )
         if not cleaned.get("aggregation"):
             cleaned["aggregation"] = Indicator.default_aggregation(kind)
             self.instance.aggregation = cleaned["aggregation"]
@@ -215,7 +246,7 @@ class IndicatorForm(CompactRowMixin, forms.ModelForm):
         return cleaned
 
 
-class BudgetLineForm(CompactRowMixin, forms.ModelForm):
+class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = [
@@ -229,6 +260,10 @@ class BudgetLineForm(CompactRowMixin, forms.ModelForm):
         # Typed in its currency, or computed from unit cost × quantity (× months); RSD follows.
         self.fields["amount"].required = False
         self.fields["amount"].help_text = _("Computed for a line in EUR or USD, or with a unit cost.")
+        self.fields["currency"].required = False  # RSD unless said otherwise
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or "RSD"
 
     def clean(self):
         cleaned = super().clean()
@@ -245,12 +280,24 @@ class BudgetLineForm(CompactRowMixin, forms.ModelForm):
             setattr(self.instance, name, cleaned.get(name))
         return cleaned
 
+    def _post_clean(self):
+        super()._post_clean()
+        # An RSD line's two amounts are one: its error is shown once, at the amount typed.
+        if "amount" in self._errors and "amount_in_currency" in self._errors:
+            del self._errors["amount_in_currency"]
+
 
 IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
 
 
 class BudgetLineInlineFormSet(BaseInlineFormSet):
     """Every row's funding-source dropdown shares one query's choices."""
+
+    def get_queryset(self):
+        # An untouched row's cleaned data is read from its instance (UntouchedRowMixin).
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset().select_related("source", "envelope")
+        return self._queryset
 
     @cached_property
     def source_choices(self) -> list:
@@ -274,6 +321,18 @@ BudgetLineFormSet = inlineformset_factory(
     Measure, BudgetLine, form=BudgetLineForm, formset=BudgetLineInlineFormSet, extra=1,
     can_delete=True,
 )  # fmt: skip
+
+
+class EnvelopeForm(CompactRowMixin, forms.ModelForm):
+    class Meta:
+        model = BudgetEnvelope
+        fields = ["name", "year", "source", "amount"]
+        formfield_callback = formfield
+
+
+EnvelopeFormSet = inlineformset_factory(
+    OperationalPlan, BudgetEnvelope, form=EnvelopeForm, extra=2, can_delete=True
+)
 
 
 class CommunicationForm(CompactRowMixin, forms.ModelForm):

@@ -303,17 +303,26 @@ class Measure(models.Model):
     # One lead (`responsible`); real plans name several co-responsible bodies and partners,
     # local institutions of the LSG or national bodies (Institution.lsg NULL), and free text.
     co_responsible = models.ManyToManyField(
-        Institution, blank=True, related_name="co_led_measures", verbose_name=_("co-responsible bodies"),
+        Institution,
+        blank=True,
+        related_name="co_led_measures",
+        verbose_name=_("co-responsible bodies"),
     )
     partner_institutions = models.ManyToManyField(
-        Institution, blank=True, related_name="partnered_measures", verbose_name=_("partner institutions"),
+        Institution,
+        blank=True,
+        related_name="partnered_measures",
+        verbose_name=_("partner institutions"),
     )
     partners = models.CharField(
         _("other partners"), max_length=500, blank=True,
         help_text=_("Partners not in the register, as the plan names them (e.g. Roma CSOs)."),
     )  # fmt: skip
     secondary_areas = models.ManyToManyField(
-        ThematicArea, blank=True, related_name="secondary_measures", verbose_name=_("also serves areas"),
+        ThematicArea,
+        blank=True,
+        related_name="secondary_measures",
+        verbose_name=_("also serves areas"),
     )
     start_month = models.DateField(_("start month"), null=True, blank=True)
     end_month = models.DateField(_("end month"), null=True, blank=True)
@@ -439,7 +448,7 @@ class Indicator(models.Model):
     )
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     # A milestone written as words ("centre opened"), with or instead of a number.
-    target_text = models.CharField(_("target as text"), max_length=200, blank=True)
+    target_milestone = models.CharField(_("target as text"), max_length=200, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     means_of_verification = models.CharField(_("means of verification"), max_length=300, blank=True)
     breakdown = models.CharField(
@@ -479,8 +488,8 @@ class Indicator(models.Model):
         if self.target is not None:
             qualifier = self.get_target_qualifier_display() if self.target_qualifier else ""
             parts.append(f"{qualifier} {self.with_unit(self.target)}".strip())
-        if self.target_text:
-            parts.append(self.target_text)
+        if self.target_milestone:
+            parts.append(self.target_milestone)
         text = "; ".join(parts) or "—"
         if self.target_date:
             text += " " + str(_("by %(date)s") % {"date": i18n.short_date(self.target_date)})
@@ -496,7 +505,8 @@ class Indicator(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.type != self.Type.NUMBER and self.aggregation == self.Aggregation.SUM:
-            errors["aggregation"] = _("A percentage or a yes/no is not added up: choose the latest value.")
+            # Never a sum of percentages (195 % against a 70 % target): the rule that fits the type.
+            self.aggregation = self.default_aggregation(self.type)
         for name in ("baseline", "target"):
             value = getattr(self, name)
             if value is None:
@@ -557,7 +567,10 @@ class BudgetEnvelope(models.Model):
     name = models.CharField(_("envelope"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, related_name="envelopes", verbose_name=_("funding source"),
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="envelopes",
+        verbose_name=_("funding source"),
     )
     amount = models.DecimalField(
         _("amount (RSD)"), **money_places,

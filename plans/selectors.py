@@ -220,8 +220,10 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     # Other plans of the same LSG inside the two years that end with this plan (one aggregate);
     # for an adopted version, as they stood at its adoption.
     others = snapshot.sctm_of_other_plans(plan)
-    others = others if others is not None else (
-        sctm_lines_of_other_plans(plan, window_start).aggregate(total=Sum("amount"))["total"] or ZERO
+    others = (
+        others
+        if others is not None
+        else (sctm_lines_of_other_plans(plan, window_start).aggregate(total=Sum("amount"))["total"] or ZERO)
     )
     sctm_eur = ((sctm + others) / plan.eur_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     warnings = []
@@ -312,8 +314,12 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
 
     def links(relation, target: str, kind: str, number: str, name_en: str, name_sr: str):
         return relation.through.objects.filter(measure__plan=plan).values_list(
-            "measure_id", Value(kind, output_field=CharField()), f"{target}_id",
-            F(number) if number else Value(0, output_field=IntegerField()), name_en, name_sr,
+            "measure_id",
+            Value(kind, output_field=CharField()),
+            f"{target}_id",
+            F(number) if number else Value(0, output_field=IntegerField()),
+            name_en,
+            name_sr,
         )
 
     name = "institution__name"

@@ -41,6 +41,9 @@ class ChildRow:
     instance: Indicator | BudgetLine | None
     data: dict[str, Any]
     delete: bool = False
+    # False when the form saw no change to an existing row (form.has_changed()): its instance
+    # already holds the form's values, so only the form can tell.
+    changed: bool = True
 
 
 @dataclass
@@ -146,6 +149,32 @@ def communication_save(
     return kept
 
 
+@transaction.atomic
+def envelopes_save(*, plan: OperationalPlan, actor: User, rows: Sequence[ChildRow]) -> list:
+    """The plan's shared envelopes (yearly allocations several measures draw on)."""
+    from django.db.models import ProtectedError
+
+    from plans.models import BudgetEnvelope
+
+    plan = _lock(plan)
+    kept = []
+    for row in rows:
+        if row.delete:
+            if row.instance is not None and row.instance.pk:
+                try:
+                    with transaction.atomic():
+                        row.instance.delete()
+                except ProtectedError as error:
+                    message = _("The envelope “%(name)s” still has budget lines drawing on it.")
+                    raise ValidationError(message % {"name": row.instance.name}) from error
+            continue
+        envelope = row.instance or BudgetEnvelope(plan=plan)
+        for name, value in row.data.items():
+            setattr(envelope, name, value)
+        kept.append(model_save(envelope, actor=actor))
+    return kept
+
+
 # --- Measures ----------------------------------------------------------------------------------
 
 
@@ -173,6 +202,11 @@ def _save_children(*, measure: Measure, actor: User, rows: Iterable[ChildRow], m
                 row.instance.delete()
             continue
         child = row.instance if row.instance is not None else model(measure=measure)
+        if child.pk and not row.changed and child.position == position and child.measure_id == measure.pk:
+            # Unchanged and in place: no validation, UPDATE or history row (a save of a measure
+            # with many indicators and budget lines stays a handful of queries).
+            position += 1
+            continue
         child.measure = measure
         for name, value in row.data.items():
             setattr(child, name, value)
@@ -237,6 +271,62 @@ def plan_import_measures(
     """Append imported measures to their areas; all of them or, on any error, none."""
     plan = _lock(plan)
     return [_create_measure(plan, actor, values) for values in measures]
+
+
+@dataclass
+class ImportResult:
+    created: list[Measure] = field(default_factory=list)
+    updated: list[Measure] = field(default_factory=list)
+    removed: int = 0
+
+
+@transaction.atomic
+def plan_import_apply(
+    *, plan: OperationalPlan, actor: User, envelopes: Sequence[Mapping[str, Any]] = (),
+    new: Sequence[MeasureInput] = (), changed: Sequence[tuple[Measure, MeasureInput]] = (),
+    remove: Sequence[Measure] = (),
+) -> ImportResult:  # fmt: skip
+    """A checked spreadsheet into the plan, all of it or, on any error, none: envelopes created
+    or updated by name, changed measures updated in place (their indicators and budget lines row
+    by row), new measures appended to their areas, and the measures the user chose removed.
+    A budget line's `envelope` may be given by name (the envelope may be new in the same file)."""
+    from plans.models import BudgetEnvelope
+
+    plan = _lock(plan)
+    by_name = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan)}
+    for data in envelopes:
+        envelope = by_name.get(data["name"]) or BudgetEnvelope(plan=plan)
+        for name, value in data.items():
+            setattr(envelope, name, value)
+        by_name[envelope.name] = model_save(envelope, actor=actor)
+
+    def resolved(values: MeasureInput) -> MeasureInput:
+        for row in values.budget_lines:
+            if isinstance(row.data.get("envelope"), str):
+                row.data["envelope"] = by_name[row.data["envelope"]]
+        return values
+
+    result = ImportResult()
+    for measure, values in changed:
+        values = resolved(values)
+        data, links = _split_links(values.data)
+        for name, value in data.items():
+            if name != "area":  # matched by area and number: the area stays
+                setattr(measure, name, value)
+        measure.lock_version += 1
+        model_save(measure, actor=actor)
+        _set_links(measure, links)
+        _save_children(measure=measure, actor=actor, rows=values.indicators, model=Indicator)
+        _save_children(measure=measure, actor=actor, rows=values.budget_lines, model=BudgetLine)
+        result.updated.append(measure)
+    result.created = [_create_measure(plan, actor, resolved(values)) for values in new]
+    for measure in remove:
+        area_id = measure.area_id
+        measure._history_user = actor
+        measure.delete()
+        _renumber(plan, area_id)
+        result.removed += 1
+    return result
 
 
 @transaction.atomic
@@ -380,7 +470,8 @@ def plan_copy(
                 target=i.target, means_of_verification=i.means_of_verification,
                 breakdown=i.breakdown, aggregation=i.aggregation, position=i.position,
                 baseline_year=i.baseline_year, baseline_source=i.baseline_source,
-                target_qualifier=i.target_qualifier, target_text=i.target_text, target_date=i.target_date,
+                target_qualifier=i.target_qualifier, target_milestone=i.target_milestone,
+                target_date=i.target_date,
             )
             for i in old.indicators.all()
         ]  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from plans.models import BudgetLine, FundingSource, Measure, OperationalPlan, ThematicArea
+from plans.models import FundingSource, Measure, OperationalPlan, ThematicArea
 from stakeholders.models import Institution
 
 VERSION = 1
@@ -24,14 +24,11 @@ VERSION = 1
 def _sctm_of_other_plans(plan: OperationalPlan) -> Decimal:
     """The SCTM amounts of the LSG's other plans in the co-financing window, as at adoption."""
     from jmu_planner.dates import add_months, month_start
+    from plans.selectors import sctm_lines_of_other_plans  # the one rule: one version of each plan
 
     window_start = month_start(add_months(plan.period_end, -12))
-    return BudgetLine.objects.filter(
-        measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
-        measure__plan__period_end__gte=window_start,
-        measure__plan__period_start__lte=plan.period_end,
-        source__share=FundingSource.Share.SCTM,
-    ).exclude(measure__plan=plan).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    lines = sctm_lines_of_other_plans(plan, window_start)
+    return lines.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
 def take(plan: OperationalPlan) -> dict[str, Any]:

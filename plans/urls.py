@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan-update"),
     path("<int:pk>/communication/", views.PlanCommunicationView.as_view(), name="plan-communication"),
+    path("<int:pk>/envelopes/", views.PlanEnvelopesView.as_view(), name="plan-envelopes"),
     path("<int:pk>/copy/", views.PlanCopyView.as_view(), name="plan-copy"),
     path("<int:pk>/export.xlsx", views.PlanExportView.as_view(), name="plan-export"),
     path("<int:pk>/import/", views.PlanImportView.as_view(), name="plan-import"),

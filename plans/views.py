@@ -31,6 +31,7 @@ from plans.filters import PlanFilter
 from plans.forms import (
     BudgetLineFormSet,
     CommunicationFormSet,
+    EnvelopeFormSet,
     ImportForm,
     IndicatorFormSet,
     MeasureForm,
@@ -218,6 +219,33 @@ class PlanCommunicationView(EditablePlanMixin, LoginRequiredMixin, View):
         return render(request, self.template_name, {"formset": formset, "plan": self.plan})
 
 
+class PlanEnvelopesView(EditablePlanMixin, LoginRequiredMixin, View):
+    """The plan's shared envelopes: yearly allocations that several measures' budget lines draw on."""
+
+    template_name = "plans/envelopes_form.html"
+
+    def get(self, request, pk):
+        formset = EnvelopeFormSet(instance=self.plan, prefix="envelopes")
+        return render(request, self.template_name, {"formset": formset, "plan": self.plan})
+
+    def post(self, request, pk):
+        formset = EnvelopeFormSet(request.POST, instance=self.plan, prefix="envelopes")
+        if formset.is_valid():
+            rows = [
+                ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f, "plan"),
+                         delete=f.cleaned_data.get("DELETE", False))
+                for f in formset.forms if f.has_changed() or f.instance.pk
+            ]  # fmt: skip
+            try:
+                services.envelopes_save(plan=self.plan, actor=request.user, rows=rows)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, _("Shared envelopes saved."))
+                return HttpResponseRedirect(reverse("plans:plan-detail", args=[self.plan.pk]) + "#envelopes")
+        return render(request, self.template_name, {"formset": formset, "plan": self.plan})
+
+
 def _data(form, parent: str = "") -> dict[str, Any]:
     """The form's model fields; in an inline formset, without the parent link it adds."""
     return {name: form.cleaned_data.get(name) for name in form._meta.fields if name != parent}
@@ -274,7 +302,8 @@ def _rows(formset) -> list[ChildRow]:
             continue
         rows.append(ChildRow(instance=form.instance if form.instance.pk else None,
                              data=_data(form, formset.fk.name),
-                             delete=form.cleaned_data.get("DELETE", False)))  # fmt: skip
+                             delete=form.cleaned_data.get("DELETE", False),
+                             changed=form.has_changed()))  # fmt: skip
     return rows
 
 
@@ -362,7 +391,7 @@ class MeasureMoveView(LoginRequiredMixin, View):
 class PlanExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
         plan = visible_plan(request.user, pk)
-        content = plan_to_xlsx(plan, selectors.measures_with_details(plan))
+        content = plan_to_xlsx(plan, selectors.measures_with_details(plan), selectors.plan_envelopes(plan))
         name = slugify(f"{plan.jmu.lsg.name_lat}-{plan.title}")[:80] or "plan"
         return xlsx_response(content, filename=f"{name}-v{plan.version}")
 
@@ -411,8 +440,16 @@ class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):
                 self.template_name,
                 {"form": ImportForm(), "plan": self.plan, "preview": preview},
             )
-        measures = services.plan_import_measures(
-            plan=self.plan, actor=request.user, measures=[m.values for m in preview.measures]
+        result = services.plan_import_apply(
+            plan=self.plan, actor=request.user,
+            envelopes=[e.data for e in preview.envelopes if e.status != "unchanged"],
+            new=[m.values for m in preview.measures if m.status == "new"],
+            changed=[(m.existing, m.values) for m in preview.measures if m.status == "changed"],
+            remove=preview.missing if request.POST.get("remove_missing") else [],
+        )  # fmt: skip
+        messages.success(
+            request,
+            _("Import: %(new)s new measures, %(changed)s changed, %(removed)s removed.")
+            % {"new": len(result.created), "changed": len(result.updated), "removed": result.removed},
         )
-        messages.success(request, _("%(count)s measures imported.") % {"count": len(measures)})
         return HttpResponseRedirect(reverse("plans:plan-detail", args=[self.plan.pk]))

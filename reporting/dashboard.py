@@ -268,11 +268,12 @@ def programme_dashboard(
 
     planned = (
         BudgetLine.objects.filter(measure__plan_id__in=adopted_ids)
-        .values(lsg_pk=F("measure__plan__jmu__lsg_id"), area_pk=F("measure__area_id"))
+        .values(plan_pk=F("measure__plan_id"), area_pk=F("measure__area_id"))
         .annotate(total=Sum("amount"))
     )
+    # Grouped by plan, not LSG: one join fewer (the plan's LSG is known from the plans above).
     for found in planned:
-        rows[found["lsg_pk"]].figures.planned += found["total"]
+        rows[lsg_of_plan[found["plan_pk"]]].figures.planned += found["total"]
         areas[found["area_pk"]].figures.planned += found["total"]
     spent = (
         Spending.objects.filter(
@@ -282,7 +283,7 @@ def programme_dashboard(
             report__period_start__range=(start, end),
         )
         .values(
-            lsg_pk=F("report__jmu__lsg_id"),
+            plan_pk=F("report__plan_id"),
             area_pk=F("budget_line__measure__area_id"),
             month=F("report__period_start"),
         )
@@ -290,7 +291,7 @@ def programme_dashboard(
     )
     by_month: dict[datetime.date, Decimal] = {datetime.date(year, m, 1): ZERO for m in range(1, 13)}
     for found in spent:
-        rows[found["lsg_pk"]].figures.spent += found["total"]
+        rows[lsg_of_plan[found["plan_pk"]]].figures.spent += found["total"]
         areas[found["area_pk"]].figures.spent += found["total"]
         by_month[found["month"].replace(day=1)] += found["total"]
 
@@ -322,6 +323,7 @@ def _indicator_progress(plan_ids: list[int], start: datetime.date, end: datetime
         report__kind=Report.Kind.MONTHLY,
         report__status__in=REPORTED,
         report__period_start__range=(start, end),
+        value__isnull=False,  # a month left empty on purpose is skipped, as in selectors.rollup
     )
     found = {
         row["indicator"]: row

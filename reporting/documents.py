@@ -120,7 +120,7 @@ class AreaSection:
 
 
 def plan_context(plan: OperationalPlan) -> dict[str, Any]:
-    """Everything the plan's print layout shows, loaded here: 9 queries."""
+    """Everything the plan's print layout shows, loaded here: 8 queries."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)

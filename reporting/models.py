@@ -349,7 +349,8 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    """A PDF of a plan or a report, rendered in the background and kept as the document of record.
+    """A PDF of a plan, a report, an engagement (mentoring session report) or an expert's final
+    report, rendered in the background and kept as the document of record.
 
     Asking again makes a new document: an adopted version's PDF is never silently replaced.
     """

@@ -117,6 +117,7 @@ def progress_of(indicator_list: list[Indicator]) -> dict[int, Progress]:
         indicator__in=[i.pk for i in indicator_list],
         report__kind=Report.Kind.MONTHLY,
         report__status__in=REPORTED,
+        value__isnull=False,  # a month left empty on purpose is skipped, as in selectors.rollup
     )
     found = {
         row["indicator"]: row

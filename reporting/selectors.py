@@ -75,6 +75,8 @@ class IndicatorRow:
     months: int
     progress: Decimal | None
     empty_months: list[EmptyMonth] = field(default_factory=list)
+    # Months of the period the measure ran with neither a value nor a reason (set by report_page).
+    unreported: int = 0
 
     @property
     def display(self) -> str:
@@ -324,9 +326,21 @@ def report_page(*, user: User, pk: int) -> ReportPage:
             )
         )
     months = list(months_of(report).order_by("period_start").only("pk", "period_start", "status", "kind"))
+    indicators = rollup(report)
+    for row in indicators:
+        # What was not reported, against the plan: months the measure ran, minus those with a
+        # value or a reason for leaving it empty.
+        measure = row.indicator.measure
+        running = sum(
+            1
+            for m in months
+            if (measure.start_month is None or measure.start_month <= m.period_start)
+            and (measure.end_month is None or m.period_start <= measure.end_month)
+        )
+        row.unreported = max(running - row.months - len(row.empty_months), 0)
     return ReportPage(
         report=report,
-        indicators=rollup(report),
+        indicators=indicators,
         execution=budget_execution(report),
         reach=people_reached(report),
         activities=activities,

@@ -92,12 +92,6 @@ def follow_up_add(*, engagement: Engagement, actor: User, data: dict[str, Any]) 
     return follow_up
 
 
-def follow_up_done(*, follow_up: FollowUp, actor: User, done: bool = True) -> FollowUp:
-    follow_up.done = done
-    follow_up.save(update_fields=["done"])
-    return follow_up
-
-
 def recommendation_add(*, engagement: Engagement, actor: User, data: dict[str, Any]) -> Recommendation:
     recommendation = _fill(
         Recommendation(engagement=engagement, created_by=actor), data, ["lsg", "text", "addressee"]
@@ -123,11 +117,6 @@ def recommendation_link(*, recommendation: Recommendation, measure, actor: User)
     if recommendation.is_rejected:
         raise ValidationError({"measure": _("A rejected recommendation is not carried out by a measure.")})
     recommendation.measures.add(measure)
-    return recommendation
-
-
-def recommendation_unlink(*, recommendation: Recommendation, measure, actor: User) -> Recommendation:
-    recommendation.measures.remove(measure)
     return recommendation
 
 
@@ -199,10 +188,6 @@ def timesheet_entry_save(
         )
     entry.save()
     return entry
-
-
-def timesheet_entry_delete(*, entry: TimeSheetEntry, actor: User) -> None:
-    entry.delete()
 
 
 def timesheet_transition(*, timesheet: TimeSheet, to: str, actor: User, note: str = "") -> TimeSheet:

@@ -296,6 +296,7 @@ MATRIX: dict[str, Row] = {
         API_READ, lambda w: {"pk": IndicatorFactory(measure=MeasureFactory(plan=w.adopted)).pk}
     ),
     "api:figures-list": Row(API_SIGNED_IN),
+    "plans:plan-envelopes": Row(EDIT_PLAN, lambda w: {"pk": w.plan.pk}),  # shared budget envelopes
     # A notification is its recipient's alone: the coordinator's, here.
     "notifications:notification-open": Row(
         answers(coordinator=302, member=404, expert=404, officer=404, administrator=404),

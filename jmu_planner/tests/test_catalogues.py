@@ -125,12 +125,12 @@ def test_transliteration_keeps_what_must_stay_latin():
     latin = (
         'Ljubav i <a href="https://skgo.org/nj">njiva</a> %(name)s {count} %d 70 %% '
         "PDF, XLSX, RSD, EUR, JMU Planner, IV grupa, .xlsx, pisati na mti@skgo.org, Wi-Fi, DOCX, "
-        "nadživeti, NADŽIVETI, DŽEP i Džep, „already financed (local)“"
+        "nadživeti, NADŽIVETI, DŽEP i Džep, „već finansirana (lokalni budžet)“ ili nova"
     )
     assert transliterate(latin) == (
         'Љубав и <a href="https://skgo.org/nj">њива</a> %(name)s {count} %d 70 %% '
         "PDF, XLSX, RSD, EUR, JMU Planner, IV група, .xlsx, писати на mti@skgo.org, Wi-Fi, DOCX, "
-        "надживети, НАДЖИВЕТИ, ЏЕП и Џеп, „already financed (local)“"
+        "надживети, НАДЖИВЕТИ, ЏЕП и Џеп, „već finansirana (lokalni budžet)“ или нова"
     )
 
 

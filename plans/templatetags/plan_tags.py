@@ -49,7 +49,9 @@ def line_text(line) -> str:
     "EUR 2,000.00 at 117.2 = 234,400.00 RSD". Plain text (the caller escapes)."""
     text = ""
     if line.unit_cost is not None and line.quantity is not None:
-        text = f"{i18n.number(line.quantity)} × {money(line.unit_cost)}"
+        quantity = line.quantity
+        places = 0 if quantity == quantity.to_integral() else None
+        text = f"{i18n.number(quantity, places)} × {money(line.unit_cost)}"
         text += f" × {line.periods}" if line.periods else ""
         text += " = "
     if line.currency != "RSD":

@@ -36,7 +36,7 @@ def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, arti
 
     # The officer finds it in the review queue, comments on a measure and requests changes.
     log_in(page, live_server, "officer", "demo-officer")
-    page.get_by_role("link", name="Review queue").click()
+    page.locator("nav.navbar").get_by_role("link", name="Review queue", exact=True).click()
     page.locator("#queue").get_by_role("link", name=plan.title).click()
     measure = plan.measures.get(area__number=2, number=1)
     page.get_by_label("New comment about").select_option(value=f"m{measure.pk}")

@@ -371,7 +371,7 @@ def test_import_reports_an_error_per_bad_row_and_imports_nothing(plan):
         ["3. Health", "3.2", "Procenat", "Obuhvat", "%", 10, 150, None, None, None, None, None, None],
         ["4. Social protection", "4.1", "Da/ne", "Održano", "da/ne", "ne", "možda", None, None, None, None, None, None],
         ["5. Housing", "5.1", "Bez jedinice", "Kuće", None, 1, 2, None, None, None, None, None, None],
-        ["6. Civil status and basic rights", "6.1", "Nepoznat izvor", None, None, None, None, "Nepostojeća ustanova", None, None, None, "Lottery", 5],
+        ["6. Civil registration and personal documents", "6.1", "Nepoznat izvor", None, None, None, None, "Nepostojeća ustanova", None, None, None, "Lottery", 5],
     ])  # fmt: skip
     preview = parse_plan_xlsx(upload(content), plan)
     assert not preview.ok

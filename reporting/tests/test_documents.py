@@ -137,12 +137,13 @@ def test_the_print_template_runs_no_queries(adopted_plan, django_assert_num_quer
     from django.utils import timezone
 
     document = Document(plan=adopted_plan)
-    # plan with JMU/LSG/district, measures, indicators, budget lines, JMU members, communication = 6.
-    with django_assert_num_queries(6):
+    # plan with JMU/LSG/district, measures, indicators, co-responsible/partners/secondary areas
+    # (one UNION), budget lines, shared envelopes, JMU members, communication = 8.
+    with django_assert_num_queries(8):
         context = documents.plan_context(adopted_plan)
     for _ in range(10):  # more measures, the same count
         MeasureFactory(plan=adopted_plan)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         context = documents.plan_context(adopted_plan)
     with CaptureQueriesContext(connection) as queries:
         html = render_to_string(

@@ -106,7 +106,7 @@ def test_days_missed_are_caught_up_and_not_repeated(plan, users, eager):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_send_each_reminder_once(plan, users):
+def test_two_runs_at_once_send_each_reminder_once(reference_data, plan, users):
     """Two workers run the task for the same day at the same moment (PostgreSQL): the unique
     record lets one of them send each reminder."""
     from django.db import connections

@@ -32,6 +32,7 @@ from stakeholders.models import (
 from stakeholders.tests.engagement_world import engagement_world
 from stakeholders.tests.factories import LSGFactory, MembershipFactory
 
+
 def blank_pdf() -> bytes:
     from pypdf import PdfWriter
 
@@ -444,3 +445,115 @@ def test_mentoring_session_report_pdf(reference_data, eager):
         assert expected in text, expected
     assert Document.objects.visible_to(expert).filter(pk=document.pk).exists()
     assert not Document.objects.visible_to(user_with_role(Role.EXPERT, LSGFactory())).exists()
+
+
+# --- The pages, end to end -------------------------------------------------------------------------
+
+
+def test_expert_changes_the_engagement_and_writes_a_recommendation(client, work, lsg, users):
+    client = as_user(client, users["expert"])
+    url = reverse("stakeholders:engagement-update", args=[work.engagement.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "type": "field_visit",
+        "title": "Obilazak naselja",
+        "date": "2026-03-11",
+        "held": "on",
+        "lsgs": [lsg.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    work.engagement.refresh_from_db()
+    assert (work.engagement.type, work.engagement.title) == ("field_visit", "Obilazak naselja")
+    assert client.post(url, data | {"lsgs": []}).status_code == 200  # at least one LSG
+    url = reverse("stakeholders:recommendation-create", args=[work.engagement.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"lsg": lsg.pk, "text": "Nova preporuka", "addressee": "Gradsko veće"})
+    assert response.status_code == 302
+    assert Recommendation.objects.filter(text="Nova preporuka", created_by=users["expert"]).exists()
+
+
+def test_coordinator_rejects_with_a_note_through_the_page(client, work, users):
+    client = as_user(client, users["coordinator"])
+    url = reverse("stakeholders:recommendation-transition", args=[work.recommendation.pk, "rejected"])
+    response = client.post(url, {"note": ""}, follow=True)
+    assert "a note is required" in response.content.decode()
+    client.post(url, {"note": "Nema sredstava."})
+    work.recommendation.refresh_from_db()
+    assert work.recommendation.is_rejected
+    bogus = reverse("stakeholders:recommendation-transition", args=[work.recommendation.pk, "nonsense"])
+    assert client.post(bogus).status_code == 404
+
+
+def test_policy_documents_are_recorded_by_the_lsgs_authors(client, lsg, users):
+    client = as_user(client, users["expert"])
+    url = reverse("stakeholders:policy-create", args=[lsg.pk])
+    data = {"kind": "employment", "title": "Lokalni akcioni plan zapošljavanja", "period_start": "2026-01-01",
+            "period_end": "2025-12-31"}  # fmt: skip
+    assert client.post(url, data).status_code == 200  # ends before it starts
+    response = client.post(url, data | {"period_end": "2028-12-31"})
+    assert response.status_code == 302
+    document = lsg.policy_documents.get()
+    detail = reverse("stakeholders:policy-detail", args=[document.pk])
+    assert client.post(detail, {"number": "1.1", "title": "Sajam zapošljavanja"}).status_code == 302
+    assert client.post(detail, {"number": "1.1", "title": "Dupla"}).status_code == 200  # number taken
+    listing = client.get(reverse("stakeholders:policy-list", args=[lsg.pk])).content.decode()
+    assert "Lokalni akcioni plan zapošljavanja" in listing
+    member = as_user(client, users["member"])
+    assert member.post(detail, {"number": "2.1", "title": "x"}).status_code == 403
+
+
+def test_time_sheet_and_final_report_through_the_pages(client, work, lsg, users):
+    expert = as_user(client, users["expert"])
+    page = expert.get(reverse("stakeholders:expert-work")).content.decode()
+    assert "Ekspert za operativne planove" in page
+    create = reverse("stakeholders:timesheet-create", args=[work.contract.pk])
+    response = expert.post(create, {"month": "2029-04"})
+    april = TimeSheet.objects.get(contract=work.contract, month=datetime.date(2029, 4, 1))
+    assert response.url == reverse("stakeholders:timesheet-detail", args=[april.pk])
+    assert expert.post(create, {"month": "2030-04"}, follow=True).status_code == 200  # outside: a message
+    assert expert.post(create, {"month": "abc"}).status_code == 302
+    assert TimeSheet.objects.filter(contract=work.contract).count() == 2
+    submit = reverse("stakeholders:timesheet-transition", args=[april.pk, "submitted"])
+    response = expert.post(submit, follow=True)
+    assert "Enter at least one day" in response.content.decode()  # an empty month is not submitted
+    officer = as_user(client, users["officer"])
+    assert officer.post(create, {"month": "2029-05"}).status_code == 403
+
+    expert = as_user(client, users["expert"])
+    report_url = reverse("stakeholders:final-report", args=[work.contract.pk])
+    assert (
+        expert.post(report_url, {"outputs": "Tri radionice.", "conclusions": "Plan usvojen."}).status_code
+        == 302
+    )
+    work.final_report.refresh_from_db()
+    assert work.final_report.outputs == "Tri radionice."
+    expert.post(reverse("stakeholders:final-report-transition", args=[work.final_report.pk, "submitted"]))
+    officer = as_user(client, users["officer"])
+    assert "Tri radionice." in officer.get(report_url).content.decode()
+    officer.post(
+        reverse("stakeholders:final-report-transition", args=[work.final_report.pk, "returned"]),
+        {"note": "Dodati spisak radionica."},
+    )
+    work.final_report.refresh_from_db()
+    assert work.final_report.status == "returned"
+    assert "Dodati spisak radionica." in as_user(client, users["expert"]).get(report_url).content.decode()
+
+
+def test_engagement_pdf_is_asked_for_from_its_page(
+    client, work, users, eager, django_capture_on_commit_callbacks
+):
+    url = reverse("stakeholders:engagement-documents", args=[work.engagement.pk])
+    coordinator = as_user(client, users["coordinator"])
+    assert coordinator.post(url).status_code == 403  # coordinators read; the experts make PDFs
+    expert = as_user(client, users["expert"])
+    with django_capture_on_commit_callbacks(execute=True):  # the queue is asked on commit
+        assert expert.post(url).status_code == 302
+    document = Document.objects.get(engagement=work.engagement)
+    assert document.is_done and document.subject == work.engagement
+    page = expert.get(url).content.decode()
+    assert reverse("reporting:document-download", args=[document.pk]) in page
+    download = expert.get(reverse("reporting:document-download", args=[document.pk]))
+    assert download.status_code == 200
+    b"".join(download.streaming_content)
+    other = as_user(client, users["unassigned_expert"])
+    assert other.get(reverse("reporting:document-download", args=[document.pk])).status_code == 404

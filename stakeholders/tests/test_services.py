@@ -50,7 +50,11 @@ def test_reference_data_holds_every_lsg_outside_kosovo_with_both_scripts():
     assert zvezdara.parent == belgrade
     assert belgrade.city_municipalities.count() == 17
     assert set(nis.city_municipalities.values_list("name_lat", flat=True)) == {
-        "Niška Banja", "Pantelej", "Crveni Krst", "Palilula", "Medijana"
+        "Niška Banja",
+        "Pantelej",
+        "Crveni Krst",
+        "Palilula",
+        "Medijana",
     }
     assert not LSG.objects.filter(type=LSG.Type.CITY_MUNICIPALITY, parent__isnull=True).exists()
 

@@ -23,7 +23,8 @@
       return;
     }
     if (event.defaultPrevented) return;
-    // After the event: disabling the buttons now would drop the clicked button's name and value.
+    form.dataset.submitting = "true"; // at once: a second click in the same instant is refused
+    // The buttons after the event: disabling them now would drop the clicked one's name and value.
     setTimeout(() => setBusy(form, true), 0);
   });
 

@@ -26,8 +26,13 @@ KEEP_LATIN = [
     "PDF", "XLSX", "XLS", "CSV", "DOCX", "DOC", "ODT", "PNG", "JPEG", "JPG", "GIF", "SVG", "ZIP",
     "HTML", "JSON", "TXT",
 ]  # fmt: skip
-# The financing keywords of the plan matrix, which the XLSX import reads in English.
-IMPORT_KEYWORDS = ["new", "already financed (local)", "already financed (national)"]
+# Keywords of the plan matrix that the XLSX import reads in Latin script only (quoted „…“ in the
+# messages that ask for them): plans/spreadsheets.py FINANCING_LABELS and TYPE_LABELS.
+IMPORT_KEYWORDS = [
+    "nova", "već finansirana (lokalni budžet)", "već finansirana (republički budžet)",
+    "new", "already financed (local)", "already financed (national)",
+    "broj", "procenat", "da/ne",
+]  # fmt: skip
 
 PROTECTED = re.compile(
     "|".join(
