@@ -50,7 +50,8 @@ $(STAMP)/messages: $(wildcard locale/*/LC_MESSAGES/*.po) | $(STAMP)/venv
 messages: $(STAMP)/messages
 
 # After strings change in the code: collect them (new ones come in empty, never fuzzy) and list
-# what needs a translator in messages-todo.json; then catalog_fill and translit_catalog (README).
+# what needs a translator in messages-todo.json; then `manage.py catalog_fill messages-todo.json`
+# and `manage.py translit_catalog` (the steps: jmu_planner/tests/test_catalogues.py).
 messages-update: $(STAMP)/venv
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l sr_Latn -l sr --no-obsolete \
 	  -i '.venv/*' -i 'node_modules/*' -i 'static/vendor/*'

@@ -112,14 +112,15 @@ class MeasureForm(forms.ModelForm):
         )
         for name in ("responsible", "co_responsible", "partner_institutions"):
             self.fields[name].queryset = institutions
-        # The three dropdowns offer the same institutions: one query, not three.
-        offered = [(i.pk, i.name) for i in institutions]
-        self.fields["responsible"].choices = [("", "---------"), *offered]
+        # The three dropdowns offer the same institutions: one query, not three, and only when
+        # the form is shown (a valid save reads none of the lists).
+        offered = _Once(lambda: [(i.pk, i.name) for i in institutions])
+        self.fields["responsible"].choices = lambda: [("", "---------"), *offered()]
         self.fields["co_responsible"].choices = offered
         self.fields["partner_institutions"].choices = offered
         # The primary and the secondary areas offer the same list: one query.
-        areas = [(a.pk, str(a)) for a in ThematicArea.objects.all()]
-        self.fields["area"].choices = [("", "---------"), *areas]
+        areas = _Once(lambda: [(a.pk, str(a)) for a in ThematicArea.objects.all()])
+        self.fields["area"].choices = lambda: [("", "---------"), *areas()]
         self.fields["secondary_areas"].choices = areas
         self.fields["period_text"].help_text = _(
             "As the plan writes it, e.g. school year 2025/26, Q4, 2024–2027; the months above stay "
@@ -133,6 +134,29 @@ class MeasureForm(forms.ModelForm):
             "end": plan.period_end.strftime("%m/%Y"),
         }
         self.fields["start_month"].help_text = help_text
+
+    def _get_validation_exclusions(self):
+        # A saved measure's unchanged links were checked when saved: no query each to check them
+        # again (the service still validates what changed).
+        excluded = super()._get_validation_exclusions()
+        if self.instance.pk:
+            excluded |= {
+                name for name in ("area", "responsible", "lap_measure", "request_token")
+                if name not in self.changed_data
+            }  # fmt: skip
+        return excluded
+
+
+class _Once:
+    """A list of choices computed on first use, then kept (choices may be a callable)."""
+
+    def __init__(self, compute):
+        self.compute, self.value = compute, None
+
+    def __call__(self) -> list:
+        if self.value is None:
+            self.value = self.compute()
+        return self.value
 
 
 def _parse_indicator_value(text: str, kind: str) -> Decimal | None:
@@ -311,9 +335,10 @@ class BudgetLineInlineFormSet(BaseInlineFormSet):
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        form.fields["source"].choices = self.source_choices
+        # Callables: read when a row is shown, not when a save validates untouched rows.
+        form.fields["source"].choices = lambda: self.source_choices
         form.fields["envelope"].queryset = BudgetEnvelope.objects.filter(plan_id=self.instance.plan_id)
-        form.fields["envelope"].choices = self.envelope_choices
+        form.fields["envelope"].choices = lambda: self.envelope_choices
         return form
 
 

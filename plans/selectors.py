@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,20 @@ def plan_list(*, user: User) -> QuerySet[OperationalPlan]:
     return (
         OperationalPlan.objects.visible_to(user)
         .select_related("jmu__lsg")
-        .annotate(measure_count=Count("measures"))
+        # A subquery, not Count("measures") with GROUP BY: the paginator's COUNT leaves it out,
+        # so only the shown page's plans have their measures counted.
+        .annotate(
+            measure_count=Coalesce(
+                Subquery(
+                    Measure.objects.filter(plan=OuterRef("pk"))
+                    .order_by()
+                    .values("plan")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-period_start", ScriptOrder("jmu__lsg__name_lat", "jmu__lsg__name_cyr"), "-version")
     )
 

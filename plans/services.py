@@ -349,13 +349,18 @@ def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_
             % {"who": who}
         )
     old_area_id = measure.area_id
+    links_before = {name: getattr(measure, f"{name}_id") for name in ("area", "responsible", "lap_measure")}
     data, links = _split_links(values.data)
     for name, value in data.items():
         setattr(measure, name, value)
     measure.lock_version = lock_version + 1
     if measure.area_id != old_area_id:
         measure.number = _next_number(plan, measure.area)
-    model_save(measure, actor=actor)
+    # Links that did not change were checked when saved: no query each to check them again.
+    unchanged = [n for n, pk in links_before.items() if getattr(measure, f"{n}_id") == pk]
+    measure.full_clean(exclude=["plan", "request_token", *unchanged])
+    measure._history_user = actor
+    measure.save()
     _set_links(measure, links)
     if measure.area_id != old_area_id:
         _renumber(plan, old_area_id)

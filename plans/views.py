@@ -40,7 +40,7 @@ from plans.forms import (
     PlanForm,
 )
 from plans.models import Measure, OperationalPlan
-from plans.services import ChildRow, MeasureInput
+from plans.services import MEASURE_LINKS, ChildRow, MeasureInput
 from plans.spreadsheets import parse_plan_xlsx, plan_to_xlsx
 from stakeholders.models import JMU
 from stakeholders.selectors import jmus_writable_by
@@ -279,8 +279,10 @@ class MeasureFormView(LoginRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         form, indicators, lines = self.forms(request.POST)
         if form.is_valid() and indicators.is_valid() and lines.is_valid():
+            # Links the user left as they were are not set again (a query each).
+            data = {k: v for k, v in _data(form).items() if k not in MEASURE_LINKS or k in form.changed_data}
             values = MeasureInput(
-                data=_data(form),
+                data=data,
                 indicators=_rows(indicators),
                 budget_lines=_rows(lines),
             )

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Win
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jmu_planner import access
 from jmu_planner.dates import iter_months
@@ -197,7 +198,7 @@ class Execution:
     measures: list[ExecutionRow] = field(default_factory=list)
     areas: list[ExecutionRow] = field(default_factory=list)
     sources: list[ExecutionRow] = field(default_factory=list)
-    total: ExecutionRow = field(default_factory=lambda: ExecutionRow(label="Total"))
+    total: ExecutionRow = field(default_factory=lambda: ExecutionRow(label=gettext("Total")))
 
     @property
     def overspent(self) -> list[ExecutionRow]:
@@ -411,15 +412,40 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
     return expected
 
 
+OVERDUE_BATCH = 40  # plans read at a time when only the first `limit` overdue reports are wanted
+
+
 def overdue_reports(
-    *, user: User, lsg_id: int | None = None, today: datetime.date | None = None
+    *, user: User, lsg_id: int | None = None, today: datetime.date | None = None, limit: int | None = None
 ) -> list[DueReport]:
-    """Reports past their due date and not submitted: for one LSG, or all the user may see. 2 queries."""
+    """Reports past their due date and not submitted: for one LSG, or all the user may see, the
+    earliest first. 2 queries; with `limit`, the first `limit` of them, reading the plans oldest
+    first a batch at a time (2 queries a batch) and stopping once no later plan can come before."""
     today = today or timezone.localdate()
     plans = OperationalPlan.objects.visible_to(user).filter(status=OperationalPlan.Status.ADOPTED)
     if lsg_id is not None:
         plans = plans.filter(jmu__lsg_id=lsg_id)
-    plans = list(plans.select_related("jmu__lsg"))
+    plans = plans.select_related("jmu__lsg")
+    if limit is None:
+        return _overdue(list(plans), today)
+    found: list[DueReport] = []
+    plans = plans.order_by("period_start", "pk")
+    offset = 0
+    while True:
+        batch = list(plans[offset : offset + OVERDUE_BATCH + 1])
+        following = batch.pop() if len(batch) > OVERDUE_BATCH else None
+        found = sorted([*found, *_overdue(batch, today)], key=_overdue_order)[:limit]
+        # Every report of a later plan falls due after that plan starts.
+        if following is None or (len(found) == limit and found[-1].due < following.period_start):
+            return found
+        offset += OVERDUE_BATCH
+
+
+def _overdue_order(due: DueReport) -> tuple:
+    return (due.due, due.plan.jmu.lsg.name_lat, due.kind)
+
+
+def _overdue(plans: list[OperationalPlan], today: datetime.date) -> list[DueReport]:
     reports = list(
         Report.objects.filter(plan__in=plans).only("pk", "jmu_id", "kind", "period_start", "status")
     )
@@ -429,5 +455,5 @@ def overdue_reports(
             for due in expected_reports(plans, reports)
             if due.due < today and (due.report is None or due.report.status not in REPORTED)
         ),
-        key=lambda d: (d.due, d.plan.jmu.lsg.name_lat, d.kind),
+        key=_overdue_order,
     )

@@ -27,7 +27,7 @@ from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
 from reporting.lifecycle import REPORT_LIFECYCLE
-from reporting.models import COUNT_FIELDS, Document, FieldActivity, Report
+from reporting.models import AGE_GROUPS, SEXES, Document, FieldActivity, Report
 from stakeholders.selectors import jmus_writable_by
 
 Status = Report.Status
@@ -47,7 +47,7 @@ class ReportListView(ScopedFilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["overdue"] = selectors.overdue_reports(user=self.request.user)[:20]
+        context["overdue"] = selectors.overdue_reports(user=self.request.user, limit=20)
         context["can_create"] = access.may(self.request.user, "reporting.add_report")
         return context
 
@@ -349,13 +349,15 @@ class ReportExportView(LoginRequiredMixin, View):
         report = page.report
         book = Workbook()
         sheet = book.active
-        sheet.title = "Report"
+        sheet.title = _("Report")[:31]
         append_row(sheet, [str(report)])
         style_title(sheet["A1"])
         append_row(sheet, [_("People reached"), selectors.suppress(page.reach.people)])
         append_row(sheet, [_("Households visited"), selectors.suppress(page.reach.households)])
-        for name in COUNT_FIELDS:
-            append_row(sheet, [name.replace("_", " "), selectors.suppress(page.reach.counts[name])])
+        for sex, sex_label in SEXES:
+            for age, age_label in AGE_GROUPS:
+                count = page.reach.counts[f"{sex}_{age}"]
+                append_row(sheet, [f"{sex_label}, {age_label}", selectors.suppress(count)])
         sheet.append([])
         append_row(sheet, [_("Indicator"), _("Value"), _("Target"), _("Progress %")])
         style_header(sheet[sheet.max_row])

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,9 +52,56 @@ class LSGAdmin(SimpleHistoryAdmin):
     search_fields = ["name_lat", "name_cyr", "code"]
 
 
+class KnownAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose chosen values' labels were read with the page (`known`), not one
+    query per row."""
+
+    def __init__(self, *args, known: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = known
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not all(v in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, v, self.known[v], True, i) for i, v in enumerate(chosen)]
+        return [(None, options, 0)]
+
+
 class MembershipInline(admin.TabularInline):
+    """A JMU's members: the page's queries do not grow with them (stakeholders/tests): the
+    institution is an autocomplete (not 1,352 options a row) labelled from one query, and the
+    roles' short list is read once for all rows."""
+
     model = JMUMembership
     extra = 0
+    autocomplete_fields = ["institution"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("role")  # each row's title names it
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.institution_labels = (
+            {str(i.pk): str(i) for i in Institution.objects.filter(memberships__jmu=obj).distinct()}
+            if obj is not None and obj.pk
+            else {}
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution":
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                known=getattr(self, "institution_labels", {}),
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "role":
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            field.choices = blank + [(r.pk, field.label_from_instance(r)) for r in field.queryset]
+        return field
 
 
 @admin.register(JMU)

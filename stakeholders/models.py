@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jmu_planner import access, i18n
@@ -803,10 +804,10 @@ class Recommendation(models.Model):
     """A written recommendation from an engagement, addressed to someone in one LSG."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
-        IMPLEMENTED = "implemented", _("Implemented")
+        OPEN = "open", pgettext_lazy("recommendation", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("recommendation", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("recommendation", "Rejected")
+        IMPLEMENTED = "implemented", pgettext_lazy("recommendation", "Implemented")
 
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("engagement")

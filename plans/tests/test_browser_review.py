@@ -3,11 +3,10 @@
 import re
 
 import pytest
-
-from plans.tests.test_review import PDF
 from playwright.sync_api import expect
 
 from plans.models import OperationalPlan
+from plans.tests.test_review import PDF
 from stakeholders.demo import demo_seed
 from stakeholders.tests.test_browser import log_in
 
@@ -36,6 +35,7 @@ def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, arti
 
     # The officer finds it in the review queue, comments on a measure and requests changes.
     log_in(page, live_server, "officer", "demo-officer")
+    page.locator("nav.navbar").get_by_role("button", name="Review", exact=True).click()
     page.locator("nav.navbar").get_by_role("link", name="Review queue", exact=True).click()
     page.locator("#queue").get_by_role("link", name=plan.title).click()
     measure = plan.measures.get(area__number=2, number=1)

@@ -74,7 +74,9 @@ def test_a_changed_row_among_unchanged_ones_is_saved(client, users, plan):
     data[f"indicators-{index}-name"] = "Promenjen naziv"
     assert client.post(url, data).status_code == 302
     assert set(measure.indicators.values_list("name", flat=True)) == {
-        indicators[0].name, "Promenjen naziv", indicators[2].name
+        indicators[0].name,
+        "Promenjen naziv",
+        indicators[2].name,
     }
     assert Indicator.history.filter(id=indicators[1].pk).count() == 2
     assert Indicator.history.filter(id=indicators[0].pk).count() == 1

@@ -121,7 +121,7 @@ def test_export_suppresses_counts_below_five(client, users, plan, monthly):
     ).active
     values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2, max_row=9)}
     assert values["People reached"] == "10" and values["Households visited"] == "<5"
-    assert values["male 0 17"] == "<5" and values["female 0 17"] == "7"
+    assert values["men/boys, 0-17"] == "<5" and values["women/girls, 0-17"] == "7"
 
 
 def test_report_page_query_count_is_constant(
