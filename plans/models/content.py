@@ -1,58 +1,20 @@
-"""Operational plans: reference tables, plans, measures, indicators and budget lines."""
+"""Plan content: the operational plan, its measures, indicators, budget lines and envelopes."""
 
 import datetime
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jmu_planner import access, i18n
 from jmu_planner.dates import iter_months
 from jmu_planner.uploads import ServerNamedUpload
-from stakeholders.models import JMU, BilingualNameMixin, Institution, LSGOwnedQuerySet
-
-
-class ThematicArea(BilingualNameMixin):
-    """Reference data: education, employment, health, ... numbered as in the plan matrix."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("thematic area")
-        verbose_name_plural = _("thematic areas")
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
-
-
-class FundingSource(BilingualNameMixin):
-    """Reference data: LSG budget, Republic budget, EU/IPA, SCTM co-financing, ..."""
-
-    class Share(models.TextChoices):
-        # Which side of the SCTM co-financing rule a source counts on.
-        LSG = "lsg", _("LSG's own share")
-        SCTM = "sctm", _("SCTM co-financing")
-        OTHER = "other", _("Other sources")
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    share = models.CharField(_("counts as"), max_length=10, choices=Share.choices, default=Share.OTHER)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "code"]
-        verbose_name = _("funding source")
-        verbose_name_plural = _("funding sources")
-
-
-# --- Operational plans ---------------------------------------------------------------------------
+from plans.models.reference import FundingSource, ThematicArea
+from stakeholders.models import JMU, Institution, LSGOwnedQuerySet
 
 LONG_TEXT = 5000
 # Who writes a plan: the LSG's coordinators and the experts assigned to it.
@@ -692,96 +654,3 @@ class BudgetLine(models.Model):
 
 
 # --- Review: transitions and comments ---------------------------------------------------------------
-
-
-class PlanTransition(models.Model):
-    """One step of a plan's life: who moved it, when, from what to what, and why."""
-
-    plan = models.ForeignKey(
-        OperationalPlan,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("plan"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("by"),
-    )  # fmt: skip
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(_("from"), max_length=20, choices=OperationalPlan.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=OperationalPlan.Status.choices)
-    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.plan}: {self.from_status} → {self.to_status}"
-
-
-class CommentThread(models.Model):
-    """A discussion about the plan, one measure or one indicator; resolved or open."""
-
-    plan = models.ForeignKey(
-        OperationalPlan, on_delete=models.CASCADE, related_name="threads", verbose_name=_("plan")
-    )
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
-        verbose_name=_("measure"),
-    )  # fmt: skip
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
-        verbose_name=_("indicator"),
-    )  # fmt: skip
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["resolved_at", "-created_at"]
-        verbose_name = _("comment thread")
-        verbose_name_plural = _("comment threads")
-
-    def __str__(self) -> str:
-        return str(self.subject)
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
-
-    @property
-    def subject(self) -> str:
-        if self.indicator_id:
-            return _("Indicator %(code)s: %(name)s") % {
-                "code": self.measure.code if self.measure_id else "",
-                "name": self.indicator.name,
-            }
-        if self.measure_id:
-            return _("Measure %(code)s") % {"code": self.measure.code}
-        return str(_("The plan"))
-
-
-class Comment(models.Model):
-    thread = models.ForeignKey(
-        CommentThread, on_delete=models.CASCADE, related_name="comments", verbose_name=_("thread")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    body = models.TextField(_("comment"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
-
-    def __str__(self) -> str:
-        return self.body[:60]

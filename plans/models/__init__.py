@@ -1,0 +1,28 @@
+"""Operational plans: reference tables (reference), plan content (content), review (review)."""
+
+from plans.models.content import (  # noqa: F401
+    DEFAULT_EUR_RATE,
+    LONG_TEXT,
+    STATUS_BADGES,
+    BudgetEnvelope,
+    BudgetLine,
+    CommunicationItem,
+    CostCategory,
+    Currency,
+    Indicator,
+    Measure,
+    MeasureChildQuerySet,
+    OperationalPlan,
+    PlanChildQuerySet,
+    PlanQuerySet,
+    long_text,
+)
+from plans.models.reference import (  # noqa: F401
+    FundingSource,
+    ThematicArea,
+)
+from plans.models.review import (  # noqa: F401
+    Comment,
+    CommentThread,
+    PlanTransition,
+)
