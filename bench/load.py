@@ -270,28 +270,30 @@ class Browser:
 # --- What people do ----------------------------------------------------------------------------------
 
 
-def pages_for(user: dict, shared: dict) -> list[tuple[str, str]]:
-    """(page type, path) a person of this role opens; measure saves and PDFs are done apart."""
-    year = shared["year"]
-    role = user["role"]
+def pages_for(user: dict, shared: dict, rng: random.Random) -> list[tuple[str, str]]:
+    """(page type, path) a person of this role opens; measure saves and PDFs are done apart. A
+    page type names the role: an officer's plan list holds every plan, a coordinator's a few."""
+    year, role = shared["year"], user["role"]
     if role == "coordinator":
-        return [("home", "/"), ("plan_list", "/plans/"), ("plan_page", f"/plans/{user['draft_plan']}/"),
-                ("plan_page", f"/plans/{user['draft_plan']}/"), ("measure_form", "MEASURE"),
-                ("report_list", "/reports/"), ("report_page", f"/reports/{user['reports'][0]}/"),
-                ("adopted_plan_page", f"/plans/{user['adopted_plan']}/")]  # fmt: skip
-    if role in ("member", "expert"):
-        return [("home", "/"), ("adopted_plan_page", f"/plans/{user['adopted_plan']}/"),
-                ("report_page", f"/reports/{random.choice(user['reports'])}/"), ("report_list", "/reports/"),
-                ("plan_list", "/plans/")]  # fmt: skip
-    if role == "officer":
-        return [("home", "/"), ("dashboard", f"/dashboard/?year={year}"), ("review_queue", "/plans/review/"),
-                ("report_review_queue", "/dashboard/review/reports/"),
-                ("plan_page", f"/plans/{random.choice(shared['submitted_plans'])}/"),
-                ("adopted_plan_page", f"/plans/{random.choice(shared['adopted_plans'])}/"),
-                ("report_page", f"/reports/{random.choice(shared['reports'])}/"),
-                ("report_list", "/reports/"), ("plan_list", "/plans/")]  # fmt: skip
-    return [("home", "/"), ("admin_jmu", f"/admin/stakeholders/jmu/{random.choice(shared['jmus'])}/change/"),
-            ("dashboard", f"/dashboard/?year={year}")]  # fmt: skip
+        pages = [("home", "/"), ("plan_list", "/plans/"), ("plan_page", f"/plans/{user['draft_plan']}/"),
+                 ("measure_form", f"/plans/measures/{rng.choice(user['measures'])}/edit/"),
+                 ("report_list", "/reports/"), ("report_page", f"/reports/{user['reports'][0]}/"),
+                 ("adopted_plan_page", f"/plans/{user['adopted_plan']}/")]  # fmt: skip
+    elif role in ("member", "expert"):
+        pages = [("home", "/"), ("adopted_plan_page", f"/plans/{user['adopted_plan']}/"),
+                 ("report_page", f"/reports/{rng.choice(user['reports'])}/"), ("report_list", "/reports/"),
+                 ("plan_list", "/plans/")]  # fmt: skip
+    elif role == "officer":
+        pages = [("home", "/"), ("dashboard", f"/dashboard/?year={year}"), ("review_queue", "/plans/review/"),
+                 ("report_review_queue", "/dashboard/review/reports/"),
+                 ("plan_page", f"/plans/{rng.choice(shared['submitted_plans'])}/"),
+                 ("adopted_plan_page", f"/plans/{rng.choice(shared['adopted_plans'])}/"),
+                 ("report_page", f"/reports/{rng.choice(shared['reports'])}/"),
+                 ("report_list", "/reports/"), ("plan_list", "/plans/")]  # fmt: skip
+    else:
+        pages = [("home", "/"), ("admin_jmu", f"/admin/stakeholders/jmu/{rng.choice(shared['jmus'])}/change/"),
+                 ("dashboard", f"/dashboard/?year={year}")]  # fmt: skip
+    return [(f"{page} [{role}]", path) for page, path in pages]
 
 
 def save_measure(browser: Browser, measure: int, counter: int) -> None:
@@ -335,9 +337,7 @@ def simulate(
                 plan = user.get("draft_plan") or rng.choice(shared["submitted_plans"])
                 ask_pdf(browser, plan, asked, lock)
             else:
-                page, path = rng.choice(pages_for(user, shared))
-                if path == "MEASURE":
-                    path = f"/plans/measures/{rng.choice(user['measures'])}/edit/"
+                page, path = rng.choice(pages_for(user, shared, rng))
                 browser.request(page, "GET", path)
             time.sleep(min(rng.uniform(1, 4), max(0.0, deadline - time.monotonic())))
     finally:
@@ -352,24 +352,15 @@ def walk(
     deadline: float,
     think: float,
 ):
-    """The single user: every page type in turn, `rounds` times or until the deadline."""
-    year = shared["year"]
-    coordinator, officer, admin = sessions["coordinator"], sessions["officer"], sessions["admin"]
-    steps = [
-        (coordinator, "home", "/"), (coordinator, "plan_list", "/plans/"),
-        (coordinator, "plan_page", f"/plans/{walker['coordinator']['draft_plan']}/"),
-        (coordinator, "adopted_plan_page", f"/plans/{walker['coordinator']['adopted_plan']}/"),
-        (coordinator, "report_list", "/reports/"),
-        (coordinator, "report_page", f"/reports/{walker['coordinator']['reports'][0]}/"),
-        (officer, "dashboard", f"/dashboard/?year={year}"), (officer, "review_queue", "/plans/review/"),
-        (officer, "report_review_queue", "/dashboard/review/reports/"),
-        (admin, "admin_jmu", f"/admin/stakeholders/jmu/{shared['jmus'][0]}/change/"),
-    ]  # fmt: skip
+    """The single user: every page type of every role in turn, `rounds` times or until the deadline."""
+    coordinator = sessions["coordinator"]
     done = 0
     while (rounds is None or done < rounds) and time.monotonic() < deadline:
-        for browser, page, path in steps:
-            browser.request(page, "GET", path)
-            time.sleep(think)
+        rng = random.Random(done)  # the same pages in each walk
+        for role, browser in sessions.items():
+            for page, path in pages_for(walker[role], shared, rng):
+                browser.request(page, "GET", path)
+                time.sleep(think)
         save_measure(coordinator, walker["coordinator"]["measures"][done % 10], done)
         time.sleep(think)
         status, _, location = coordinator.request(
@@ -532,18 +523,15 @@ def main() -> None:
             lock = threading.Lock()
             single_log: list = []
             walker_user = next(u for u in users if u["role"] == "coordinator")
-            walker = {"coordinator": walker_user}
+            walker = {role: next(u for u in users if u["role"] == role)
+                      for role in ("coordinator", "member", "expert", "officer", "admin")}  # fmt: skip
             sessions = {}
-            for role, name in (
-                ("coordinator", walker_user["username"]),
-                ("officer", "officer0"),
-                ("admin", "admin0"),
-            ):
+            for role, person in walker.items():
                 sessions[role] = Browser(port, single_log, lock)
-                assert sessions[role].login(name), name
+                assert sessions[role].login(person["username"]), person
             walk(sessions, walker, shared, 1, time.monotonic() + 300, 0.2)  # warm-up: not counted
             single_log.clear()
-            walk(sessions, walker, shared, args.single_rounds, time.monotonic() + 600, 0.5)
+            walk(sessions, walker, shared, args.single_rounds, time.monotonic() + 600, 0.3)
             single = list(single_log)
             print(
                 f"Single user alone: {len(single)} requests over {args.single_rounds} walks of every page type"

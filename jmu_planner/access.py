@@ -294,6 +294,9 @@ ACTIONS: dict[str, Action] = {
         _("Only the expert changes their own time sheet while it is a draft or returned."),
         status_bound=True,
     ),
+    "stakeholders.add_timesheet": Action(
+        is_administrator | owns_contract, _("Only the expert starts their own time sheets.")
+    ),
     "stakeholders.change_final_report": Action(
         (is_administrator | owns_contract) & is_editable,
         _("Only the expert changes their own final report while it is a draft or returned."),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from plans.models import FundingSource, Measure, OperationalPlan, ThematicArea
 from stakeholders.models import Institution
@@ -34,9 +34,17 @@ def _sctm_of_other_plans(plan: OperationalPlan) -> Decimal:
 def take(plan: OperationalPlan) -> dict[str, Any]:
     """The reference values the plan shows today: 4 queries."""
     measures = Measure.objects.filter(plan=plan)
-    sources = FundingSource.objects.filter(budget_lines__measure__plan=plan).distinct()
-    institutions = Institution.objects.filter(pk__in=measures.values("responsible_id"))
-    areas = ThematicArea.objects.filter(pk__in=measures.values("area_id"))
+    sources = FundingSource.objects.filter(
+        Q(budget_lines__measure__plan=plan) | Q(envelopes__plan=plan)
+    ).distinct()
+    institutions = Institution.objects.filter(
+        Q(pk__in=measures.values("responsible_id"))
+        | Q(co_led_measures__plan=plan)
+        | Q(partnered_measures__plan=plan)
+    ).distinct()
+    areas = ThematicArea.objects.filter(
+        Q(pk__in=measures.values("area_id")) | Q(secondary_measures__plan=plan)
+    ).distinct()
     return {
         "version": VERSION,
         "sources": {
@@ -84,9 +92,16 @@ def apply(plan: OperationalPlan, measures: list[Measure]) -> None:
             measure.area = areas[measure.area_id]
         if measure.responsible_id in institutions:
             measure.responsible = institutions[measure.responsible_id]
+        for name, rows in [("co_responsible_list", institutions), ("partner_list", institutions),
+                           ("secondary_area_list", areas)]:  # fmt: skip
+            if hasattr(measure, name):
+                setattr(measure, name, [rows.get(row.pk, row) for row in getattr(measure, name)])
         for line in getattr(measure, "line_list", ()):
             if line.source_id in sources:
                 line.source = sources[line.source_id]
+            envelope = getattr(line, "envelope", None) if line.envelope_id else None
+            if envelope is not None and envelope.source_id in sources:
+                envelope.source = sources[envelope.source_id]
 
 
 def sctm_of_other_plans(plan: OperationalPlan) -> Decimal | None:

@@ -484,8 +484,7 @@ class ExpertWorkView(LoginRequiredMixin, TemplateView):
 class TimeSheetCreateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         contract = get_object_or_404(ExpertContract.objects.visible_to(request.user), pk=pk)
-        if not (access.is_administrator(request.user) or contract.expert_id == request.user.pk):
-            raise PermissionDenied(_("Only the expert starts their own time sheets."))
+        access.require(request.user, "stakeholders.add_timesheet", contract)
         form = TimeSheetCreateForm(request.POST)
         if form.is_valid():
             try:

@@ -87,3 +87,20 @@ def test_a_draft_follows_the_reference_data(financed, users, client):
     page = client.get(reverse("plans:plan-detail", args=[financed.pk])).content.decode()
     assert "Preimenovana ustanova" in page and "Renamed source" in page
     assert selectors.plan_page(user=users["coordinator"], pk=financed.pk).cofinancing.sctm == Decimal("0.00")
+
+
+def test_co_responsible_bodies_and_partners_keep_their_adopted_names(financed, users, client):
+    measure = financed.measures.get()
+    co_lead = InstitutionFactory(lsg=financed.jmu.lsg, name="Nacionalna služba za zapošljavanje – filijala")
+    partner = InstitutionFactory(lsg=financed.jmu.lsg, name="Udruženje Romkinja Osvit")
+    measure.co_responsible.add(co_lead)
+    measure.partner_institutions.add(partner)
+    adopt(through_approval(financed, users), users)
+    for institution in (co_lead, partner):
+        institution.__class__.objects.filter(pk=institution.pk).update(name=f"Preimenovano {institution.pk}")
+    client.force_login(users["officer"])
+    page = client.get(reverse("plans:plan-detail", args=[financed.pk])).content.decode()
+    pdf_html = documents.document_html(Document(plan=financed))
+    for text in (page, pdf_html):
+        assert "Nacionalna služba za zapošljavanje – filijala" in text and "Udruženje Romkinja Osvit" in text
+        assert "Preimenovano" not in text
