@@ -5,12 +5,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# A 2-core box also runs the PDF worker: one process per core, each with threads, so a request
-# waiting on PostgreSQL lets another run; the PDF worker runs under `nice` beside it
-# (Procfile, deploy/systemd). Each thread keeps its own database connection (DB_CONN_MAX_AGE).
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+# A 2-core box also runs the PDF worker (at nice 10: Procfile, deploy/systemd). gthread workers,
+# two per core with two threads each: a request waiting on PostgreSQL lets another run, and few
+# threads share one GIL. bench/load.py, 50 users: 4 × 2 gave p95s about half those of 2 × 4 at
+# the same requests/s. Each thread keeps its own database connection (DB_CONN_MAX_AGE).
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 keepalive = 5
 timeout = 60
 preload_app = True  # import Django once; workers share the memory copy-on-write

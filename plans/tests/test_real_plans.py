@@ -439,3 +439,16 @@ def test_the_import_page_removes_the_missing_measures_only_when_asked(client, us
     response = client.post(url, {"confirm": "1", "remove_missing": "1"})
     assert response.status_code == 302
     assert [m.code for m in real_plan.measures.select_related("area")] == ["1.1"]
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_an_export_made_in_either_script_or_english_imports_back_unchanged(real_plan, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        content = plan_to_xlsx(
+            real_plan, selectors.measures_with_details(real_plan), selectors.plan_envelopes(real_plan)
+        )
+    preview = parse_plan_xlsx(upload(content), real_plan)
+    assert preview.errors == {} and preview.file_error in (None, "")
+    assert [m.status for m in preview.measures] == ["unchanged", "unchanged"]
