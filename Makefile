@@ -98,8 +98,11 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The benchmarks print readable lines and end with one JSON line each (README, Benchmarks).
 bench: install
-	DJANGO_DEBUG=false $(PY) bench/lsg_pages.py
+	for script in plan_page report_rollup dashboard pdf; do \
+	  DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) bench/$$script.py || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules static/vendor staticfiles db.sqlite3
