@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jmu_planner import access
@@ -85,6 +86,18 @@ class Lifecycle:
     def may(self, user, obj, to: str) -> bool:
         move = self.move(obj.status, to)
         return move is not None and not move.automatic and access.may(user, self.permission(move), obj)
+
+    def require_move(self, user, obj, to: str) -> Move:
+        """For a page that makes the move to `to`: a 404 when no person ever makes such a move, a 403
+        that says why when this user may not make it now (wrong status or role)."""
+        by_target = {move.target: move for move in self.moves if not move.automatic}
+        if to not in by_target:
+            raise Http404
+        move = self.move(obj.status, to)
+        if move is None or move.automatic:
+            raise PermissionDenied(refusal_for_move(user, self.permission(by_target[to]), obj))
+        access.require(user, self.permission(move), obj)
+        return move
 
     @transaction.atomic
     def transition(self, obj, *, to: str, actor, note: str = "", system: bool = False, **context):

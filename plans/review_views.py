@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -40,10 +40,6 @@ def plan_url(plan: OperationalPlan, anchor: str = "") -> str:
     return reverse("plans:plan-detail", args=[plan.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _verb(to: str) -> str:
-    return next(move.name for move in PLAN_LIFECYCLE.moves if move.target == to)
-
-
 class PlanTransitionView(LoginRequiredMixin, View):
     """Submit, request changes, approve: a confirmation page with a note, then the move."""
 
@@ -57,11 +53,8 @@ class PlanTransitionView(LoginRequiredMixin, View):
         to = self.kwargs["to"]
         if to not in {Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED}:
             raise Http404  # adoption has its own page; superseding is the system's
-        move = PLAN_LIFECYCLE.move(self.plan.status, to)
-        if move is None:
-            raise PermissionDenied(access.refusal(self.request.user, f"plans.{_verb(to)}_plan", self.plan))
-        # Visible, but not a move this person may make: a 403 that says why.
-        access.require(self.request.user, PLAN_LIFECYCLE.permission(move), self.plan)
+        # Visible, but not a move this person may make now: a 403 that says why.
+        PLAN_LIFECYCLE.require_move(self.request.user, self.plan, to)
         return to
 
     def context(self, form, to: str) -> dict[str, Any]:

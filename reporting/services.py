@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jmu_planner import access, dates
-from jmu_planner.lifecycle import TransitionRefused
 from jmu_planner.services import model_save, model_update
 from plans.models import BudgetLine, Indicator, OperationalPlan
 from reporting.models import (
@@ -31,9 +30,6 @@ Status = Report.Status
 
 class ReportNotEditable(ValidationError):
     """The report is submitted or accepted: its content is frozen."""
-
-
-ReportTransitionRefused = TransitionRefused
 
 
 # --- Periods and deadlines ---------------------------------------------------------------------------

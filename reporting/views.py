@@ -287,13 +287,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
 
     def target(self) -> str:
         to = self.kwargs["to"]
-        if to not in Status.values or to == Status.DRAFT:
-            raise Http404
-        move = REPORT_LIFECYCLE.move(self.report.status, to)
-        if move is None:
-            verb = next(m.name for m in REPORT_LIFECYCLE.moves if m.target == to)
-            raise PermissionDenied(access.refusal(self.request.user, f"reporting.{verb}_report", self.report))
-        access.require(self.request.user, REPORT_LIFECYCLE.permission(move), self.report)
+        REPORT_LIFECYCLE.require_move(self.request.user, self.report, to)
         return to
 
     def context(self, form, to):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -315,20 +315,6 @@ class RecommendationDetailView(LoginRequiredMixin, View):
         return self.render_page(request, pk, form)
 
 
-def _move_or_refuse(lifecycle, user, obj, to: str, app: str = "stakeholders"):
-    """The move to `to` if the user may make it now; else 404 (no such status) or 403 (why)."""
-    if to not in lifecycle.model.Status.values:
-        raise Http404
-    move = lifecycle.move(obj.status, to)
-    if move is None:
-        verb = next((m.name for m in lifecycle.moves if m.target == to), None)
-        if verb is None:
-            raise Http404
-        raise PermissionDenied(access.refusal(user, f"{app}.{verb}_{lifecycle.noun}", obj))
-    access.require(user, lifecycle.permission(move), obj)
-    return move
-
-
 class TransitionView(LoginRequiredMixin, View):
     """POST a move (with its note); a refused move goes back with the reason as a message."""
 
@@ -345,7 +331,7 @@ class TransitionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, to):
         row = self.row()
-        _move_or_refuse(self.lifecycle, request.user, row, to)
+        self.lifecycle.require_move(request.user, row, to)
         form = TransitionForm(request.POST)
         form.is_valid()
         try:

@@ -135,10 +135,6 @@ class LSGQuerySet(models.QuerySet):
         # The LSG's own record (census, development level) is reference data: administrators.
         return self if access.is_administrator(user) else self.none()
 
-    def registry_editable_by(self, user) -> LSGQuerySet:
-        """LSGs whose registry (JMU, members, settlements, institutions) the user may change."""
-        return access.scope_editable(self, user, "pk", access.REGISTRY_EDITORS)
-
     def in_reading_order(self) -> LSGQuerySet:
         """Alphabetical in the reader's script (Serbian Latin or Cyrillic order)."""
         return self.order_by(ScriptOrder("name_lat", "name_cyr"), "code")

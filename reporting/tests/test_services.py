@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from jmu_planner.lifecycle import TransitionRefused
 from plans.tests.factories import BudgetLineFactory, PlanFactory
 from reporting import selectors, services
 from reporting.models import FieldActivity, IndicatorValue, Report, Spending
-from reporting.services import ReportNotEditable, ReportTransitionRefused, ValueRow
+from reporting.services import ReportNotEditable, ValueRow
 from reporting.tests.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +202,7 @@ def test_spending_on_another_plans_budget_line_is_refused(plan, monthly, users):
 def test_submitting_with_missing_values_lists_them(plan, indicators, monthly, users):
     jan = monthly(1)
     give(jan, indicators["sum"], 3)
-    with pytest.raises(ReportTransitionRefused) as excinfo:
+    with pytest.raises(TransitionRefused) as excinfo:
         services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     text = " ".join(excinfo.value.messages)
     assert "Obuhvat" in text and "Najviše u grupi" in text and "Upućeni NSZ" not in text
@@ -221,7 +222,7 @@ def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
     jan = monthly(1)
     fill(jan, indicators)
     services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
-    with pytest.raises(ReportTransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.report_transition(report=jan, to="returned", actor=users["officer"], note="")
     services.report_transition(report=jan, to="returned", actor=users["officer"], note="Fali februar")
     jan.refresh_from_db()
@@ -239,7 +240,7 @@ def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
         services.narrative_update(report=jan, actor=users["coordinator"], data={"problems": "Kasno"})
     with pytest.raises(ReportNotEditable):
         services.activity_save(report=jan, actor=users["member"], data={"date": datetime.date(YEAR, 1, 2)})
-    with pytest.raises(ReportTransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.report_transition(report=jan, to="returned", actor=users["officer"], note="x")
 
 
@@ -251,7 +252,7 @@ def test_the_wrong_people_cannot_move_a_report(plan, indicators, monthly, users,
     fill(jan, indicators)
     if to == "accepted":
         services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
-    with pytest.raises(ReportTransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.report_transition(report=jan, to=to, actor=users[who])
 
 
