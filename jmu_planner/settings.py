@@ -104,6 +104,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's renderer with <select> boxes written in Python (a template include per option was most
+# of an officer's list page): jmu_planner/forms.py.
+FORM_RENDERER = "jmu_planner.forms.FormRenderer"
 
 # Database: the embedded default is a SQLite file; PostgreSQL through DATABASE_URL.
 DATABASES = {
