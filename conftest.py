@@ -72,6 +72,20 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _cache_per_test(settings):
+    """Each test starts with an empty cache of its own process: local memory, never the Redis
+    that REDIS_URL names (xdist workers share one Redis database; a cached fragment or throttle
+    count must not cross tests). Tests of the Redis cache set CACHES themselves."""
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    local = caches["default"]
+    local.clear()
+    yield
+    local.clear()  # this one, even if the test pointed CACHES elsewhere
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_serbian(request, settings):
     """The suite's assertions read English; tests of the Serbian product say so with the
     `serbian` marker (or set LANGUAGE_CODE / send Accept-Language themselves)."""

@@ -237,6 +237,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # by the beat sweeps (notification outbox, stale documents) or retried from the page.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.5}
 
+# Cache (API throttles, fragments of frozen versions: jmu_planner/frozen.py): Redis when there is
+# one, shared by every worker; else (the embedded default) each process's own memory. CACHE_URL
+# may name another Redis database than the broker's. Django's RedisCache with short socket
+# timeouts, in jmu_planner.cache's wrapper: a dead or hung Redis is a miss (a hung one costs one
+# request 0.25 s, then is skipped for 30 s), never an error page.
+# Tests use local memory, cleared per test (conftest.py).
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "jmu_planner.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="jmu"),
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
