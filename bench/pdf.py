@@ -17,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,15 +46,20 @@ AIM_PEAK_MB = 400
 
 
 def weasyprint_times(plan, db_env: dict) -> dict:
-    """RUNS + 1 renders of the plan's PDF in one fresh process, as a worker does (the first cold)."""
+    """RUNS + 1 renders of the plan's PDF in one fresh process, as a worker does (the first cold).
+    Also returns, as "html", the very HTML that WeasyPrint rendered last (Chromium prints it)."""
     from reporting.models import Document
 
     ids = [str(Document.objects.create(plan=plan, subject_status="adopted").pk) for _ in range(RUNS + 1)]
-    out = subprocess.run(
-        [sys.executable, str(HERE / "_render_one.py"), *ids],
-        env=db_env, cwd=HERE, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        html_path = Path(tmp) / "rendered.html"
+        out = subprocess.run(
+            [sys.executable, str(HERE / "_render_one.py"), "--html-out", str(html_path), *ids],
+            env=db_env, cwd=HERE, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        html = html_path.read_text(encoding="utf-8")
     weasy = json.loads(out.stdout.strip().splitlines()[-1])
+    weasy["html"] = html
     weasy["cold_ms"], weasy["warm_ms"] = weasy["times_ms"][0], statistics.median(weasy["times_ms"][1:])
     return weasy
 
@@ -86,8 +92,6 @@ def chromium_times(htmls: dict[int, str]) -> dict[int, float]:
 def main() -> None:
     from jmu_planner.celery import app as celery_app
     from plans.models import OperationalPlan
-    from reporting.documents import document_html
-    from reporting.models import Document
     from stakeholders.models import JMU, LSG, RoleAssignment, User
 
     sizes = [int(a) for a in sys.argv[1:]] or SIZES
@@ -117,9 +121,10 @@ def main() -> None:
         env = os.environ | {
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         }
-        per_size = {}
+        per_size, htmls = {}, {}
         for size, plan in plans.items():
             weasy = weasyprint_times(plan, env)
+            htmls[size] = weasy["html"]
             per_size[size] = {
                 "pages": weasy["pages"],
                 "weasyprint_first_render_ms": weasy["cold_ms"],
@@ -131,7 +136,8 @@ def main() -> None:
                 f"{weasy['cold_ms']} ms, then median {weasy['warm_ms']} ms over {RUNS}; peak RSS "
                 f"{weasy['peak_rss_mb']} MB ({weasy['rss_before_render_mb']} MB before)"
             )
-        chromium = chromium_times({size: document_html(Document(plan=plan)) for size, plan in plans.items()})
+        # Exactly the HTML WeasyPrint was given (its last render of each size), not a re-render.
+        chromium = chromium_times(htmls)
         for size, ms in chromium.items():
             per_size[size]["chromium_print_ms"] = ms
             per_size[size]["weasyprint_to_chromium_ratio"] = round(
