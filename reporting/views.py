@@ -47,7 +47,7 @@ class ReportListView(ScopedFilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["overdue"] = selectors.overdue_reports(user=self.request.user, limit=20)
+        context["overdue"] = selectors.overdue_summary(user=self.request.user, shown=0)
         context["can_create"] = access.may(self.request.user, "reporting.add_report")
         return context
 
@@ -425,7 +425,10 @@ class DocumentListView(LoginRequiredMixin, View):
         subject = _subject(request, kind, pk)
         access.require(request.user, "reporting.request_document", subject)
         document = documents.document_request(actor=request.user, **{kind: subject})
-        _tell_queued(request, document)
+        if document.status == Document.Status.DONE:  # an adopted version's PDF, made before
+            messages.success(request, _("This version does not change: its PDF made before is ready below."))
+        else:
+            _tell_queued(request, document)
         return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
 
 
