@@ -10,8 +10,9 @@ being written, plans waiting for review), starts gunicorn with the project's gun
 at nice 10, one render at a time), then:
 1. a single user walks every page type alone (the single-user figures);
 2. `--users` simulated users (coordinators editing a measure, officers reviewing, members, experts,
-   an administrator; 1-4 s between clicks; some ask for PDFs) for `--duration` seconds, beside the
-   same single user walking every page type again.
+   an administrator; 1-4 s between clicks; some ask for PDFs), logged in beforehand (a log-in's
+   password hash is not a page), for `--duration` seconds, beside the same single user walking
+   every page type again.
 Requests go to 127.0.0.1 only; every loop is bounded by the duration, and the processes it started
 are stopped and the database dropped at the end. Prints requests/s, CPU per request (from /proc
 of the gunicorn processes), a per-page table, the PDFs asked under load and their time to done,
@@ -325,14 +326,12 @@ def ask_pdf(browser: Browser, plan: int, asked: list, lock: threading.Lock) -> N
 
 
 def simulate(
-    user: dict, shared: dict, port: int, deadline: float, log: list, asked: list, lock, pdf_share: float
+    user: dict, browser: Browser, shared: dict, deadline: float, asked: list, lock, pdf_share: float
 ):
+    """One person, logged in already, clicking until the deadline."""
     rng = random.Random(user["username"])
-    browser = Browser(port, log, lock)
     try:
-        time.sleep(rng.uniform(0, 8))  # people arrive over the first seconds, not at once
-        if not browser.login(user["username"]):
-            return
+        time.sleep(rng.uniform(0, 4))  # people start clicking over the first seconds, not at once
         counter = 0
         while time.monotonic() < deadline:
             counter += 1
@@ -549,6 +548,21 @@ def main() -> None:
             others = [u for u in users if u is not walker_user]
             random.Random(1).shuffle(others)  # every role in the crowd, whatever --users is
             others = others[: args.users - 1]
+            # Everyone logs in first, one after another: a log-in is a password hash (PBKDF2, about
+            # half a second of CPU by design), and 49 of them in the first seconds of the measured
+            # period would measure a login storm, not people clicking through pages.
+            login_log: list = []
+            crowd = []
+            for u in others:
+                browser = Browser(port, login_log, lock)
+                assert browser.login(u["username"]), u
+                browser.log = load_log
+                crowd.append((u, browser))
+            logins = [ms for page, ms, ok, _ in login_log if page == "login" and ok]
+            print(
+                f"{len(logins)} users logged in first: a log-in takes {statistics.median(logins):.0f} ms (median)"
+            )
+            time.sleep(10)  # the log-ins' CPU settles before the measured period
             started_at = time.time()
             deadline = time.monotonic() + args.duration
             for browser in sessions.values():
@@ -556,9 +570,9 @@ def main() -> None:
             cpu_before, wall_before = cpu_seconds(web.pid), time.monotonic()
             threads = [
                 threading.Thread(
-                    target=simulate, args=(u, shared, port, deadline, load_log, asked, lock, args.pdf_share)
+                    target=simulate, args=(u, browser, shared, deadline, asked, lock, args.pdf_share)
                 )
-                for u in others
+                for u, browser in crowd
             ]
             threads.append(
                 threading.Thread(target=walk, args=(sessions, walker, shared, None, deadline, 1.0))

@@ -35,7 +35,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         form = DashboardFilterForm(data, user=user, years=years)
         # A tampered filter (another LSG's id, an unknown year) shows the form's error and no filter.
         chosen = form.cleaned_data if form.is_valid() else {"year": default_year}
-        page = dashboard.programme_dashboard(
+        page = dashboard.cached_programme_dashboard(
             user=user,
             year=chosen["year"],
             district=chosen.get("district"),

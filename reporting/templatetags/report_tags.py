@@ -5,7 +5,7 @@ A 150-measure plan gives a report 450 indicator rows, 300 budget lines and some 
 as nested template tags their rendering was most of the page's time (bench/report_rollup.py).
 Here each row is one f-string; every value from the database goes through `e()` (html.escape),
 fixed words are translated once per language, and amounts are formatted by jmu_planner.i18n.money.
-The markup is the one the template had (reporting/tests/test_report_tags.py pins it).
+The markup is the one the template had (reporting/tests/test_report_page.py pins it).
 """
 
 from __future__ import annotations

@@ -198,11 +198,11 @@ def test_dashboard_chart_labels_follow_the_readers_script(client, world, users):
 def test_dashboard_queries_are_constant_in_lsgs_and_years(client, world, users, django_assert_num_queries):
     """1 session + 1 user, 1 years (min/max), the dashboard's 9 (LSGs, plans, reports, roll-up
     aggregate, latest values, indicators, budget, spending, areas), 1 roles (navbar), the filters'
-    choices 1 LSGs + 1 districts + 1 cohorts = 16, + SAVEPOINT/RELEASE = 18; the same with three
-    more LSGs with plans and reports, in this year and the next."""
+    choices 1 LSGs + 1 districts + 1 cohorts = 16, + 1 the data stamp (a cache miss) + SAVEPOINT/
+    RELEASE = 19; the same with three more LSGs with plans and reports, in this year and the next."""
     client.force_login(users["officer"])
     url = reverse("dashboard:programme")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(url)
     for n in range(3):
         jmu = JMUFactory(lsg=LSGFactory())
@@ -214,10 +214,30 @@ def test_dashboard_queries_are_constant_in_lsgs_and_years(client, world, users, 
             indicator = IndicatorFactory(measure=measure)
         report = month_report(plan, 1 + n, Status.ACCEPTED, users["officer"])  # the YEAR plan's
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(7))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(url, {"year": YEAR + 1})
+
+
+def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
+    client, world, users, django_assert_num_queries
+):
+    """A second look costs the page without the dashboard's 9 queries: 19 - 9 = 10. A report
+    submitted (a status change) makes the figures anew: April's 999 RSD now count."""
+    client.force_login(users["officer"])
+    url = reverse("dashboard:programme")
+    assert client.get(url).context["page"].totals.spent == Decimal("350.00")
+    with django_assert_num_queries(10):
+        assert client.get(url).context["page"].totals.spent == Decimal("350.00")
+    april = Report.objects.get(jmu=world["a"].jmu, kind="monthly", period_start=datetime.date(YEAR, 4, 1))
+    services.report_transition(report=april, to=Status.SUBMITTED, actor=users["coordinator"])
+    with django_assert_num_queries(19):
+        assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
+    # Another language, another filter: entries of their own.
+    assert client.get(url, {"year": YEAR + 1}).status_code == 200
+    with django_assert_num_queries(10):
+        assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
 
 
 # --- Home, per role ----------------------------------------------------------------------------------

@@ -54,3 +54,14 @@ def test_queries_stay_four_as_the_programme_grows(plans, users, django_assert_nu
     ]  # fmt: skip
     assert len(everything) == len(expected) > 6 * 17
     assert {due.plan.period_start.year for due in everything[:20]} == {YEAR - 3}
+
+
+def test_the_summary_counts_them_all_and_shows_the_first(plans, users, django_assert_num_queries):
+    today = datetime.date(YEAR, 6, 20)
+    everything = selectors.overdue_reports(user=users["officer"], today=today)
+    with django_assert_num_queries(4):
+        summary = selectors.overdue_summary(user=users["officer"], today=today, shown=10)
+    assert summary.count == len(everything) > 10
+    assert summary.first == everything[:10]
+    with django_assert_num_queries(2):  # the report list's badge: only the count
+        assert selectors.overdue_summary(user=users["officer"], today=today, shown=0).count == len(everything)
