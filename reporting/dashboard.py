@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
+    Count,
     Exists,
     F,
     Max,
@@ -472,8 +473,10 @@ class LSGCard:
 
 @dataclass
 class OfficerHome:
-    plans_waiting: list[OperationalPlan]
-    reports_waiting: list[Report]
+    plans_waiting: list[OperationalPlan]  # the first SHOWN
+    plans_waiting_count: int
+    reports_waiting: list[Report]  # the first SHOWN
+    reports_waiting_count: int
     overdue: Overdue
     without_plan: list[LSG]
     year: int
@@ -572,12 +575,22 @@ def _fill_cards(user: User, cards: dict[int, LSGCard], today: datetime.date) -> 
         )
 
 
+def _first_and_count(queryset: QuerySet, shown: int = SHOWN) -> tuple[list, int]:
+    """The first `shown` rows and how many there are, in one query: a count over the whole result
+    rides on each row (a window), where loading every row to count them cost the officer's home
+    page 1,400 model instances (two months of reports waiting from 170 LSGs)."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:shown])
+    return rows, (rows[0].total_rows if rows else 0)
+
+
 def _officer_home(user: User, today: datetime.date) -> OfficerHome:
     now = timezone.now()
-    plans = list(review_queue(user=user).filter(status=PlanStatus.SUBMITTED))
+    plans, plans_count = _first_and_count(review_queue(user=user).filter(status=PlanStatus.SUBMITTED))
     for plan in plans:
         plan.days_waiting = days_waited(plan.submitted_at, now)
-    reports = list(report_review_queue(user=user).filter(status=Report.Status.SUBMITTED))
+    reports, reports_count = _first_and_count(
+        report_review_queue(user=user).filter(status=Report.Status.SUBMITTED)
+    )
     for report in reports:
         report.days_waiting = days_waited(report.submitted_at, now)
     year_plans = OperationalPlan.objects.filter(
@@ -593,7 +606,9 @@ def _officer_home(user: User, today: datetime.date) -> OfficerHome:
     )
     return OfficerHome(
         plans_waiting=plans,
+        plans_waiting_count=plans_count,
         reports_waiting=reports,
+        reports_waiting_count=reports_count,
         overdue=overdue_summary(user=user, today=today, shown=SHOWN),
         without_plan=without_plan,
         year=today.year,

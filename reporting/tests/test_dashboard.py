@@ -240,6 +240,18 @@ def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
         assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
 
 
+def test_officer_home_counts_every_report_waiting_and_shows_the_first(client, world, users):
+    for plan, months in ((world["a"], range(5, 13)), (world["b"], range(2, 5))):
+        for month in months:
+            month_report(plan, month, Status.SUBMITTED, users["coordinator"])
+    waiting = Report.objects.filter(status=Status.SUBMITTED).count()
+    assert waiting > 10
+    client.force_login(users["officer"])
+    officer = client.get(reverse("home")).context["home"].officer
+    assert officer.reports_waiting_count == waiting and len(officer.reports_waiting) == 10
+    assert officer.plans_waiting_count == len(officer.plans_waiting)
+
+
 # --- Home, per role ----------------------------------------------------------------------------------
 
 
