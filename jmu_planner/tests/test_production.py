@@ -239,3 +239,26 @@ def test_500_template_renders_without_a_request():
     # Django renders 500.html with no request and no context processors.
     html = render_to_string("500.html")
     assert "<html lang=" in html and "JMU Planner" in html
+
+
+def test_a_gunicorn_worker_freezes_what_it_holds_once_warm():
+    """gunicorn.conf.py: after WARM_AFTER requests a worker moves its objects out of the cyclic
+    GC's full collections (their pauses were the tail of every page under load)."""
+    import gc
+    import runpy
+    import types
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    worker = types.SimpleNamespace()
+    before = gc.get_freeze_count()
+    try:
+        for _ in range(conf["WARM_AFTER"] - 1):
+            conf["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == before
+        kept = [object() for _ in range(10)]  # noqa: F841 - something alive to freeze
+        conf["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() > before
+        conf["post_request"](worker, None, {}, None)  # once only
+        assert worker.jmu_served == conf["WARM_AFTER"] + 1
+    finally:
+        gc.unfreeze()
