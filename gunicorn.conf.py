@@ -29,12 +29,12 @@ def when_ready(server):
 
 
 # Once warm, each worker freezes what it holds too. A worker's first requests compile templates and
-# fill Django's and our caches: long-lived objects (the freeze count reaches ~160,000 with start-up's)
-# that every full collection of the cyclic GC walked again, pausing the whole worker (both threads) for 75 ms on average and up to 350 ms
-# under bench/load.py. Frozen after WARM_AFTER requests, full collections took under 10 ms and
-# every page's p95 under load fell to about 2-4x its single-user p95. Objects frozen are never
-# collected as cyclic garbage; they are the worker's caches, which live as long as it does.
-WARM_AFTER = 200
+# fill Django's and our caches: long-lived objects that every full collection of the cyclic GC
+# walked again, pausing the whole worker (both threads) for 75 ms on average and up to 350 ms under
+# bench/load.py. Frozen after WARM_AFTER requests (by then the common pages have been drawn), full
+# collections took under 10 ms. Objects frozen are never collected as cyclic garbage; they are the
+# worker's caches, which live as long as it does.
+WARM_AFTER = 50
 
 
 def post_request(worker, req, environ, resp):
