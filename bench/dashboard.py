@@ -226,9 +226,17 @@ def main() -> None:
         print(
             f"plan page: {plan_queries} queries; median {plan_times['median_ms']} ms, p95 {plan_times['p95_ms']} ms"
         )
+        from django.core.cache import cache
+
+        def computed(role: str, url: str):
+            """The page with its dashboard computed (reporting.dashboard caches it until the data
+            it counts changes: the figures below are the miss; the hit is measured apart)."""
+            fetch = get(role, url)
+            return lambda: (cache.clear(), fetch())
+
         for name, (role, url) in pages.items():
-            count = queries(get(role, url))
-            times = timed(get(role, url), RUNS)
+            count = queries(computed(role, url))
+            times = timed(computed(role, url), RUNS)
             ratio = round(times["p95_ms"] / plan_times["p95_ms"], 2)
             figures[name] = {"queries_10_lsgs_1_year": small_queries[name], "queries": count, **times,
                              "p95_ratio_to_plan_page": ratio}  # fmt: skip
@@ -236,6 +244,13 @@ def main() -> None:
             print(f"{name}: {small_queries[name]} queries at 10 LSGs and 1 year, {count} at {LSG_COUNT} LSGs "
                   f"and {len(YEARS)} years ({constant}); median {times['median_ms']} ms, p95 {times['p95_ms']} ms "
                   f"({ratio}x the plan page's p95)")  # fmt: skip
+        for name in [name for name in pages if name.startswith("dashboard")]:
+            role, url = pages[name]
+            get(role, url)()  # computed and cached
+            count, times = queries(get(role, url)), timed(get(role, url), RUNS)
+            figures[f"{name}_cached"] = {"queries": count, **times}
+            print(f"{name}, served from the cache: {count} queries; median {times['median_ms']} ms, "
+                  f"p95 {times['p95_ms']} ms")  # fmt: skip
         figures["queries_constant"] = all(
             figures[name]["queries"] == figures[name]["queries_10_lsgs_1_year"] for name in pages
         )
