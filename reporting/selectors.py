@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
@@ -482,6 +483,17 @@ def overdue_summary(*, user: User, today: datetime.date | None = None, shown: in
     today = today or timezone.localdate()
     keys = _overdue_keys(user, None, today)
     return Overdue(count=len(keys), first=_overdue_rows(keys[:shown], today) if shown else [])
+
+
+def overdue_page(
+    *, user: User, page: str | int | None, per_page: int = 50, today: datetime.date | None = None
+) -> Page:
+    """One page of the overdue reports, the earliest first: 4 queries, whatever the page or the
+    programme's size (an officer's list runs to thousands)."""
+    today = today or timezone.localdate()
+    page_obj = Paginator(_overdue_keys(user, None, today), per_page).get_page(page)
+    page_obj.object_list = _overdue_rows(list(page_obj.object_list), today)
+    return page_obj
 
 
 def _overdue_keys(user: User, lsg_id: int | None, today: datetime.date) -> list[tuple]:

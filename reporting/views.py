@@ -325,7 +325,9 @@ class OverdueView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["overdue"] = selectors.overdue_reports(user=self.request.user)
+        page = selectors.overdue_page(user=self.request.user, page=self.request.GET.get("page"))
+        context.update(overdue=page.object_list, page_obj=page, paginator=page.paginator,
+                       is_paginated=page.has_other_pages())  # fmt: skip
         return context
 
 

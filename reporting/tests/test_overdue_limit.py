@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from plans.models import OperationalPlan
 from plans.tests.factories import PlanFactory
@@ -65,3 +66,25 @@ def test_the_summary_counts_them_all_and_shows_the_first(plans, users, django_as
     assert summary.first == everything[:10]
     with django_assert_num_queries(2):  # the report list's badge: only the count
         assert selectors.overdue_summary(user=users["officer"], today=today, shown=0).count == len(everything)
+
+
+def test_the_overdue_page_is_paginated_in_constant_queries(plans, users, django_assert_num_queries):
+    today = datetime.date(YEAR, 6, 20)
+    everything = selectors.overdue_reports(user=users["officer"], today=today)
+    with django_assert_num_queries(4):
+        second = selectors.overdue_page(user=users["officer"], page=2, per_page=10, today=today)
+    assert list(second.object_list) == everything[10:20]
+    assert second.paginator.count == len(everything)
+    # A page out of range or not a number: the last page or the first, never an error.
+    last = selectors.overdue_page(user=users["officer"], page=999, per_page=10, today=today)
+    assert last.number == last.paginator.num_pages
+    assert selectors.overdue_page(user=users["officer"], page="x", per_page=10, today=today).number == 1
+
+
+def test_the_overdue_list_pages(client, plans, users):
+    client.force_login(users["officer"])
+    url = reverse("reporting:overdue")
+    first = client.get(url)
+    assert first.status_code == 200 and first.context["page_obj"].paginator.count > 0
+    assert client.get(url, {"page": "2"}).status_code == 200
+    assert client.get(url, {"page": "not a page"}).status_code == 200
