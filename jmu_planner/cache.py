@@ -65,3 +65,25 @@ class RedisCache(django_redis.RedisCache):
     delete = _tolerant(lambda *a, **k: False)(django_redis.RedisCache.delete)
     set_many = _tolerant(lambda data, *a, **k: list(data))(django_redis.RedisCache.set_many)
     delete_many = _tolerant(lambda *a, **k: None)(django_redis.RedisCache.delete_many)
+
+
+def read(key: str) -> Any:
+    """`cache.get(key)`, or None when the cache fails, whatever the backend (the deployed one above
+    already answers a Redis failure as a miss): what the project caches can always be computed."""
+    from django.core.cache import cache
+
+    try:
+        return cache.get(key)
+    except Exception:
+        log.warning("Cache read of %s failed; computing it.", key, exc_info=True)
+        return None
+
+
+def write(key: str, value: Any, timeout: int) -> None:
+    """`cache.set(...)`; a failing cache drops the write (see `read`)."""
+    from django.core.cache import cache
+
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        log.warning("Cache write of %s failed.", key, exc_info=True)

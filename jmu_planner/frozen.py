@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import zlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-log = logging.getLogger(__name__)
+from jmu_planner.cache import read as cache_read
+from jmu_planner.cache import write as cache_write
 
 TIMEOUT = 7 * 24 * 60 * 60  # a week: what nobody reads makes way; a deploy starts new keys anyway
 PREFIX = "frozen"
@@ -99,17 +98,9 @@ def fragment(obj: Any, part: str, render: Callable[[], str], *vary: Any) -> str:
 
 
 def _get(key: str) -> str | None:
-    try:
-        packed = cache.get(key)
-        html = None if packed is None else zlib.decompress(packed).decode()
-    except Exception:  # any cache failure means "render it" (jmu_planner.cache logs Redis's)
-        log.warning("Frozen-fragment cache read failed; rendering.", exc_info=True)
-        return None
-    return None if html is None else mark_safe(html)  # noqa: S308 - our own rendered output
+    packed = cache_read(key)
+    return None if packed is None else mark_safe(zlib.decompress(packed).decode())  # noqa: S308 - our own output
 
 
 def _set(key: str, html: str) -> None:
-    try:
-        cache.set(key, zlib.compress(html.encode(), COMPRESS_LEVEL), TIMEOUT)
-    except Exception:
-        log.warning("Frozen-fragment cache write failed.", exc_info=True)
+    cache_write(key, zlib.compress(html.encode(), COMPRESS_LEVEL), TIMEOUT)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -38,7 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jmu_planner import access, frozen
+from jmu_planner import access, cache, frozen
 from jmu_planner.access import Role
 from jmu_planner.notifications.models import Notification
 from plans.models import (
@@ -61,7 +59,6 @@ from reporting.selectors import (
 )
 from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
 
-log = logging.getLogger(__name__)
 PlanStatus = OperationalPlan.Status
 ZERO = Decimal("0.00")
 # Plan versions still on their way to adoption: what the home page and dashboard call "the draft".
@@ -263,19 +260,12 @@ def cached_programme_dashboard(
         frozen.code_fingerprint(),
     )
     key = "dashboard:" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    try:
-        page = cache.get(key)
-    except Exception:  # any cache failure means "compute it"
-        log.warning("Dashboard cache read failed; computing it.", exc_info=True)
-        page = None
+    page = cache.read(key)
     if page is None:
         page = programme_dashboard(
             user=user, year=year, district=district, cohort=cohort, lsg=lsg, today=today
         )
-        try:
-            cache.set(key, page, DASHBOARD_TTL)
-        except Exception:
-            log.warning("Dashboard cache write failed.", exc_info=True)
+        cache.write(key, page, DASHBOARD_TTL)
     return page
 
 

@@ -427,17 +427,13 @@ class DueReport:
         return (timezone.localdate() - self.due).days
 
 
-def _periods_called_for(plans: list) -> dict[tuple, list[tuple]]:
+def _periods_called_for(periods: set[tuple[datetime.date, datetime.date]]) -> dict[tuple, list[tuple]]:
     """(kind, start, end, due) of every report each plan period calls for. Plans share their periods
     (mostly calendar years): each is worked out once, not once per plan (the programme's home page
     and dashboard hold hundreds of plans)."""
-    periods: dict[tuple[datetime.date, datetime.date], list[tuple]] = {}
-    for plan in plans:
-        # Plans, or (pk, jmu_id, period_start, period_end, ...) tuples.
-        key = (plan.period_start, plan.period_end) if isinstance(plan, OperationalPlan) else plan[2:4]
-        if key in periods:
-            continue
-        calls_for = periods[key] = []
+    called_for: dict[tuple[datetime.date, datetime.date], list[tuple]] = {}
+    for key in periods:
+        calls_for = called_for[key] = []
         seen = set()
         for day in iter_months(*key):
             for kind in (Kind.MONTHLY, Kind.QUARTERLY, Kind.ANNUAL):
@@ -445,13 +441,13 @@ def _periods_called_for(plans: list) -> dict[tuple, list[tuple]]:
                 if (kind, start) not in seen:
                     seen.add((kind, start))
                     calls_for.append((kind, start, end, due_date(kind, end)))
-    return periods
+    return called_for
 
 
 def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> list[DueReport]:
     """Every report the adopted plans call for, with the report made for it, if any."""
     made = {(r.jmu_id, r.kind, r.period_start): r for r in reports}
-    periods = _periods_called_for(plans)
+    periods = _periods_called_for({(plan.period_start, plan.period_end) for plan in plans})
     return [
         DueReport(plan=plan, kind=kind, period_start=start, period_end=end, due=due,
                   report=made.get((plan.jmu_id, kind, start)))
@@ -509,7 +505,7 @@ def _overdue_keys(user: User, lsg_id: int | None, today: datetime.date) -> list[
             "jmu_id", "kind", "period_start"
         )
     )
-    periods = _periods_called_for(rows)
+    periods = _periods_called_for({(row[2], row[3]) for row in rows})  # (pk, jmu, start, end, name)
     return sorted(
         (due, name, kind, start, end, pk, jmu_id)
         for pk, jmu_id, period_start, period_end, name in rows
