@@ -35,6 +35,7 @@ from jmu_planner.spreadsheets import (
     unsafe_text,
     workbook_bytes,
 )
+from jmu_planner.text import to_latin
 from plans.models import (
     BudgetEnvelope,
     BudgetLine,
@@ -102,9 +103,17 @@ FIELDS = [
 KEYS = [key for key, _sr, _en in FIELDS]
 COLUMNS = [sr for _key, sr, _en in FIELDS]
 ENGLISH_COLUMNS = [en for _key, _sr, en in FIELDS]
+
+
+def _key(value: str) -> str:
+    """How a word of the sheet is looked up: Cyrillic as its Latin spelling, any case, outer spaces
+    dropped. Only lookups use it: the plan's own text is kept as written."""
+    return to_latin(value).strip().lower()
+
+
 HEADER_ALIASES = {
-    **{sr.lower(): key for key, sr, _en in FIELDS},
-    **{en.lower(): key for key, _sr, en in FIELDS},
+    **{_key(sr): key for key, sr, _en in FIELDS},
+    **{_key(en): key for key, _sr, en in FIELDS},
     "other partners": "partners",
     "partneri": "partners",
 }
@@ -160,7 +169,7 @@ def _reader(labels: dict[str, tuple[str, str]]) -> dict[str, str]:
     for code, (sr, en) in labels.items():
         for key in (code, sr, en):
             if key:
-                found[key.lower()] = code
+                found[_key(key)] = code
     return found
 
 
@@ -369,15 +378,15 @@ class _Lookups:
             names = (area.name_en, area.name_sr, f"{area.number}. {area.name_en}",
                      f"{area.number}. {area.name_sr}")  # fmt: skip
             for key in (str(area.number), area.code, *names):
-                self.areas[key.strip().lower()] = area
+                self.areas[_key(key)] = area
         self.sources: dict[str, FundingSource] = {}
         for source in FundingSource.objects.all():
             for key in (source.name_en, source.name_sr, source.code):
-                self.sources[key.strip().lower()] = source
+                self.sources[_key(key)] = source
         # The LSG's institutions and the national bodies; a local name wins over a national one.
         self.institutions: dict[str, Institution] = {}
         for institution in Institution.objects.filter(Q(lsg=plan.jmu.lsg_id) | Q(lsg__isnull=True)):
-            key = institution.name.strip().lower()
+            key = _key(institution.name)
             if institution.lsg_id is not None or key not in self.institutions:
                 self.institutions[key] = institution
         self.financing = _reader(FINANCING_LABELS)
@@ -385,7 +394,7 @@ class _Lookups:
         self.breakdowns = _reader(BREAKDOWN_LABELS)
         self.aggregations = _reader(AGGREGATION_LABELS)
         self.categories = _reader(CATEGORY_LABELS)
-        self.currencies = {c.lower(): c for c in Currency.values}
+        self.currencies = {_key(c): c for c in Currency.values}
 
 
 def _text(value: Any) -> str:
@@ -460,18 +469,22 @@ def _split_qualifier(value: Any) -> tuple[str, Any]:
     if not isinstance(value, str):
         return Indicator.Qualifier.EXACTLY, value
     text = value.strip()
-    lowered = text.lower()
+    tokens = text.split()
     for code, words in QUALIFIER_LABELS.items():
-        for word in (*words, {"at_least": "≥", "at_most": "≤"}.get(code, "=")):
-            if lowered.startswith(word + " ") or (len(word) == 1 and lowered.startswith(word)):
-                return code, text[len(word) :].strip()
+        sign = {"at_least": "≥", "at_most": "≤"}.get(code, "=")
+        if text.startswith(sign):
+            return code, text[1:].strip()
+        for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
+            length = len(word.split())
+            if len(tokens) > length and _key(" ".join(tokens[:length])) == word:
+                return code, " ".join(tokens[length:])
     return Indicator.Qualifier.EXACTLY, value
 
 
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
     if unit.strip() == "%":
         return Indicator.Type.PERCENTAGE
-    if any(isinstance(v, str) and v.strip().lower() in YES | NO - {"0", "1"} for v in (baseline, target)):
+    if any(isinstance(v, str) and _key(v) in YES | NO - {"0", "1"} for v in (baseline, target)):
         return Indicator.Type.YES_NO
     return Indicator.Type.NUMBER
 
@@ -480,7 +493,7 @@ def _indicator_value(kind: str, value: Any) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == Indicator.Type.YES_NO:
-        text = str(value).strip().lower()
+        text = _key(str(value))
         if text in YES:
             return Decimal(1)
         if text in NO:
@@ -507,10 +520,11 @@ def _messages(error: ValidationError, labels: dict[str, str]) -> list[str]:
 
 
 def _header_map(row: tuple) -> dict[str, int] | None:
-    """Which column holds which field, if `row` is the matrix's header (Serbian or English)."""
+    """Which column holds which field, if `row` is the matrix's header (Serbian, in either script,
+    or English)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(row):
-        key = HEADER_ALIASES.get(_text(cell).lower())
+        key = HEADER_ALIASES.get(_key(_text(cell)))
         if key and key not in found:
             found[key] = index
     return found if set(found) >= REQUIRED_HEADERS else None
@@ -545,7 +559,7 @@ def _read_rows(upload) -> tuple[list[tuple], list[tuple]]:
                         code="too_many_rows",
                     )
         envelope_rows: list[tuple] = []
-        extra = next((s for s in book.worksheets[1:] if s.title in ENVELOPE_SHEET), None)
+        extra = next((s for s in book.worksheets[1:] if _key(s.title) in map(_key, ENVELOPE_SHEET)), None)
         if extra is not None:
             envelope_rows = list(
                 sheet_rows(extra, max_columns=len(ENVELOPE_COLUMNS), last_row=MAX_ENVELOPES + 1)
@@ -560,7 +574,7 @@ def _links(names_text: str, lookups: _Lookups) -> tuple[list[Institution], list[
     for name in (n.strip() for n in names_text.split(";")):
         if not name:
             continue
-        institution = lookups.institutions.get(name.lower())
+        institution = lookups.institutions.get(_key(name))
         (found.append(institution) if institution else unknown.append(name))
     return found, unknown
 
@@ -569,8 +583,8 @@ def _parse_envelopes(
     rows: list[tuple], plan: OperationalPlan, lookups: _Lookups, preview: ImportPreview
 ) -> None:
     existing = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan).select_related("source")}
-    header = [_text(c).lower() for c in rows[0]] if rows else []
-    if rows and header not in ([c.lower() for c in ENVELOPE_COLUMNS], [c.lower() for c in ENVELOPE_ENGLISH]):
+    header = [_key(_text(c)) for c in rows[0]] if rows else []
+    if rows and header not in ([_key(c) for c in ENVELOPE_COLUMNS], [_key(c) for c in ENVELOPE_ENGLISH]):
         preview.add(
             1, _("Envelopes: the header row must be: %(columns)s.") % {"columns": ", ".join(ENVELOPE_COLUMNS)}
         )
@@ -580,7 +594,7 @@ def _parse_envelopes(
         if all(_text(c) == "" for c in cells):
             continue
         name, year_v, source_t, amount_v = _text(cells[0]), cells[1], _text(cells[2]), cells[3]
-        source = lookups.sources.get(source_t.lower())
+        source = lookups.sources.get(_key(source_t))
         try:
             data = {"name": name, "year": int(_parse_number(year_v)) if _text(year_v) else None,
                     "source": source, "amount": _parse_number(amount_v)}  # fmt: skip
@@ -648,7 +662,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         def text(key: str, t: dict[str, str] = t) -> str:
             return t.get(key, "")
 
-        area = lookups.areas.get(text("area").lower())
+        area = lookups.areas.get(_key(text("area")))
         if area is None:
             preview.add(offset, _("Area: unknown thematic area “%(value)s”.") % {"value": text("area")})
             continue
@@ -686,7 +700,7 @@ def _parse_measure(
         data[name] = text(name)
     data["responsible"] = None
     if text("responsible"):
-        institution = lookups.institutions.get(text("responsible").lower())
+        institution = lookups.institutions.get(_key(text("responsible")))
         if institution is None:
             preview.add(
                 offset,
@@ -705,7 +719,7 @@ def _parse_measure(
     secondary = []
     for number in (n.strip() for n in re.split(r"[,;]", text("secondary_areas"))):
         if number:
-            other = lookups.areas.get(number.lower())
+            other = lookups.areas.get(_key(number))
             if other is None:
                 preview.add(offset, _("Area: unknown thematic area “%(value)s”.") % {"value": number})
             elif other.pk != area.pk:
@@ -717,7 +731,7 @@ def _parse_measure(
         preview.add(offset, _("Deadline: write MM/YYYY or MM/YYYY–MM/YYYY."))
     data["financing"] = Measure.Financing.NEW
     if text("financing"):
-        financing = lookups.financing.get(text("financing").lower())
+        financing = lookups.financing.get(_key(text("financing")))
         if financing is None:
             preview.add(
                 offset, _("Financing: write new, already financed (local) or already financed (national).")
@@ -746,7 +760,7 @@ def _parse_indicator(
         return
     qualifier, target_v = _split_qualifier(cells.get("target"))
     baseline_v, unit = cells.get("baseline"), t.get("unit", "")
-    kind = lookups.types.get(t.get("ind_type", "").lower()) if t.get("ind_type") else None
+    kind = lookups.types.get(_key(t.get("ind_type", ""))) if t.get("ind_type") else None
     if t.get("ind_type") and kind is None:
         preview.add(offset, _("Indicator type: write number, percentage or yes/no."))
     kind = kind or _indicator_type(unit, baseline_v, target_v)
@@ -758,7 +772,7 @@ def _parse_indicator(
     for name, table, column in (("breakdown", lookups.breakdowns, "breakdown"),
                                 ("aggregation", lookups.aggregations, "aggregation")):  # fmt: skip
         written = t.get(column, "")
-        found = table.get(written.lower()) if written else None
+        found = table.get(_key(written)) if written else None
         if written and found is None:
             preview.add(
                 offset,
@@ -796,14 +810,13 @@ def _parse_line(
     if not any(t.get(k) for k in keys):
         return
     source_t = t.get("source", "")
-    source = lookups.sources.get(source_t.lower())
+    source = lookups.sources.get(_key(source_t))
     if source is None:
         preview.add(offset, _("Funding source: unknown source “%(value)s”.") % {"value": source_t})
         return
-    currency = lookups.currencies.get(t.get("currency", "rsd").lower() or "rsd")
-    category = (
-        lookups.categories.get(t.get("category", "").lower()) if t.get("category") else CostCategory.OTHER
-    )
+    currency = lookups.currencies.get(_key(t.get("currency", "")) or "rsd")
+    written = t.get("category", "")
+    category = lookups.categories.get(_key(written)) if written else CostCategory.OTHER
     if currency is None or category is None:
         preview.add(offset, _("Currency or cost category: unknown value."))
         return

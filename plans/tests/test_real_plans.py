@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from jmu_planner.text import to_cyrillic
 from plans import selectors, services
 from plans.models import BudgetEnvelope, Indicator, Measure, OperationalPlan
 from plans.spreadsheets import COLUMNS, ENGLISH_COLUMNS, KEYS, parse_plan_xlsx, plan_to_xlsx
@@ -197,7 +198,10 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
         assert shown in text, shown
 
 
-def workbook(header, rows, envelopes=None) -> bytes:
+ENVELOPES_SHEET = ("Envelopes", ["Envelope", "Year", "Funding source", "Amount (RSD)"])
+
+
+def workbook(header, rows, envelopes=None, envelopes_sheet=ENVELOPES_SHEET) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append(["Plan"])
@@ -206,8 +210,9 @@ def workbook(header, rows, envelopes=None) -> bytes:
     for row in rows:
         sheet.append([row.get(key) for key in KEYS])
     if envelopes:
-        extra = book.create_sheet("Envelopes")
-        extra.append(["Envelope", "Year", "Funding source", "Amount (RSD)"])
+        title, columns = envelopes_sheet
+        extra = book.create_sheet(title)
+        extra.append(columns)
         for row in envelopes:
             extra.append(row)
     out = io.BytesIO()
@@ -275,6 +280,76 @@ def test_the_same_plan_typed_in_a_spreadsheet_with_english_headers_imports_the_s
         new=[m.values for m in preview.measures],
     )  # fmt: skip
     assert snapshot(target) == snapshot(real_plan)
+
+
+def test_the_same_plan_typed_in_cyrillic_imports_the_same(real_plan):
+    """A plan typed in Cyrillic: its headers, areas, sources, institutions, choices, qualifiers,
+    yes/no and the envelope sheet are read as their Latin spelling (the catalogue keeps them in Latin)."""
+    cyr = to_cyrillic
+    common = {"area": "1. Образовање", "no": "1.1"}
+    rows = [
+        common | {
+            "title": "Stipendije za romske učenike srednjih škola", "secondary_areas": "4",
+            "objective": "Povećan obuhvat romske dece srednjim obrazovanjem", "objective_reference": "Strategija 1.3",
+            "lap_measure_number": "1.2.3", "activities": "Konkurs, izbor, mesečna isplata",
+            "responsible": "Одељење за друштвене делатности", "co_responsible": cyr(NATIONAL),
+            "partner_institutions": cyr(OFFICE), "partners": "romske organizacije civilnog društva",
+            "deadline": "01/2027–06/2027", "period_text": "školska 2026/2027. godina",
+            "target_group": "romski učenici srednjih škola", "financing": "НОВА", "notes": "Isplata do 15. u mesecu",
+            "ind_name": "Broj stipendiranih učenika", "unit": "učenika", "ind_type": "број", "baseline": 18,
+            "baseline_year": 2025, "baseline_source": "evidencija Odeljenja", "target": "најмање 25",
+            "breakdown": "по полу", "aggregation": "највећа вредност", "verification": "rešenja o stipendijama",
+            "source": "Буџет ЈЛС", "category": "директна подршка корисницима", "description": "Stipendije",
+            "currency": "РСД", "unit_cost": 5000, "quantity": 25, "periods": 10, "envelope": "LAP 2027",
+        },
+        common | {
+            "ind_name": "Stopa napuštanja škole", "unit": "%", "baseline": "12,5", "baseline_year": 2024,
+            "baseline_source": "školska evidencija", "target": "највише 5", "ind_type": "проценат",
+            "source": "Донатор", "category": "услуге", "description": "Mentorska podrška", "currency": "ЕУР",
+            "rate": 117.2, "amount_in_currency": 2000,
+        },
+        common | {
+            "ind_name": "Otvoren centar za učenje", "unit": "da/ne", "baseline": "не", "target": "да",
+            "target_text": "centar otvoren", "target_date": "30.09.2027",
+            "source": "Суфинансирање СКГО", "category": "услуге", "description": "Prevoz", "amount": 300000,
+        },
+        {"area": "5. Становање", "no": "5.1", "title": "Legalizacija stambenih objekata", "financing": "нова",
+         "deadline": "10/2027–12/2027", "period_text": "Q4", "source": "Буџет ЈЛС", "category": "услуге",
+         "amount": 500000, "envelope": "LAP 2027"},
+        {"area": "5", "no": "5.1", "source": "Донатор", "category": "услуге", "currency": "USD",
+         "rate": 108.5, "amount_in_currency": 1000},
+    ]  # fmt: skip
+    target = version_of(real_plan)
+    content = workbook(
+        [cyr(column) for column in COLUMNS], rows, envelopes=[["LAP 2027", 2027, "Буџет ЈЛС", 2000000]],
+        envelopes_sheet=("Коверте", ["Коверта", "Година", "Извор финансирања", "Износ (RSD)"]),
+    )  # fmt: skip
+    preview = parse_plan_xlsx(upload(content), target)
+    assert preview.errors == {} and preview.ok
+    assert [m.status for m in preview.measures] == ["new", "new"]
+    assert [e.data["name"] for e in preview.envelopes] == ["LAP 2027"]
+    services.plan_import_apply(
+        plan=target, actor=None, envelopes=[e.data for e in preview.envelopes],
+        new=[m.values for m in preview.measures],
+    )  # fmt: skip
+    assert snapshot(target) == snapshot(real_plan)
+
+
+def test_cyrillic_text_is_kept_as_written_and_an_unknown_cyrillic_word_is_named(plan):
+    rows = [
+        {"area": "1. Образовање", "no": "1.1", "title": "Стипендије за ромске ученике", "financing": "нова",
+         "ind_name": "Број стипендиста", "unit": "ученика", "target": "најмање 25", "source": "Буџет ЈЛС", "amount": 1000},
+        {"area": "1", "no": "1.2", "title": "Менторска подршка", "source": "Непознат извор", "amount": 5},
+    ]  # fmt: skip
+    preview = parse_plan_xlsx(upload(workbook([to_cyrillic(c) for c in COLUMNS], rows)), plan)
+    first = preview.measures[0].values
+    assert first.data["title"] == "Стипендије за ромске ученике"
+    assert first.indicators[0].data["name"] == "Број стипендиста"
+    assert (first.indicators[0].data["target_qualifier"], first.indicators[0].data["target"]) == (
+        "at_least",
+        Decimal(25),
+    )
+    assert preview.errors == {5: ["Funding source: unknown source “Непознат извор”."]}
 
 
 def test_export_then_import_changes_nothing(real_plan):
