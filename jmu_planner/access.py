@@ -93,6 +93,13 @@ def is_programme_officer(user: User) -> bool:
     return _is_active(user) and user.global_role == GlobalRole.PROGRAMME_OFFICER
 
 
+def programme_officers() -> models.QuerySet:
+    """The active programme officers: whom a submission is sent to for review."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, global_role=GlobalRole.PROGRAMME_OFFICER)
+
+
 @rules.predicate
 def sees_everything(user: User) -> bool:
     """Programme officers and administrators read every LSG's data."""

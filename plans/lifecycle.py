@@ -131,10 +131,6 @@ def _lsg_people(plan: OperationalPlan, exclude: User | None) -> list[User]:
     return [u for u in users if exclude is None or u.pk != exclude.pk]
 
 
-def officers() -> list[User]:
-    return list(User.objects.filter(is_active=True, global_role=access.GlobalRole.PROGRAMME_OFFICER))
-
-
 def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> dict:
     lsg = plan.jmu.lsg
     return {
@@ -147,7 +143,7 @@ def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> di
 
 def _tell(event: str, audience: str):
     def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context) -> None:
-        users = officers() if audience == "officers" else _lsg_people(plan, actor)
+        users = access.programme_officers() if audience == "officers" else _lsg_people(plan, actor)
         notify(users=users, event=event, params=plan_params(plan, actor, note),
                url=reverse("plans:plan-detail", args=[plan.pk]))  # fmt: skip
 

@@ -44,7 +44,7 @@ def _values_complete(report: Report, **context) -> dict:
 def _tell(event: str, audience: str):
     def effect(report: Report, *, actor: User, note: str = "", **context) -> None:
         if audience == "officers":
-            users = User.objects.filter(is_active=True, global_role=access.GlobalRole.PROGRAMME_OFFICER)
+            users = access.programme_officers()
         else:
             users = (
                 User.objects.filter(

@@ -4,15 +4,22 @@
   accepted → implemented. Experts write recommendations; they do not answer them.
 - A time sheet and a final report: draft → submitted → (returned → submitted)* → accepted
   (frozen); the expert submits, programme officers return or accept.
+
+Each move tells the other side (jmu_planner.notifications): a submission the programme officers, a
+return or an acceptance the expert, an answer to a recommendation the one who wrote it.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
 from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.notifications.events import bilingual
+from jmu_planner.notifications.services import notify
 from stakeholders.models import (
     ExpertWorkStatus,
     FinalReport,
@@ -21,6 +28,7 @@ from stakeholders.models import (
     RecommendationTransition,
     TimeSheet,
     TimeSheetTransition,
+    User,
 )
 
 R = Recommendation.Status
@@ -30,6 +38,27 @@ answerers = access.is_administrator | access.is_coordinator
 experts = access.is_administrator | access.owns_contract
 officers = access.is_administrator | access.is_programme_officer
 
+
+def _tell_author(event: str):
+    """The one who wrote the recommendation hears how the LSG answered it."""
+
+    def effect(recommendation: Recommendation, *, actor: User, note: str = "", **context) -> None:
+        author = recommendation.created_by
+        if author is None or not author.is_active or author.pk == getattr(actor, "pk", None):
+            return
+        lsg = recommendation.lsg
+        params = {
+            "lsg": bilingual(lsg.name_lat, lsg.name_cyr),
+            "text": Truncator(" ".join(recommendation.text.split())).chars(80),
+            "who": str(actor or ""),
+            "note": note,
+        }
+        notify(users=[author], event=event, params=params,
+               url=reverse("stakeholders:recommendation-detail", args=[recommendation.pk]))  # fmt: skip
+
+    return effect
+
+
 RECOMMENDATION_LIFECYCLE = Lifecycle(
     model=Recommendation,
     noun="recommendation",
@@ -38,11 +67,13 @@ RECOMMENDATION_LIFECYCLE = Lifecycle(
     editable=frozenset({R.OPEN}),
     frozen=frozenset({R.IMPLEMENTED, R.REJECTED}),
     moves=[
-        Move("accept", frozenset({R.OPEN}), R.ACCEPTED, answerers, label=gettext_lazy("Accept")),
+        Move("accept", frozenset({R.OPEN}), R.ACCEPTED, answerers, label=gettext_lazy("Accept"),
+             effects=(_tell_author("recommendation.accepted"),)),
         Move("reject", frozenset({R.OPEN}), R.REJECTED, answerers, label=gettext_lazy("Reject"),
-             note_required=gettext_lazy("Say why the recommendation is rejected: a note is required.")),
+             note_required=gettext_lazy("Say why the recommendation is rejected: a note is required."),
+             effects=(_tell_author("recommendation.rejected"),)),
         Move("implement", frozenset({R.ACCEPTED}), R.IMPLEMENTED, answerers,
-             label=gettext_lazy("Mark implemented")),
+             label=gettext_lazy("Mark implemented"), effects=(_tell_author("recommendation.implemented"),)),
     ],
 )  # fmt: skip
 
@@ -57,14 +88,43 @@ def _submitted_now(row, **context) -> dict:
     return {"submitted_at": timezone.now()}
 
 
-def _work_moves(guard) -> list[Move]:
+def _work_url(row: TimeSheet | FinalReport) -> str:
+    if isinstance(row, TimeSheet):
+        return reverse("stakeholders:timesheet-detail", args=[row.pk])
+    return reverse("stakeholders:final-report", args=[row.contract_id])
+
+
+def _tell_work(event: str, audience: str):
+    """A submission goes to the programme officers; a return or an acceptance to the expert."""
+
+    def effect(row: TimeSheet | FinalReport, *, actor: User, note: str = "", **context) -> None:
+        contract = row.contract
+        users = access.programme_officers() if audience == "officers" else [contract.expert]
+        params = {
+            "expert": str(contract.expert),
+            "contract": contract.title,
+            "who": str(actor or ""),
+            "note": note,
+        }
+        if isinstance(row, TimeSheet):
+            params["month"] = f"{row.month:%m/%Y}"
+        users = [u for u in users if u.is_active and u.pk != getattr(actor, "pk", None)]
+        notify(users=users, event=event, params=params, url=_work_url(row))
+
+    return effect
+
+
+def _work_moves(noun: str, guard) -> list[Move]:
     return [
         Move("submit", frozenset({W.DRAFT, W.RETURNED}), W.SUBMITTED, experts,
-             label=gettext_lazy("Submit"), guard=guard),
+             label=gettext_lazy("Submit"), guard=guard,
+             effects=(_tell_work(f"{noun}.submitted", "officers"),)),
         Move("return", frozenset({W.SUBMITTED}), W.RETURNED, officers,
              label=gettext_lazy("Return for corrections"),
-             note_required=gettext_lazy("Say what has to be fixed: a note is required.")),
-        Move("accept", frozenset({W.SUBMITTED}), W.ACCEPTED, officers, label=gettext_lazy("Accept")),
+             note_required=gettext_lazy("Say what has to be fixed: a note is required."),
+             effects=(_tell_work(f"{noun}.returned", "expert"),)),
+        Move("accept", frozenset({W.SUBMITTED}), W.ACCEPTED, officers, label=gettext_lazy("Accept"),
+             effects=(_tell_work(f"{noun}.accepted", "expert"),)),
     ]  # fmt: skip
 
 
@@ -76,7 +136,7 @@ TIMESHEET_LIFECYCLE = Lifecycle(
     lock_related=("contract",),
     editable=frozenset(W.editable()),
     frozen=frozenset(W.frozen()),
-    moves=_work_moves(_has_entries),
+    moves=_work_moves("timesheet", _has_entries),
 )
 
 FINAL_REPORT_LIFECYCLE = Lifecycle(
@@ -87,5 +147,5 @@ FINAL_REPORT_LIFECYCLE = Lifecycle(
     lock_related=("contract",),
     editable=frozenset(W.editable()),
     frozen=frozenset(W.frozen()),
-    moves=_work_moves(_submitted_now),
+    moves=_work_moves("finalreport", _submitted_now),
 )

@@ -24,6 +24,15 @@ EVENTS: dict[str, Any] = {
     "report.accepted": _("%(who)s accepted %(report)s."),
     "report.due": _("The %(kind)s report %(period)s of %(lsg)s is due on %(due)s."),
     "report.overdue": _("The %(kind)s report %(period)s of %(lsg)s is overdue since %(due)s."),
+    "timesheet.submitted": _("%(expert)s submitted the time sheet for %(month)s (%(contract)s)."),
+    "timesheet.returned": _("%(who)s returned your time sheet for %(month)s: %(note)s"),
+    "timesheet.accepted": _("%(who)s accepted your time sheet for %(month)s."),
+    "finalreport.submitted": _("%(expert)s submitted the final report of “%(contract)s”."),
+    "finalreport.returned": _("%(who)s returned your final report of “%(contract)s”: %(note)s"),
+    "finalreport.accepted": _("%(who)s accepted your final report of “%(contract)s”."),
+    "recommendation.accepted": _("%(lsg)s accepted the recommendation “%(text)s”."),
+    "recommendation.rejected": _("%(lsg)s rejected the recommendation “%(text)s”: %(note)s"),
+    "recommendation.implemented": _("%(lsg)s implemented the recommendation “%(text)s”."),
 }
 
 

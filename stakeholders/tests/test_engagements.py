@@ -557,3 +557,64 @@ def test_engagement_pdf_is_asked_for_from_its_page(
     b"".join(download.streaming_content)
     other = as_user(client, users["unassigned_expert"])
     assert other.get(reverse("reporting:document-download", args=[document.pk])).status_code == 404
+
+
+# --- Who hears of the experts' work ---------------------------------------------------------------
+
+
+def inbox(user) -> list[str]:
+    from jmu_planner.notifications.events import render
+    from jmu_planner.notifications.models import Notification
+
+    return [render(n.event, n.params) for n in Notification.objects.filter(recipient=user).order_by("pk")]
+
+
+def test_the_officers_hear_of_a_submission_and_the_expert_of_the_answer(work, users):
+    expert, officer = users["expert"], users["officer"]
+    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=expert)
+    services.final_report_transition(report=work.final_report, to="submitted", actor=expert)
+    assert inbox(officer) == [
+        f"{expert} submitted the time sheet for 03/2029 (Ekspert za operativne planove).",
+        f"{expert} submitted the final report of “Ekspert za operativne planove”.",
+    ]
+    assert inbox(expert) == []  # nobody is told of their own move
+    services.timesheet_transition(
+        timesheet=work.timesheet, to="returned", actor=officer, note="Fali 12. mart."
+    )
+    services.final_report_transition(report=work.final_report, to="accepted", actor=officer)
+    assert inbox(expert) == [
+        f"{officer} returned your time sheet for 03/2029: Fali 12. mart.",
+        f"{officer} accepted your final report of “Ekspert za operativne planove”.",
+    ]
+    from jmu_planner.notifications.models import Notification
+
+    urls = set(Notification.objects.filter(recipient=expert).values_list("url", flat=True))
+    assert urls == {
+        reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk]),
+        reverse("stakeholders:final-report", args=[work.contract.pk]),
+    }
+
+
+@pytest.mark.serbian
+def test_the_author_hears_how_the_lsg_answered_the_recommendation_in_their_script(work, users, lsg):
+    from django.utils import translation
+
+    coordinator, expert = users["coordinator"], users["expert"]
+    services.recommendation_transition(recommendation=work.recommendation, to="accepted", actor=coordinator)
+    services.recommendation_transition(
+        recommendation=work.recommendation, to="implemented", actor=coordinator
+    )
+    rejected = Recommendation.objects.create(
+        engagement=work.engagement, lsg=lsg, text="Druga preporuka", addressee="x", created_by=expert
+    )
+    services.recommendation_transition(
+        recommendation=rejected, to="rejected", actor=coordinator, note="Nema sredstava."
+    )
+    with translation.override("sr"):
+        texts = inbox(expert)
+    assert texts == [
+        f"{lsg.name_cyr}: препорука „Uvesti redovne obilaske naselja.“ је прихваћена.",
+        f"{lsg.name_cyr}: препорука „Uvesti redovne obilaske naselja.“ је спроведена.",
+        f"{lsg.name_cyr}: препорука „Druga preporuka“ је одбијена: Nema sredstava.",
+    ]
+    assert inbox(coordinator) == []
