@@ -386,20 +386,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cpu_seconds(root_pid: int) -> float:
-    """User + system CPU of a process and its live children (gunicorn's master and workers)."""
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """User + system CPU of each named process and its live children (gunicorn's master and
+    workers, a Celery worker's), of PostgreSQL's processes and of this process (the simulated
+    users): where the machine's cores went."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    by_pid = {pid: name for name, pid in roots.items()}
+    total = dict.fromkeys([*roots, "postgresql", "load generator"], 0.0)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            comm, rest = (entry / "stat").read_text().rsplit(")", 1)
+            fields = rest.split()
         except OSError:
             continue
         pid, ppid = int(entry.name), int(fields[1])
-        if pid == root_pid or ppid == root_pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
+        name = by_pid.get(pid) or by_pid.get(ppid)
+        if name is None and comm.endswith("(postgres"):
+            name = "postgresql"
+        elif name is None and pid == os.getpid():
+            name = "load generator"
+        if name is not None:
+            ticks = int(fields[11]) + int(fields[12])
+            if pid in by_pid:  # with its children that have ended (a Celery worker replaces its own)
+                ticks += int(fields[13]) + int(fields[14])
+            total[name] += ticks / tick
     return total
 
 
@@ -567,7 +579,8 @@ def main() -> None:
             deadline = time.monotonic() + args.duration
             for browser in sessions.values():
                 browser.log = load_log
-            cpu_before, wall_before = cpu_seconds(web.pid), time.monotonic()
+            roots = {"gunicorn": web.pid, "pdf worker": processes[1].pid, "worker": processes[2].pid}
+            cpu_before, wall_before = cpu_seconds(roots), time.monotonic()
             threads = [
                 threading.Thread(
                     target=simulate, args=(u, browser, shared, deadline, asked, lock, args.pdf_share)
@@ -581,7 +594,9 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=args.duration + 120)
-            cpu_used, wall = cpu_seconds(web.pid) - cpu_before, time.monotonic() - wall_before
+            cpu_after, wall = cpu_seconds(roots), time.monotonic() - wall_before
+            cpu = {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_after}
+            cpu_used = cpu["gunicorn"]
             for browser in sessions.values():
                 browser.close()
             with open("/proc/loadavg") as f:
@@ -616,6 +631,10 @@ def main() -> None:
         print(
             f"gunicorn CPU: {cpu_used:.1f} s = {1000 * cpu_used / max(requests, 1):.1f} ms per request; load average {' '.join(loadavg)}"
         )
+        print(
+            f"CPU over the {wall:.0f} s ({os.cpu_count()} cores, {os.cpu_count() * wall:.0f} core-seconds): "
+            + ", ".join(f"{name} {seconds} s" for name, seconds in cpu.items())
+        )
         print(f"{'page':<22}{'count':>7}{'errors':>8}{'median':>9}{'p95':>9}{'single p95':>12}{'ratio':>7}")
         for page, r in rows.items():
             print(f"{page:<22}{r['count']:>7}{r['errors']:>8}{r['median_ms'] or '-':>9}{r['p95_ms'] or '-':>9}"
@@ -641,7 +660,7 @@ def main() -> None:
         print(json.dumps({
             "users": args.users, "duration_s": args.duration, "requests": requests,
             "requests_per_s": round(requests / wall, 2), "cpu_ms_per_request": round(1000 * cpu_used / max(requests, 1), 1),
-            "errors": errors, "worst_p95_ratio": worst, "loadavg": loadavg, "pages": rows, "pdf": pdf, "aims": aims,
+            "cpu_s": cpu, "errors": errors, "worst_p95_ratio": worst, "loadavg": loadavg, "pages": rows, "pdf": pdf, "aims": aims,
         }))  # fmt: skip
 
 
