@@ -415,6 +415,15 @@ def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
     return total
 
 
+def machine_ticks() -> tuple[int, int]:
+    """The whole machine's busy and total CPU ticks so far (/proc/stat), whoever used them."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    total = sum(values[:8])  # guest time is already counted in user time
+    return total - idle, total
+
+
 def start(name: str, command: list[str], env: dict, logs: Path) -> subprocess.Popen:
     out = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
@@ -580,7 +589,7 @@ def main() -> None:
             for browser in sessions.values():
                 browser.log = load_log
             roots = {"gunicorn": web.pid, "pdf worker": processes[1].pid, "worker": processes[2].pid}
-            cpu_before, wall_before = cpu_seconds(roots), time.monotonic()
+            cpu_before, wall_before, ticks_before = cpu_seconds(roots), time.monotonic(), machine_ticks()
             threads = [
                 threading.Thread(
                     target=simulate, args=(u, browser, shared, deadline, asked, lock, args.pdf_share)
@@ -596,6 +605,10 @@ def main() -> None:
                 thread.join(timeout=args.duration + 120)
             cpu_after, wall = cpu_seconds(roots), time.monotonic() - wall_before
             cpu = {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_after}
+            busy, total = (
+                after - before for after, before in zip(machine_ticks(), ticks_before, strict=True)
+            )
+            machine_busy = round(100 * busy / max(total, 1), 1)
             cpu_used = cpu["gunicorn"]
             for browser in sessions.values():
                 browser.close()
@@ -634,6 +647,7 @@ def main() -> None:
         print(
             f"CPU over the {wall:.0f} s ({os.cpu_count()} cores, {os.cpu_count() * wall:.0f} core-seconds): "
             + ", ".join(f"{name} {seconds} s" for name, seconds in cpu.items())
+            + f"; the machine was busy {machine_busy} % of the time"
         )
         print(f"{'page':<22}{'count':>7}{'errors':>8}{'median':>9}{'p95':>9}{'single p95':>12}{'ratio':>7}")
         for page, r in rows.items():
@@ -660,7 +674,7 @@ def main() -> None:
         print(json.dumps({
             "users": args.users, "duration_s": args.duration, "requests": requests,
             "requests_per_s": round(requests / wall, 2), "cpu_ms_per_request": round(1000 * cpu_used / max(requests, 1), 1),
-            "cpu_s": cpu, "errors": errors, "worst_p95_ratio": worst, "loadavg": loadavg, "pages": rows, "pdf": pdf, "aims": aims,
+            "cpu_s": cpu, "machine_busy_pct": machine_busy, "errors": errors, "worst_p95_ratio": worst, "loadavg": loadavg, "pages": rows, "pdf": pdf, "aims": aims,
         }))  # fmt: skip
 
 
