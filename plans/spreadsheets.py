@@ -2,7 +2,8 @@
 
 The export holds every field of the plan, one row per indicator/budget-line pair of each measure
 (the measure's own fields on its first row), with Serbian headers; a second sheet holds the shared
-envelopes. The import reads Serbian or English headers (and the older 13-column layout), matches
+envelopes. The import reads Serbian headers in either script or English ones (and the older 13-column
+layout), and the sheet's words (areas, sources, institutions, choices) in either script; it matches
 measures by their number (area and number: `2.3`) and says per measure whether it is new, changed
 (and what) or unchanged, and which measures of the plan the file no longer has: re-importing an
 export changes nothing.
