@@ -236,93 +236,70 @@ def version_of(plan) -> OperationalPlan:
     return target
 
 
-def test_the_same_plan_typed_in_a_spreadsheet_with_english_headers_imports_the_same(real_plan):
-    common = {"area": "1. Education", "no": "1.1"}
+# The plan's lookups as a person types them: English words, or Serbian ones in Cyrillic (the
+# catalogue keeps them in Latin). The plan's own text is the same in both.
+TYPED = {
+    "english": {
+        "header": ENGLISH_COLUMNS, "envelopes_sheet": ENVELOPES_SHEET, "area 1": "1. Education",
+        "area 5": "5. Housing", "responsible": "Odeljenje za društvene delatnosti", "national": NATIONAL,
+        "office": OFFICE, "new": "new", "number": "number", "percentage": "percentage", "yes/no": "yes/no",
+        "at least": "at least 25", "at most": "at most 5", "no": "no", "yes": "yes", "by sex": "by sex",
+        "maximum": "maximum", "lsg budget": "LSG budget", "donor": "Donor", "sctm": "SCTM co-financing",
+        "support": "direct support to beneficiaries", "services": "services", "rsd": "RSD", "eur": "EUR",
+    },
+    "cyrillic": {
+        "header": [to_cyrillic(column) for column in COLUMNS],
+        "envelopes_sheet": ("Коверте", ["Коверта", "Година", "Извор финансирања", "Износ (RSD)"]),
+        "area 1": "1. Образовање", "area 5": "5. Становање", "responsible": "Одељење за друштвене делатности",
+        "national": to_cyrillic(NATIONAL), "office": to_cyrillic(OFFICE), "new": "НОВА", "number": "број",
+        "percentage": "проценат", "yes/no": "да/не", "at least": "најмање 25", "at most": "највише 5",
+        "no": "не", "yes": "да", "by sex": "по полу", "maximum": "највећа вредност", "lsg budget": "Буџет ЈЛС",
+        "donor": "Донатор", "sctm": "Суфинансирање СКГО", "support": "директна подршка корисницима",
+        "services": "услуге", "rsd": "РСД", "eur": "ЕУР",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["english", "cyrillic"])
+def test_the_same_plan_typed_in_a_spreadsheet_imports_the_same(real_plan, typed):
+    w = TYPED[typed]
+    common = {"area": w["area 1"], "no": "1.1"}
     rows = [
         common | {
             "title": "Stipendije za romske učenike srednjih škola", "secondary_areas": "4",
             "objective": "Povećan obuhvat romske dece srednjim obrazovanjem", "objective_reference": "Strategija 1.3",
             "lap_measure_number": "1.2.3", "activities": "Konkurs, izbor, mesečna isplata",
-            "responsible": "Odeljenje za društvene delatnosti", "co_responsible": NATIONAL, "partner_institutions": OFFICE,
+            "responsible": w["responsible"], "co_responsible": w["national"], "partner_institutions": w["office"],
             "partners": "romske organizacije civilnog društva", "deadline": "01/2027–06/2027",
             "period_text": "školska 2026/2027. godina", "target_group": "romski učenici srednjih škola",
-            "financing": "new", "notes": "Isplata do 15. u mesecu",
-            "ind_name": "Broj stipendiranih učenika", "unit": "učenika", "ind_type": "number", "baseline": 18,
-            "baseline_year": 2025, "baseline_source": "evidencija Odeljenja", "target": "at least 25",
-            "breakdown": "by sex", "aggregation": "maximum", "verification": "rešenja o stipendijama",
-            "source": "LSG budget", "category": "direct support to beneficiaries", "description": "Stipendije",
-            "currency": "RSD", "unit_cost": 5000, "quantity": 25, "periods": 10, "envelope": "LAP 2027",
+            "financing": w["new"], "notes": "Isplata do 15. u mesecu",
+            "ind_name": "Broj stipendiranih učenika", "unit": "učenika", "ind_type": w["number"], "baseline": 18,
+            "baseline_year": 2025, "baseline_source": "evidencija Odeljenja", "target": w["at least"],
+            "breakdown": w["by sex"], "aggregation": w["maximum"], "verification": "rešenja o stipendijama",
+            "source": w["lsg budget"], "category": w["support"], "description": "Stipendije",
+            "currency": w["rsd"], "unit_cost": 5000, "quantity": 25, "periods": 10, "envelope": "LAP 2027",
         },
         common | {
             "ind_name": "Stopa napuštanja škole", "unit": "%", "baseline": "12,5", "baseline_year": 2024,
-            "baseline_source": "školska evidencija", "target": "at most 5", "ind_type": "percentage",
-            "source": "Donor", "category": "services", "description": "Mentorska podrška", "currency": "EUR",
-            "rate": 117.2, "amount_in_currency": 2000,
+            "baseline_source": "školska evidencija", "target": w["at most"], "ind_type": w["percentage"],
+            "source": w["donor"], "category": w["services"], "description": "Mentorska podrška",
+            "currency": w["eur"], "rate": 117.2, "amount_in_currency": 2000,
         },
         common | {
-            "ind_name": "Otvoren centar za učenje", "unit": "da/ne", "ind_type": "yes/no", "baseline": "no",
-            "target": "yes", "target_text": "centar otvoren", "target_date": "30.09.2027",
-            "source": "SCTM co-financing", "category": "services", "description": "Prevoz", "amount": 300000,
+            "ind_name": "Otvoren centar za učenje", "unit": "da/ne", "ind_type": w["yes/no"], "baseline": w["no"],
+            "target": w["yes"], "target_text": "centar otvoren", "target_date": "30.09.2027",
+            "source": w["sctm"], "category": w["services"], "description": "Prevoz", "amount": 300000,
         },
-        {"area": "5. Housing", "no": "5.1", "title": "Legalizacija stambenih objekata", "financing": "new",
-         "deadline": "10/2027–12/2027", "period_text": "Q4", "source": "LSG budget", "category": "services",
+        {"area": w["area 5"], "no": "5.1", "title": "Legalizacija stambenih objekata", "financing": w["new"],
+         "deadline": "10/2027–12/2027", "period_text": "Q4", "source": w["lsg budget"], "category": w["services"],
          "amount": 500000, "envelope": "LAP 2027"},
-        {"area": "5. Housing", "no": "5.1", "source": "Donor", "category": "services", "currency": "USD",
-         "rate": 108.5, "amount_in_currency": 1000},
-    ]  # fmt: skip
-    target = version_of(real_plan)
-    content = workbook(ENGLISH_COLUMNS, rows, envelopes=[["LAP 2027", 2027, "LSG budget", 2000000]])
-    preview = parse_plan_xlsx(upload(content), target)
-    assert preview.errors == {} and preview.ok
-    assert [m.status for m in preview.measures] == ["new", "new"]
-    services.plan_import_apply(
-        plan=target, actor=None, envelopes=[e.data for e in preview.envelopes],
-        new=[m.values for m in preview.measures],
-    )  # fmt: skip
-    assert snapshot(target) == snapshot(real_plan)
-
-
-def test_the_same_plan_typed_in_cyrillic_imports_the_same(real_plan):
-    """A plan typed in Cyrillic: its headers, areas, sources, institutions, choices, qualifiers,
-    yes/no and the envelope sheet are read as their Latin spelling (the catalogue keeps them in Latin)."""
-    cyr = to_cyrillic
-    common = {"area": "1. Образовање", "no": "1.1"}
-    rows = [
-        common | {
-            "title": "Stipendije za romske učenike srednjih škola", "secondary_areas": "4",
-            "objective": "Povećan obuhvat romske dece srednjim obrazovanjem", "objective_reference": "Strategija 1.3",
-            "lap_measure_number": "1.2.3", "activities": "Konkurs, izbor, mesečna isplata",
-            "responsible": "Одељење за друштвене делатности", "co_responsible": cyr(NATIONAL),
-            "partner_institutions": cyr(OFFICE), "partners": "romske organizacije civilnog društva",
-            "deadline": "01/2027–06/2027", "period_text": "školska 2026/2027. godina",
-            "target_group": "romski učenici srednjih škola", "financing": "НОВА", "notes": "Isplata do 15. u mesecu",
-            "ind_name": "Broj stipendiranih učenika", "unit": "učenika", "ind_type": "број", "baseline": 18,
-            "baseline_year": 2025, "baseline_source": "evidencija Odeljenja", "target": "најмање 25",
-            "breakdown": "по полу", "aggregation": "највећа вредност", "verification": "rešenja o stipendijama",
-            "source": "Буџет ЈЛС", "category": "директна подршка корисницима", "description": "Stipendije",
-            "currency": "РСД", "unit_cost": 5000, "quantity": 25, "periods": 10, "envelope": "LAP 2027",
-        },
-        common | {
-            "ind_name": "Stopa napuštanja škole", "unit": "%", "baseline": "12,5", "baseline_year": 2024,
-            "baseline_source": "školska evidencija", "target": "највише 5", "ind_type": "проценат",
-            "source": "Донатор", "category": "услуге", "description": "Mentorska podrška", "currency": "ЕУР",
-            "rate": 117.2, "amount_in_currency": 2000,
-        },
-        common | {
-            "ind_name": "Otvoren centar za učenje", "unit": "da/ne", "baseline": "не", "target": "да",
-            "target_text": "centar otvoren", "target_date": "30.09.2027",
-            "source": "Суфинансирање СКГО", "category": "услуге", "description": "Prevoz", "amount": 300000,
-        },
-        {"area": "5. Становање", "no": "5.1", "title": "Legalizacija stambenih objekata", "financing": "нова",
-         "deadline": "10/2027–12/2027", "period_text": "Q4", "source": "Буџет ЈЛС", "category": "услуге",
-         "amount": 500000, "envelope": "LAP 2027"},
-        {"area": "5", "no": "5.1", "source": "Донатор", "category": "услуге", "currency": "USD",
+        {"area": "5", "no": "5.1", "source": w["donor"], "category": w["services"], "currency": "USD",
          "rate": 108.5, "amount_in_currency": 1000},
     ]  # fmt: skip
     target = version_of(real_plan)
     content = workbook(
-        [cyr(column) for column in COLUMNS], rows, envelopes=[["LAP 2027", 2027, "Буџет ЈЛС", 2000000]],
-        envelopes_sheet=("Коверте", ["Коверта", "Година", "Извор финансирања", "Износ (RSD)"]),
+        w["header"], rows, envelopes=[["LAP 2027", 2027, w["lsg budget"], 2000000]],
+        envelopes_sheet=w["envelopes_sheet"],
     )  # fmt: skip
     preview = parse_plan_xlsx(upload(content), target)
     assert preview.errors == {} and preview.ok
