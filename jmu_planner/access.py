@@ -100,6 +100,19 @@ def programme_officers() -> models.QuerySet:
     return get_user_model().objects.filter(is_active=True, global_role=GlobalRole.PROGRAMME_OFFICER)
 
 
+def lsg_authors(lsg_id: int, exclude: User | None = None) -> models.QuerySet:
+    """The active coordinators and experts of an LSG, but `exclude` (who made the change): whom a
+    plan's or report's review and comments are told to."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        is_active=True, lsg_roles__lsg_id=lsg_id, lsg_roles__role__in=AUTHORS
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.distinct()
+
+
 @rules.predicate
 def sees_everything(user: User) -> bool:
     """Programme officers and administrators read every LSG's data."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jmu_planner import access
 from jmu_planner.lifecycle import TransitionRefused
 from jmu_planner.notifications.services import notify
-from plans.lifecycle import _lsg_people, plan_params
+from plans.lifecycle import plan_params
 from plans.models import Comment, CommentThread, Indicator, Measure, OperationalPlan
 from stakeholders.models import User
 
@@ -74,4 +74,5 @@ def _notify_comment(thread: CommentThread, actor: User) -> None:
     plan = thread.plan
     url = reverse("plans:plan-detail", args=[plan.pk]) + f"#thread-{thread.pk}"
     params = plan_params(plan, actor) | {"subject": thread.subject}
-    notify(users=_lsg_people(plan, actor), event="plan.comment", params=params, url=url)
+    users = access.lsg_authors(plan.jmu.lsg_id, exclude=actor)
+    notify(users=users, event="plan.comment", params=params, url=url)

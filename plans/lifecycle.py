@@ -124,13 +124,6 @@ def _freeze_references(plan: OperationalPlan, **context) -> None:
     snapshot.freeze(plan)
 
 
-def _lsg_people(plan: OperationalPlan, exclude: User | None) -> list[User]:
-    users = User.objects.filter(
-        is_active=True, lsg_roles__lsg_id=plan.jmu.lsg_id, lsg_roles__role__in=access.AUTHORS
-    ).distinct()
-    return [u for u in users if exclude is None or u.pk != exclude.pk]
-
-
 def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> dict:
     lsg = plan.jmu.lsg
     return {
@@ -143,7 +136,10 @@ def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> di
 
 def _tell(event: str, audience: str):
     def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context) -> None:
-        users = access.programme_officers() if audience == "officers" else _lsg_people(plan, actor)
+        if audience == "officers":
+            users = access.programme_officers()
+        else:
+            users = access.lsg_authors(plan.jmu.lsg_id, exclude=actor)
         notify(users=users, event=event, params=plan_params(plan, actor, note),
                url=reverse("plans:plan-detail", args=[plan.pk]))  # fmt: skip
 

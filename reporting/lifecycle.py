@@ -46,13 +46,7 @@ def _tell(event: str, audience: str):
         if audience == "officers":
             users = access.programme_officers()
         else:
-            users = (
-                User.objects.filter(
-                    is_active=True, lsg_roles__lsg_id=report.jmu.lsg_id, lsg_roles__role__in=access.AUTHORS
-                )
-                .exclude(pk=actor.pk)
-                .distinct()
-            )
+            users = access.lsg_authors(report.jmu.lsg_id, exclude=actor)
         notify(users=users, event=event, params=report_params(report, actor, note),
                url=reverse("reporting:report-detail", args=[report.pk]))  # fmt: skip
 
