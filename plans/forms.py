@@ -21,8 +21,8 @@ from plans.models import (
     OperationalPlan,
     ThematicArea,
 )
+from plans.selectors import lap_measure_choices
 from plans.spreadsheets import MAX_IMPORT_BYTES
-from stakeholders.engagement_selectors import lap_measure_choices
 from stakeholders.models import JMU, Institution
 
 

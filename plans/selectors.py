@@ -27,7 +27,7 @@ from plans.models import (
     OperationalPlan,
     ThematicArea,
 )
-from stakeholders.models import Institution, User
+from stakeholders.models import Institution, LAPMeasure, Recommendation, User
 
 ZERO = Decimal("0.00")
 SCTM_MAX_SHARE = Decimal("0.70")
@@ -385,13 +385,47 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
 def _recommendations(plan: OperationalPlan, measures: list[Measure], user: User):
     """The measures with the recommendations they answer, and the unanswered ones: 2 queries
     (none for a reader who may not see the LSG's engagements, e.g. a JMU member)."""
-    from stakeholders.engagement_selectors import PlanRecommendations, plan_recommendations
-
     if not access.may_read_engagements(user, plan.jmu.lsg_id):
         return PlanRecommendations()
     traced = plan_recommendations(plan)
     traced.measures = [(m, traced.by_measure[m.pk]) for m in measures if m.pk in traced.by_measure]
     return traced
+
+
+# --- Traceability: the recommendations a plan's measures answer; its LAP's measures ----------
+
+
+@dataclass
+class PlanRecommendations:
+    by_measure: dict[int, list[Recommendation]] = field(default_factory=dict)
+    unanswered: list[Recommendation] = field(default_factory=list)
+    measures: list = field(default_factory=list)  # (measure, its recommendations), in plan order
+
+    @property
+    def answered_count(self) -> int:
+        return len({r.pk for rows in self.by_measure.values() for r in rows})
+
+
+def plan_recommendations(plan) -> PlanRecommendations:
+    """Which recommendations each measure of `plan` answers, and which of the LSG's recommendations
+    (not rejected) no measure of this plan answers yet: 2 queries, whatever the number of measures."""
+    through = Recommendation.measures.through
+    links = through.objects.filter(measure__plan=plan).select_related("recommendation")
+    by_measure: dict[int, list[Recommendation]] = defaultdict(list)
+    for link in links.order_by("recommendation__created_at", "recommendation_id"):
+        by_measure[link.measure_id].append(link.recommendation)
+    unanswered = list(
+        Recommendation.objects.filter(lsg_id=plan.jmu.lsg_id)
+        .exclude(status=Recommendation.Status.REJECTED)
+        .exclude(pk__in=through.objects.filter(measure__plan=plan).values("recommendation_id"))
+        .order_by("created_at", "pk")
+    )
+    return PlanRecommendations(by_measure=dict(by_measure), unanswered=unanswered)
+
+
+def lap_measure_choices(lsg_id: int) -> QuerySet[LAPMeasure]:
+    """For the plan's measure form: the measures of the LSG's policy documents."""
+    return LAPMeasure.objects.filter(document__lsg_id=lsg_id).select_related("document")
 
 
 # --- Review: the plan's life, comments, versions ---------------------------------------------------

@@ -156,7 +156,7 @@ def demo_seed() -> list[DemoLogin]:
         for code, role in lsg_roles:
             RoleAssignment.objects.get_or_create(user=user, lsg=lsgs[code], role=role)
         logins.append(DemoLogin(username=username, password=password, who=who))
-    from stakeholders.engagement_demo import engagements_demo_seed
+    from stakeholders.engagements.demo import engagements_demo_seed
 
     engagements_demo_seed(lsgs["70645"], User.objects.get(username="expert"))  # the experts' work
     return logins

@@ -8,7 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stakeholders.engagement_selectors import final_report_context
+from stakeholders.experts.selectors import final_report_context
 from stakeholders.models import Engagement, FinalReport, Participant
 
 

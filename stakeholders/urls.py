@@ -1,7 +1,8 @@
 from django.urls import path
 
-from stakeholders import engagement_views as ev
 from stakeholders import map_views, views
+from stakeholders.engagements import views as engagement_views
+from stakeholders.experts import views as expert_views
 
 app_name = "stakeholders"
 
@@ -38,54 +39,76 @@ urlpatterns = [
 
 # The experts' work: engagements, recommendations, policy documents, time sheets, final reports.
 urlpatterns += [
-    path("engagements/", ev.EngagementListView.as_view(), name="engagement-list"),
-    path("engagements/new/", ev.EngagementFormView.as_view(), name="engagement-create"),
-    path("engagements/<int:pk>/", ev.EngagementDetailView.as_view(), name="engagement-detail"),
-    path("engagements/<int:pk>/edit/", ev.EngagementFormView.as_view(), name="engagement-update"),
+    path("engagements/", engagement_views.EngagementListView.as_view(), name="engagement-list"),
+    path("engagements/new/", engagement_views.EngagementFormView.as_view(), name="engagement-create"),
+    path("engagements/<int:pk>/", engagement_views.EngagementDetailView.as_view(), name="engagement-detail"),
+    path(
+        "engagements/<int:pk>/edit/", engagement_views.EngagementFormView.as_view(), name="engagement-update"
+    ),
     path(
         "engagements/<int:pk>/participants/new/",
-        ev.ParticipantCreateView.as_view(),
+        engagement_views.ParticipantCreateView.as_view(),
         name="participant-create",
     ),
     path(
-        "engagements/<int:pk>/attachments/new/", ev.AttachmentCreateView.as_view(), name="attachment-create"
+        "engagements/<int:pk>/attachments/new/",
+        engagement_views.AttachmentCreateView.as_view(),
+        name="attachment-create",
     ),
-    path("engagements/<int:pk>/follow-ups/new/", ev.FollowUpCreateView.as_view(), name="follow-up-create"),
+    path(
+        "engagements/<int:pk>/follow-ups/new/",
+        engagement_views.FollowUpCreateView.as_view(),
+        name="follow-up-create",
+    ),
     path(
         "engagements/<int:pk>/recommendations/new/",
-        ev.RecommendationCreateView.as_view(),
+        engagement_views.RecommendationCreateView.as_view(),
         name="recommendation-create",
     ),
     path(
-        "engagements/<int:pk>/documents/", ev.EngagementDocumentsView.as_view(), name="engagement-documents"
+        "engagements/<int:pk>/documents/",
+        engagement_views.EngagementDocumentsView.as_view(),
+        name="engagement-documents",
     ),
-    path("attachments/<int:pk>/", ev.AttachmentDownloadView.as_view(), name="attachment-download"),
-    path("recommendations/<int:pk>/", ev.RecommendationDetailView.as_view(), name="recommendation-detail"),
+    path(
+        "attachments/<int:pk>/", engagement_views.AttachmentDownloadView.as_view(), name="attachment-download"
+    ),
+    path(
+        "recommendations/<int:pk>/",
+        engagement_views.RecommendationDetailView.as_view(),
+        name="recommendation-detail",
+    ),
     path(
         "recommendations/<int:pk>/move/<str:to>/",
-        ev.RecommendationTransitionView.as_view(),
+        engagement_views.RecommendationTransitionView.as_view(),
         name="recommendation-transition",
     ),
-    path("lsgs/<int:lsg_pk>/policies/", ev.PolicyListView.as_view(), name="policy-list"),
-    path("lsgs/<int:lsg_pk>/policies/new/", ev.PolicyCreateView.as_view(), name="policy-create"),
-    path("policies/<int:pk>/", ev.PolicyDetailView.as_view(), name="policy-detail"),
-    path("expert-work/", ev.ExpertWorkView.as_view(), name="expert-work"),
-    path("contracts/<int:pk>/timesheets/new/", ev.TimeSheetCreateView.as_view(), name="timesheet-create"),
-    path("timesheets/<int:pk>/", ev.TimeSheetDetailView.as_view(), name="timesheet-detail"),
+    path("lsgs/<int:lsg_pk>/policies/", engagement_views.PolicyListView.as_view(), name="policy-list"),
+    path(
+        "lsgs/<int:lsg_pk>/policies/new/", engagement_views.PolicyCreateView.as_view(), name="policy-create"
+    ),
+    path("policies/<int:pk>/", engagement_views.PolicyDetailView.as_view(), name="policy-detail"),
+    path("expert-work/", expert_views.ExpertWorkView.as_view(), name="expert-work"),
+    path(
+        "contracts/<int:pk>/timesheets/new/",
+        expert_views.TimeSheetCreateView.as_view(),
+        name="timesheet-create",
+    ),
+    path("timesheets/<int:pk>/", expert_views.TimeSheetDetailView.as_view(), name="timesheet-detail"),
     path(
         "timesheets/<int:pk>/move/<str:to>/",
-        ev.TimeSheetTransitionView.as_view(),
+        expert_views.TimeSheetTransitionView.as_view(),
         name="timesheet-transition",
     ),
-    path("contracts/<int:pk>/final-report/", ev.FinalReportView.as_view(), name="final-report"),
+    path("contracts/<int:pk>/final-report/", expert_views.FinalReportView.as_view(), name="final-report"),
     path(
         "final-reports/<int:pk>/move/<str:to>/",
-        ev.FinalReportTransitionView.as_view(),
+        expert_views.FinalReportTransitionView.as_view(),
         name="final-report-transition",
     ),
     path(
         "final-reports/<int:pk>/documents/",
-        ev.FinalReportDocumentsView.as_view(),
+        expert_views.FinalReportDocumentsView.as_view(),
         name="final-report-documents",
     ),
 ]

@@ -235,7 +235,7 @@ MATRIX: dict[str, Row] = {
     "dashboard:programme": Row(SIGNED_IN),
     "dashboard:report-review-queue": Row(OFFICERS),
     "dashboard:lsg-profile": Row(READ, lambda w: {"pk": w.lsg.pk}),
-    # The experts' work (stakeholders/engagement_views.py): engagements are read by the LSG's
+    # The experts' work (stakeholders/engagements/, stakeholders/experts/): engagements are read by the LSG's
     # coordinators and experts (not its JMU members), written by its assigned experts.
     "stakeholders:engagement-list": Row(SIGNED_IN),  # scoped rows (test_engagements)
     "stakeholders:engagement-create": Row(
@@ -396,7 +396,7 @@ def world(db, tmp_path, settings):
     )
     document = Document.objects.create(plan=plan, status=Document.Status.DONE)
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    from stakeholders.tests.engagement_world import engagement_world
+    from stakeholders.engagements.tests.world import engagement_world
 
     eng = engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
     return World(

@@ -1,5 +1,6 @@
-"""Pages of the experts' work. Objects come through scoped querysets (a row the user may not see
-is a 404); a visible row with a forbidden action is a 403 that says why (access.require)."""
+"""Pages of engagements, recommendations and policy documents. Objects come through scoped
+querysets (a row the user may not see is a 404); a visible row with a forbidden action is a 403
+that says why (access.require)."""
 
 from __future__ import annotations
 
@@ -18,45 +19,37 @@ from django.views.generic import ListView, TemplateView
 
 from jmu_planner import access
 from jmu_planner.views import attach_errors
-from stakeholders import engagement_selectors as selectors
-from stakeholders import engagement_services as services
-from stakeholders.engagement_forms import (
+from stakeholders.engagements import selectors, services
+from stakeholders.engagements.forms import (
     AttachmentForm,
     EngagementForm,
-    FinalReportForm,
     FollowUpForm,
     LAPMeasureForm,
     LinkMeasureForm,
     ParticipantForm,
     PolicyDocumentForm,
     RecommendationForm,
-    TimeSheetCreateForm,
-    TimeSheetEntryForm,
     TransitionForm,
 )
-from stakeholders.lifecycle import FINAL_REPORT_LIFECYCLE, RECOMMENDATION_LIFECYCLE, TIMESHEET_LIFECYCLE
+from stakeholders.lifecycle import RECOMMENDATION_LIFECYCLE
 from stakeholders.models import (
     LSG,
     Attachment,
     Engagement,
-    ExpertContract,
-    FinalReport,
     PolicyDocument,
     Recommendation,
-    TimeSheet,
-    TimeSheetEntry,
 )
 
 FORM_TEMPLATE = "stakeholders/engagement_form.html"
 
 
-def _form_page(request, form, *, heading, cancel_url, back=None, multipart=False, status=200):
+def form_page(request, form, *, heading, cancel_url, back=None, multipart=False, status=200):
     context = {"form": form, "heading": heading, "cancel_url": cancel_url, "back": back,
                "multipart": multipart}  # fmt: skip
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
-def _data(form) -> dict[str, Any]:
+def form_data(form) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
 
 
@@ -100,7 +93,7 @@ class EngagementFormView(LoginRequiredMixin, View):
             if engagement
             else reverse("stakeholders:engagement-list")
         )
-        return _form_page(self.request, form, heading=heading, cancel_url=cancel)
+        return form_page(self.request, form, heading=heading, cancel_url=cancel)
 
     def get(self, request, pk=None):
         engagement = self.engagement()
@@ -110,7 +103,7 @@ class EngagementFormView(LoginRequiredMixin, View):
         engagement = self.engagement()
         form = self.form(engagement, request.POST)
         if form.is_valid():
-            data = _data(form)
+            data = form_data(form)
             lsgs = list(data.pop("lsgs"))
             try:
                 engagement = services.engagement_save(
@@ -156,7 +149,7 @@ class EngagementChildView(LoginRequiredMixin, View):
         return reverse("stakeholders:engagement-detail", args=[self.engagement.pk])
 
     def page(self, form):
-        return _form_page(
+        return form_page(
             self.request, form, heading=self.heading, cancel_url=self.detail_url(),
             back=self.engagement, multipart=self.multipart,
         )  # fmt: skip
@@ -185,7 +178,9 @@ class ParticipantCreateView(EngagementChildView):
         return ParticipantForm(data, memberships=selectors.membership_choices(self.engagement))
 
     def perform(self, form):
-        return services.participant_add(engagement=self.engagement, actor=self.request.user, data=_data(form))
+        return services.participant_add(
+            engagement=self.engagement, actor=self.request.user, data=form_data(form)
+        )
 
 
 class AttachmentCreateView(EngagementChildView):
@@ -210,7 +205,9 @@ class FollowUpCreateView(EngagementChildView):
         return FollowUpForm(data)
 
     def perform(self, form):
-        return services.follow_up_add(engagement=self.engagement, actor=self.request.user, data=_data(form))
+        return services.follow_up_add(
+            engagement=self.engagement, actor=self.request.user, data=form_data(form)
+        )
 
 
 class RecommendationCreateView(EngagementChildView):
@@ -226,7 +223,7 @@ class RecommendationCreateView(EngagementChildView):
 
     def perform(self, form):
         return services.recommendation_add(
-            engagement=self.engagement, actor=self.request.user, data=_data(form)
+            engagement=self.engagement, actor=self.request.user, data=form_data(form)
         )
 
 
@@ -386,7 +383,7 @@ class PolicyCreateView(LoginRequiredMixin, View):
         return lsg
 
     def page(self, form):
-        return _form_page(
+        return form_page(
             self.request, form, heading=_("New policy document"),
             cancel_url=reverse("stakeholders:policy-list", args=[self.lsg.pk]),
         )  # fmt: skip
@@ -398,7 +395,9 @@ class PolicyCreateView(LoginRequiredMixin, View):
         form = PolicyDocumentForm(request.POST, instance=PolicyDocument(lsg=self.lsg))
         if form.is_valid():
             try:
-                document = services.policy_document_save(lsg=self.lsg, actor=request.user, data=_data(form))
+                document = services.policy_document_save(
+                    lsg=self.lsg, actor=request.user, data=form_data(form)
+                )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -435,176 +434,10 @@ class PolicyDetailView(LoginRequiredMixin, View):
         form = LAPMeasureForm(request.POST)
         if form.is_valid():
             try:
-                services.lap_measure_add(document=document, actor=request.user, data=_data(form))
+                services.lap_measure_add(document=document, actor=request.user, data=form_data(form))
             except ValidationError as error:
                 attach_errors(form, error)
             else:
                 messages.success(request, _("The measure is added."))
                 return HttpResponseRedirect(reverse("stakeholders:policy-detail", args=[document.pk]))
         return self.page(document, form)
-
-
-# --- Time sheets and final reports ------------------------------------------------------------------
-
-
-class ExpertWorkView(LoginRequiredMixin, TemplateView):
-    """The expert's contracts, time sheets and final reports (officers: everyone's)."""
-
-    template_name = "stakeholders/expert_work.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        summaries = selectors.contract_summaries(user=user)
-        context.update(
-            summaries=summaries,
-            timesheets=list(
-                TimeSheet.objects.visible_to(user).select_related("contract__expert").order_by("-month", "pk")
-            ),
-            reports={r.contract_id: r for r in FinalReport.objects.visible_to(user)},
-            month_form=TimeSheetCreateForm(),
-        )
-        return context
-
-
-class TimeSheetCreateView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        contract = get_object_or_404(ExpertContract.objects.visible_to(request.user), pk=pk)
-        access.require(request.user, "stakeholders.add_timesheet", contract)
-        form = TimeSheetCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                timesheet = services.timesheet_create(
-                    contract=contract, month=form.cleaned_data["month"], actor=request.user
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                return HttpResponseRedirect(reverse("stakeholders:timesheet-detail", args=[timesheet.pk]))
-        else:
-            messages.error(request, _("Choose the month of the time sheet."))
-        return HttpResponseRedirect(reverse("stakeholders:expert-work"))
-
-
-class TimeSheetDetailView(LoginRequiredMixin, View):
-    """The month's entries and totals; the expert adds entries (POST) while it is editable."""
-
-    template_name = "stakeholders/timesheet_detail.html"
-
-    def timesheet(self) -> TimeSheet:
-        rows = TimeSheet.objects.visible_to(self.request.user).select_related("contract__expert")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
-
-    def build_form(self, timesheet, data=None):
-        expert = timesheet.contract.expert
-        lsgs = LSG.objects.filter(pk__in=access.lsg_ids_with_role(expert, access.EXPERTS)).in_reading_order()
-        engagements = Engagement.objects.filter(created_by=expert).order_by("-date")
-        return TimeSheetEntryForm(data, lsgs=lsgs, engagements=engagements)
-
-    def page(self, timesheet, form=None):
-        user = self.request.user
-        can_change = access.may(user, "stakeholders.change_timesheet", timesheet)
-        entries = TimeSheetEntry.objects.filter(timesheet=timesheet)
-        summary = selectors.contract_summaries(user=user)
-        context = {
-            "timesheet": timesheet,
-            "entries": list(entries.select_related("lsg", "engagement")),
-            "totals": selectors.timesheet_totals(entries),
-            "contract": next((s for s in summary if s.contract.pk == timesheet.contract_id), None),
-            "can_change": can_change,
-            "form": form or (self.build_form(timesheet) if can_change else None),
-            "moves": TIMESHEET_LIFECYCLE.allowed(user, timesheet),
-            "transitions": list(timesheet.transitions.select_related("actor")),
-        }
-        return render(self.request, self.template_name, context)
-
-    def get(self, request, pk):
-        return self.page(self.timesheet())
-
-    def post(self, request, pk):
-        timesheet = self.timesheet()
-        access.require(request.user, "stakeholders.change_timesheet", timesheet)
-        form = self.build_form(timesheet, request.POST)
-        if form.is_valid():
-            try:
-                services.timesheet_entry_save(timesheet=timesheet, actor=request.user, data=_data(form))
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The days are entered."))
-                return HttpResponseRedirect(reverse("stakeholders:timesheet-detail", args=[timesheet.pk]))
-        return self.page(timesheet, form)
-
-
-class TimeSheetTransitionView(TransitionView):
-    lifecycle = TIMESHEET_LIFECYCLE
-
-    def row(self):
-        rows = TimeSheet.objects.visible_to(self.request.user).select_related("contract")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
-
-    def url(self, row):
-        return reverse("stakeholders:timesheet-detail", args=[row.pk])
-
-    def perform(self, row, to, note):
-        services.timesheet_transition(timesheet=row, to=to, actor=self.request.user, note=note)
-
-
-class FinalReportView(LoginRequiredMixin, View):
-    """The contract's final report: written by the expert, read by officers."""
-
-    template_name = "stakeholders/final_report.html"
-
-    def contract(self) -> ExpertContract:
-        rows = ExpertContract.objects.visible_to(self.request.user).select_related("expert")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
-
-    def page(self, contract, form=None):
-        user = self.request.user
-        report = FinalReport.objects.filter(contract=contract).first() or FinalReport(contract=contract)
-        can_change = access.may(user, "stakeholders.change_final_report", report)
-        context = {
-            "contract": contract,
-            "report": report,
-            "form": form or (FinalReportForm(instance=report) if can_change else None),
-            "moves": FINAL_REPORT_LIFECYCLE.allowed(user, report) if report.pk else [],
-            "transitions": list(report.transitions.select_related("actor")) if report.pk else [],
-        }
-        return render(self.request, self.template_name, context)
-
-    def get(self, request, pk):
-        return self.page(self.contract())
-
-    def post(self, request, pk):
-        contract = self.contract()
-        report = FinalReport.objects.filter(contract=contract).first() or FinalReport(contract=contract)
-        access.require(request.user, "stakeholders.change_final_report", report)
-        form = FinalReportForm(request.POST, instance=report)
-        if form.is_valid():
-            services.final_report_save(contract=contract, actor=request.user, data=_data(form))
-            messages.success(request, _("The final report is saved."))
-            return HttpResponseRedirect(reverse("stakeholders:final-report", args=[contract.pk]))
-        return self.page(contract, form)
-
-
-class FinalReportTransitionView(TransitionView):
-    lifecycle = FINAL_REPORT_LIFECYCLE
-
-    def row(self):
-        rows = FinalReport.objects.visible_to(self.request.user).select_related("contract")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
-
-    def url(self, row):
-        return reverse("stakeholders:final-report", args=[row.contract_id])
-
-    def perform(self, row, to, note):
-        services.final_report_transition(report=row, to=to, actor=self.request.user, note=note)
-
-
-class FinalReportDocumentsView(DocumentsView):
-    kind = "final_report"
-
-    def subject(self):
-        rows = FinalReport.objects.visible_to(self.request.user).select_related("contract__expert")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])

@@ -1,13 +1,13 @@
-"""Reads of the experts' work: engagement pages, traceability of recommendations to plan measures,
-harmonisation of the plan with the LSG's policy documents, time-sheet totals."""
+"""Reads of engagements and recommendations (engagement pages, traceability of recommendations to
+plan measures) and of policy documents (harmonisation of the plan with the LSG's documents)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jmu_planner import access
@@ -15,16 +15,12 @@ from stakeholders.models import (
     LSG,
     Attachment,
     Engagement,
-    ExpertContract,
-    FinalReport,
     FollowUp,
     JMUMembership,
     LAPMeasure,
     Participant,
     PolicyDocument,
     Recommendation,
-    TimeSheet,
-    TimeSheetEntry,
     User,
 )
 
@@ -108,35 +104,7 @@ def current_plan_measures(lsg_id: int):
     )
 
 
-# --- Traceability: recommendations ↔ plan measures ---------------------------------------------
-
-
-@dataclass
-class PlanRecommendations:
-    by_measure: dict[int, list[Recommendation]] = field(default_factory=dict)
-    unanswered: list[Recommendation] = field(default_factory=list)
-    measures: list = field(default_factory=list)  # (measure, its recommendations), in plan order
-
-    @property
-    def answered_count(self) -> int:
-        return len({r.pk for rows in self.by_measure.values() for r in rows})
-
-
-def plan_recommendations(plan) -> PlanRecommendations:
-    """Which recommendations each measure of `plan` answers, and which of the LSG's recommendations
-    (not rejected) no measure of this plan answers yet: 2 queries, whatever the number of measures."""
-    through = Recommendation.measures.through
-    links = through.objects.filter(measure__plan=plan).select_related("recommendation")
-    by_measure: dict[int, list[Recommendation]] = defaultdict(list)
-    for link in links.order_by("recommendation__created_at", "recommendation_id"):
-        by_measure[link.measure_id].append(link.recommendation)
-    unanswered = list(
-        Recommendation.objects.filter(lsg_id=plan.jmu.lsg_id)
-        .exclude(status=Recommendation.Status.REJECTED)
-        .exclude(pk__in=through.objects.filter(measure__plan=plan).values("recommendation_id"))
-        .order_by("created_at", "pk")
-    )
-    return PlanRecommendations(by_measure=dict(by_measure), unanswered=unanswered)
+# --- Recommendations ------------------------------------------------------------------------
 
 
 @dataclass
@@ -224,87 +192,3 @@ def harmonisation(document: PolicyDocument) -> Harmonisation:
         document=document,
         rows=[HarmonisationRow(lap_measure=m, plan_measures=by_lap.get(m.pk, [])) for m in lap_measures],
     )
-
-
-def lap_measure_choices(lsg_id: int) -> QuerySet[LAPMeasure]:
-    """For the plan's measure form: the measures of the LSG's policy documents."""
-    return LAPMeasure.objects.filter(document__lsg_id=lsg_id).select_related("document")
-
-
-# --- Time sheets and the final report ----------------------------------------------------------
-
-
-@dataclass
-class ContractSummary:
-    contract: ExpertContract
-    used: Decimal
-    accepted: Decimal
-
-    @property
-    def left(self) -> Decimal:
-        return self.contract.days_contracted - self.used
-
-
-def contract_summaries(*, user: User) -> list[ContractSummary]:
-    """The user's contracts (officers: all) with days entered and days accepted: 1 query."""
-    contracts = (
-        ExpertContract.objects.visible_to(user)
-        .select_related("expert")
-        .annotate(
-            used=Sum("timesheets__entries__days"),
-            accepted=Sum("timesheets__entries__days", filter=Q(timesheets__status=TimeSheet.Status.ACCEPTED)),
-        )
-    )
-    return [ContractSummary(contract=c, used=c.used or ZERO, accepted=c.accepted or ZERO) for c in contracts]
-
-
-@dataclass
-class TimesheetTotals:
-    total: Decimal
-    by_lsg: list[tuple[LSG, Decimal]]
-    by_month: list[tuple[object, Decimal]]
-
-
-def timesheet_totals(entries: QuerySet[TimeSheetEntry]) -> TimesheetTotals:
-    """Days in all, per LSG and per month: 2 grouped queries."""
-    total = entries.aggregate(total=Sum("days"))["total"] or ZERO
-    per_lsg = dict(entries.values_list("lsg").annotate(days=Sum("days")).order_by())
-    lsgs = LSG.objects.in_bulk(list(per_lsg))
-    per_month = (
-        entries.values_list("timesheet__month").annotate(days=Sum("days")).order_by("timesheet__month")
-    )
-    return TimesheetTotals(
-        total=total,
-        by_lsg=sorted(((lsgs[pk], days) for pk, days in per_lsg.items()), key=lambda p: p[0].name_lat),
-        by_month=list(per_month),
-    )
-
-
-def final_report_context(report: FinalReport) -> dict:
-    """Everything the final report's print layout shows: activities (the expert's engagements in
-    the contract's period), recommendations, outputs and time-sheet totals."""
-    contract = report.contract
-    expert = contract.expert
-    engagements = list(
-        Engagement.objects.filter(
-            created_by=expert, date__gte=contract.period_start, date__lte=contract.period_end
-        )
-        .prefetch_related("lsgs")
-        .order_by("date", "pk")
-    )
-    recommendations = list(
-        Recommendation.objects.filter(engagement__in=[e.pk for e in engagements])
-        .select_related("lsg", "engagement")
-        .prefetch_related("measures__area")
-        .order_by("created_at", "pk")
-    )
-    entries = TimeSheetEntry.objects.filter(timesheet__contract=contract)
-    return {
-        "report": report,
-        "contract": contract,
-        "expert": expert,
-        "engagements": engagements,
-        "recommendations": recommendations,
-        "totals": timesheet_totals(entries),
-        "is_draft": not report.is_frozen,
-    }

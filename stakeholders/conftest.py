@@ -56,3 +56,13 @@ def users(lsg, other_lsg):
         "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
         "administrator": user_with_role(GlobalRole.ADMINISTRATOR),
     }
+
+
+@pytest.fixture
+def eager():
+    """Celery tasks run in the caller's process (the PDFs of the engagements and the experts' work)."""
+    from jmu_planner.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

@@ -1,4 +1,5 @@
-"""Forms of the experts' work. Choices are scoped to what the user may name."""
+"""Forms of engagements, recommendations and policy documents. Choices are scoped to what the user
+may name."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from jmu_planner.forms import formfield
 from stakeholders.models import (
     LSG,
     Engagement,
-    FinalReport,
     FollowUp,
     LAPMeasure,
     Participant,
     PolicyDocument,
     Recommendation,
-    TimeSheetEntry,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,30 +113,3 @@ class LAPMeasureForm(forms.ModelForm):
     class Meta:
         model = LAPMeasure
         fields = ["number", "title"]
-
-
-class TimeSheetCreateForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        input_formats=["%Y-%m", "%Y-%m-%d", "%m.%Y"],
-    )  # fmt: skip
-
-
-class TimeSheetEntryForm(forms.ModelForm):
-    class Meta:
-        model = TimeSheetEntry
-        formfield_callback = formfield
-        fields = ["lsg", "activity", "engagement", "days"]
-        help_texts = {"days": _("Half days allowed: 0,5, 1, 1,5...")}
-
-    def __init__(self, *args, lsgs=None, engagements=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lsg"].queryset = lsgs
-        self.fields["engagement"].queryset = engagements
-
-
-class FinalReportForm(forms.ModelForm):
-    class Meta:
-        model = FinalReport
-        fields = ["outputs", "conclusions"]
-        widgets = {"outputs": TEXT, "conclusions": TEXT}

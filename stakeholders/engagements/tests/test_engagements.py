@@ -1,10 +1,8 @@
-"""Engagements, recommendations, harmonisation with the LAP, time sheets and the experts' PDFs."""
+"""Engagements, recommendations and harmonisation with the LAP: uploads, pages, PDFs, notifications."""
 
 import datetime
 import io
-import subprocess
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,24 +10,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from jmu_planner.celery import app as celery_app
 from jmu_planner.uploads import validate_upload
+from plans import selectors as plan_selectors
 from plans.models import OperationalPlan
 from plans.tests.factories import MeasureFactory, PlanFactory
 from reporting.documents import document_request
 from reporting.models import Document
-from stakeholders import engagement_selectors as selectors
-from stakeholders import engagement_services as services
+from stakeholders.engagements import selectors, services
+from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
 from stakeholders.models import (
     Attachment,
     Engagement,
     FollowUp,
     LAPMeasure,
     Recommendation,
-    TimeSheet,
-    TimeSheetEntry,
 )
-from stakeholders.tests.engagement_world import engagement_world
 from stakeholders.tests.factories import LSGFactory, MembershipFactory
 
 
@@ -275,7 +270,7 @@ def test_coordinator_links_a_measure_and_the_plan_page_shows_it(client, work, pl
     assert coordinator.post(url, {"measure": measure.pk}).status_code == 302
     assert list(work.recommendation.measures.all()) == [measure]
 
-    traced = selectors.plan_recommendations(plan)
+    traced = plan_selectors.plan_recommendations(plan)
     assert traced.by_measure == {measure.pk: [work.recommendation]}
     assert traced.unanswered == [unanswered]  # the rejected one needs no measure
     page = coordinator.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
@@ -340,82 +335,7 @@ def test_the_measure_form_offers_the_lsgs_lap_measures(client, work, measure, us
 # --- Time sheets -------------------------------------------------------------------------------
 
 
-def test_days_over_the_contract_are_refused_and_half_days_allowed(client, work, lsg, users):
-    url = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
-    client = as_user(client, users["expert"])
-    assert client.post(url, {"lsg": lsg.pk, "activity": "Izrada plana", "days": "18,5"}).status_code == 302
-    response = client.post(url, {"lsg": lsg.pk, "activity": "Još", "days": "0,5"})
-    assert response.status_code == 200
-    assert "the contract has 20" in response.content.decode()
-    response = client.post(url, {"lsg": lsg.pk, "activity": "Četvrtina", "days": "0,25"})
-    assert response.status_code == 200
-    assert TimeSheetEntry.objects.filter(timesheet=work.timesheet).count() == 2
-    totals = selectors.timesheet_totals(TimeSheetEntry.objects.filter(timesheet__contract=work.contract))
-    assert totals.total == Decimal("20.0")
-    assert totals.by_lsg == [(lsg, Decimal("20.0"))]
-    assert totals.by_month == [(datetime.date(2029, 3, 1), Decimal("20.0"))]
-    (summary,) = selectors.contract_summaries(user=users["expert"])
-    assert (summary.used, summary.accepted, summary.left) == (Decimal("20.0"), Decimal("0"), Decimal("0.0"))
-
-
-def test_time_sheet_lifecycle_and_who_sees_it(client, work, users, lsg):
-    assert selectors.contract_summaries(user=users["unassigned_expert"]) == []
-    assert not TimeSheet.objects.visible_to(users["coordinator"]).exists()
-    with pytest.raises(ValidationError):
-        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
-    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=users["expert"])
-    with pytest.raises(ValidationError):
-        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["expert"])
-    services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
-    url = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
-    response = as_user(client, users["expert"]).post(url, {"lsg": lsg.pk, "activity": "Kasno", "days": "1"})
-    assert response.status_code == 403  # accepted: frozen
-    (summary,) = selectors.contract_summaries(user=users["officer"])
-    assert summary.accepted == Decimal("1.5")
-
-
-def test_a_month_outside_the_contract_is_refused(work, users):
-    with pytest.raises(ValidationError):
-        services.timesheet_create(
-            contract=work.contract, month=datetime.date(2030, 1, 1), actor=users["expert"]
-        )
-
-
 # --- PDFs through the document pipeline -------------------------------------------------------------
-
-
-@pytest.fixture
-def eager():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-def pdf_text(document: Document) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
-@pytest.mark.django_db(transaction=True)
-def test_final_report_pdf_lists_activities_recommendations_and_days(reference_data, eager):
-    from stakeholders.tests.factories import JMUFactory, user_with_role
-
-    lsg = LSGFactory(name_lat="Čačak PDF", name_cyr="Чачак PDF")
-    from jmu_planner.access import Role
-
-    users = {"expert": user_with_role(Role.EXPERT, lsg)}
-    plan = PlanFactory(jmu=JMUFactory(lsg=lsg))
-    work = engagement_world(lsg=lsg, plan=plan, measure=MeasureFactory(plan=plan), users=users)
-    Engagement.objects.filter(pk=work.engagement.pk).update(date=datetime.date(2029, 3, 10))
-    document = document_request(actor=users["expert"], final_report=work.final_report)
-    document.refresh_from_db()
-    assert document.status == Document.Status.DONE, document.error
-    text = pdf_text(document)
-    for expected in ["Expert's final report", "Radionica o merama", "Uvesti redovne obilaske naselja.",
-                     "Nacrt plana.", "Čačak PDF", "1.5 / 20.0"]:  # fmt: skip
-        assert expected in text, expected
 
 
 @pytest.mark.django_db(transaction=True)
@@ -502,43 +422,6 @@ def test_policy_documents_are_recorded_by_the_lsgs_authors(client, lsg, users):
     assert member.post(detail, {"number": "2.1", "title": "x"}).status_code == 403
 
 
-def test_time_sheet_and_final_report_through_the_pages(client, work, lsg, users):
-    expert = as_user(client, users["expert"])
-    page = expert.get(reverse("stakeholders:expert-work")).content.decode()
-    assert "Ekspert za operativne planove" in page
-    create = reverse("stakeholders:timesheet-create", args=[work.contract.pk])
-    response = expert.post(create, {"month": "2029-04"})
-    april = TimeSheet.objects.get(contract=work.contract, month=datetime.date(2029, 4, 1))
-    assert response.url == reverse("stakeholders:timesheet-detail", args=[april.pk])
-    assert expert.post(create, {"month": "2030-04"}, follow=True).status_code == 200  # outside: a message
-    assert expert.post(create, {"month": "abc"}).status_code == 302
-    assert TimeSheet.objects.filter(contract=work.contract).count() == 2
-    submit = reverse("stakeholders:timesheet-transition", args=[april.pk, "submitted"])
-    response = expert.post(submit, follow=True)
-    assert "Enter at least one day" in response.content.decode()  # an empty month is not submitted
-    officer = as_user(client, users["officer"])
-    assert officer.post(create, {"month": "2029-05"}).status_code == 403
-
-    expert = as_user(client, users["expert"])
-    report_url = reverse("stakeholders:final-report", args=[work.contract.pk])
-    assert (
-        expert.post(report_url, {"outputs": "Tri radionice.", "conclusions": "Plan usvojen."}).status_code
-        == 302
-    )
-    work.final_report.refresh_from_db()
-    assert work.final_report.outputs == "Tri radionice."
-    expert.post(reverse("stakeholders:final-report-transition", args=[work.final_report.pk, "submitted"]))
-    officer = as_user(client, users["officer"])
-    assert "Tri radionice." in officer.get(report_url).content.decode()
-    officer.post(
-        reverse("stakeholders:final-report-transition", args=[work.final_report.pk, "returned"]),
-        {"note": "Dodati spisak radionica."},
-    )
-    work.final_report.refresh_from_db()
-    assert work.final_report.status == "returned"
-    assert "Dodati spisak radionica." in as_user(client, users["expert"]).get(report_url).content.decode()
-
-
 def test_engagement_pdf_is_asked_for_from_its_page(
     client, work, users, eager, django_capture_on_commit_callbacks
 ):
@@ -560,39 +443,6 @@ def test_engagement_pdf_is_asked_for_from_its_page(
 
 
 # --- Who hears of the experts' work ---------------------------------------------------------------
-
-
-def inbox(user) -> list[str]:
-    from jmu_planner.notifications.events import render
-    from jmu_planner.notifications.models import Notification
-
-    return [render(n.event, n.params) for n in Notification.objects.filter(recipient=user).order_by("pk")]
-
-
-def test_the_officers_hear_of_a_submission_and_the_expert_of_the_answer(work, users):
-    expert, officer = users["expert"], users["officer"]
-    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=expert)
-    services.final_report_transition(report=work.final_report, to="submitted", actor=expert)
-    assert inbox(officer) == [
-        f"{expert} submitted the time sheet for 03/2029 (Ekspert za operativne planove).",
-        f"{expert} submitted the final report of “Ekspert za operativne planove”.",
-    ]
-    assert inbox(expert) == []  # nobody is told of their own move
-    services.timesheet_transition(
-        timesheet=work.timesheet, to="returned", actor=officer, note="Fali 12. mart."
-    )
-    services.final_report_transition(report=work.final_report, to="accepted", actor=officer)
-    assert inbox(expert) == [
-        f"{officer} returned your time sheet for 03/2029: Fali 12. mart.",
-        f"{officer} accepted your final report of “Ekspert za operativne planove”.",
-    ]
-    from jmu_planner.notifications.models import Notification
-
-    urls = set(Notification.objects.filter(recipient=expert).values_list("url", flat=True))
-    assert urls == {
-        reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk]),
-        reverse("stakeholders:final-report", args=[work.contract.pk]),
-    }
 
 
 @pytest.mark.serbian

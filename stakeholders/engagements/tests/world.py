@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -53,3 +54,18 @@ def engagement_world(*, lsg, plan, measure, users) -> SimpleNamespace:
         engagement=engagement, attachment=attachment, recommendation=recommendation, policy=policy,
         lap_measure=lap_measure, contract=contract, timesheet=timesheet, final_report=final_report,
     )  # fmt: skip
+
+
+def pdf_text(document) -> str:
+    """The text of a rendered document (`reporting.models.Document`), laid out as on the page."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def inbox(user) -> list[str]:
+    from jmu_planner.notifications.events import render
+    from jmu_planner.notifications.models import Notification
+
+    return [render(n.event, n.params) for n in Notification.objects.filter(recipient=user).order_by("pk")]

@@ -1,0 +1,1 @@
+"""The experts' work under their contracts: time sheets and the final report."""
