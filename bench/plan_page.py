@@ -1,5 +1,5 @@
 """Benchmark: the plan page, the measure form and the XLSX export at 15 and 150 measures; the
-page of an adopted 150-measure plan with its tables from the cache (jmu_planner/frozen.py) and
+page of an adopted 150-measure plan with its tables from the cache (jmu_planner/fragment_cache.py) and
 without (every request a miss).
 
 Run: `.venv/bin/python bench/plan_page.py` (PostgreSQL from DATABASE_URL; a throw-away test
@@ -171,13 +171,13 @@ def main() -> None:
         from django.core.cache import cache
         from django.utils import translation
 
-        from jmu_planner import frozen
+        from jmu_planner import fragment_cache
 
         def keys_of_all_languages() -> list[str]:
             keys = []
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):
-                    keys.append(frozen.cache_key(adopted, "plan-body", False))
+                    keys.append(fragment_cache.cache_key(adopted, "plan-body", False))
             return keys
 
         def forget():

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import get_language
@@ -126,8 +127,7 @@ def lsg_roles(user: User) -> dict[int, LSGLink]:
     cached = getattr(user, "_jmu_lsg_roles", None)
     if cached is not None:
         return cached
-    from stakeholders.models import RoleAssignment
-
+    RoleAssignment = apps.get_model("stakeholders", "RoleAssignment")  # the registry sits above the core
     by_lsg: dict[int, tuple[str, str, set[str]]] = {}
     rows = (
         RoleAssignment.objects.filter(user=user)
@@ -152,11 +152,9 @@ def lsg_ids_with_role(user: User, roles: Iterable[str] | None = None) -> set[int
 def lsg_id_of(obj: Any) -> int | None:
     """The LSG that owns `obj`: an LSG, an id, or any row reached from one (JMU, plan, measure,
     report, document, field activity, comment thread...)."""
-    from stakeholders.models import LSG
-
     if obj is None or isinstance(obj, int):
         return obj
-    if isinstance(obj, LSG):
+    if isinstance(obj, apps.get_model("stakeholders", "LSG")):  # the registry sits above the core
         return obj.pk
     if hasattr(obj, "lsg_id"):
         return obj.lsg_id

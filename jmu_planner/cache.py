@@ -2,7 +2,7 @@
 that is down or hung reads as an empty cache and takes writes into the void, never an error page.
 
 Every user of the cache is an optimisation — the API's throttle counts, the fragments of frozen
-versions (jmu_planner/frozen.py) — so losing it must cost speed, not pages: a read that fails
+versions (jmu_planner/fragment_cache.py) — so losing it must cost speed, not pages: a read that fails
 is a miss, a write that fails is dropped, both logged. After a failure the process leaves Redis
 alone for PAUSE_AFTER_ERROR seconds, so a hung Redis costs one request its socket timeout
 (settings.CACHES), not every request. `clear()` is left as Django has it: it is never part of a

@@ -10,9 +10,10 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms import BaseForm
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
@@ -248,3 +249,18 @@ class FormRenderer(DjangoTemplates):
         ):
             return render_select(widget)
         return super().render(template_name, context, request)
+
+
+def attach_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (others at the top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else None
+        form.add_error(None if field == NON_FIELD_ERRORS else target, errors)
+
+
+def form_data(form: BaseForm) -> dict[str, Any]:
+    """The cleaned values of the form's own fields, as a service takes them."""
+    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}

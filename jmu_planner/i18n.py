@@ -139,20 +139,3 @@ def short_date(value) -> str:
     if not value:
         return ""
     return formats.date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
-
-
-# --- Choosing a language ---------------------------------------------------------------------------
-
-
-def remember_language_on_login(sender, request, user, **kwargs) -> None:
-    """On signing in (user_logged_in): a language just chosen on the log-in page becomes the
-    user's; a user who never chose one keeps the language they signed in with. A language cookie
-    left by someone else on a shared computer does not overwrite a saved choice."""
-    from stakeholders.services import user_set_language
-
-    chosen = request.session.pop(CHOSEN_SESSION_KEY, None) if request is not None else None
-    if chosen in LANGUAGE_CODES:
-        user_set_language(user=user, language=chosen)
-    elif not normalise(user.language):
-        language = request_language(request) if request is not None else default_language()
-        user_set_language(user=user, language=language)

@@ -237,7 +237,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # by the beat sweeps (notification outbox, stale documents) or retried from the page.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.5}
 
-# Cache (API throttles, fragments of frozen versions: jmu_planner/frozen.py): Redis when there is
+# Cache (API throttles, fragments of frozen versions: jmu_planner/fragment_cache.py): Redis when there is
 # one, shared by every worker; else (the embedded default) each process's own memory. CACHE_URL
 # may name another Redis database than the broker's. Django's RedisCache with short socket
 # timeouts, in jmu_planner.cache's wrapper: a dead or hung Redis is a miss (a hung one costs one

@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from jmu_planner import access
+from jmu_planner.forms import attach_errors
 from jmu_planner.numbers import parse_id
-from jmu_planner.views import attach_errors
 from plans import comments, history, selectors
 from plans.filters import ReviewQueueFilter
 from plans.forms import AdoptionForm, ReplyForm, ThreadForm, TransitionForm

@@ -17,6 +17,7 @@ from jmu_planner import access, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
 from plans import snapshot
+from plans.cofinancing import sctm_lines_of_other_plans
 from plans.models import (
     BudgetEnvelope,
     BudgetLine,
@@ -265,30 +266,6 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
         total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
         sctm_eur_two_years=sctm_eur, window=(window_start, plan.period_end), warnings=warnings,
     )  # fmt: skip
-
-
-def sctm_lines_of_other_plans(plan: OperationalPlan, window_start: datetime.date) -> QuerySet[BudgetLine]:
-    """The SCTM lines of the LSG's other plans in the window, one version of each plan counted.
-
-    This plan's own versions do not count (its own lines stand for them: an amendment replaces
-    the version in force); of another plan, only the version in force counts, not the version it
-    superseded nor a draft amendment of it that is not adopted yet.
-    """
-    Status = OperationalPlan.Status
-    return (
-        BudgetLine.objects.filter(
-            measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
-            measure__plan__period_end__gte=window_start,
-            measure__plan__period_start__lte=plan.period_end,
-            source__share=FundingSource.Share.SCTM,
-        )
-        .exclude(measure__plan__lineage=plan.lineage)
-        .exclude(measure__plan__status=Status.SUPERSEDED)
-        .exclude(
-            measure__plan__amends__isnull=False,
-            measure__plan__status__in=[*Status.editable(), Status.SUBMITTED, Status.APPROVED],
-        )
-    )
 
 
 def measures_with_details(plan: OperationalPlan) -> list[Measure]:

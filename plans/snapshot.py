@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
+from jmu_planner.dates import add_months, month_start
+from plans.cofinancing import sctm_lines_of_other_plans  # the one rule: one version of each plan
 from plans.models import FundingSource, Measure, OperationalPlan, ThematicArea
 from stakeholders.models import Institution
 
@@ -23,9 +25,6 @@ VERSION = 1
 
 def _sctm_of_other_plans(plan: OperationalPlan) -> Decimal:
     """The SCTM amounts of the LSG's other plans in the co-financing window, as at adoption."""
-    from jmu_planner.dates import add_months, month_start
-    from plans.selectors import sctm_lines_of_other_plans  # the one rule: one version of each plan
-
     window_start = month_start(add_months(plan.period_end, -12))
     lines = sctm_lines_of_other_plans(plan, window_start)
     return lines.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -23,9 +23,10 @@ from django.views.generic import TemplateView
 
 from jmu_planner import access
 from jmu_planner.dates import same_day_next_year
+from jmu_planner.forms import attach_errors
+from jmu_planner.generic_views import ScopedFilterView, ServiceFormView
 from jmu_planner.numbers import parse_id
 from jmu_planner.spreadsheets import xlsx_response
-from jmu_planner.views import ScopedFilterView, ServiceFormView, attach_errors
 from plans import selectors, services
 from plans.filters import PlanFilter
 from plans.forms import (

@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def report_kind_words(code: str) -> str:
+    """A notification's stored report kind ("monthly") in the reader's words."""
+    from reporting.models import Report  # models load after the app registry is ready
+
+    return str(Report.Kind(code).label).lower() if code in Report.Kind.values else code
+
+
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from jmu_planner.notifications.events import register_param_words
+
+        register_param_words("kind", report_kind_words)

@@ -36,7 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jmu_planner import access, cache, frozen
+from jmu_planner import access, cache, fragment_cache
 from jmu_planner.access import Role
 from jmu_planner.notifications.models import Notification
 from plans.models import (
@@ -257,7 +257,7 @@ def cached_programme_dashboard(
         today.isoformat(),
         get_language(),
         dashboard_stamp(),
-        frozen.code_fingerprint(),
+        fragment_cache.code_fingerprint(),
     )
     key = "dashboard:" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
     page = cache.read(key)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jmu_planner import frozen, i18n
+from jmu_planner import fragment_cache, i18n
 from plans.models import OperationalPlan
 from plans.selectors import measures_with_details, plan_envelopes, plan_totals
 from reporting import selectors
@@ -46,7 +46,7 @@ def document_request(
     subject = plan or report or next(iter(expert_subject.values()))
     document = Document.objects.create(
         plan=plan, report=report, **expert_subject, created_by=actor,
-        subject_status=getattr(subject, "status", ""), fingerprint=frozen.code_fingerprint(),
+        subject_status=getattr(subject, "status", ""), fingerprint=fragment_cache.code_fingerprint(),
     )  # fmt: skip
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
@@ -54,15 +54,15 @@ def document_request(
 
 def kept_document(plan: OperationalPlan) -> Document | None:
     """The PDF of a version that can no longer change (adopted or superseded, with its reference
-    snapshot: jmu_planner.frozen.may_cache), made before in the asker's language by the code now
+    snapshot: jmu_planner.fragment_cache.may_cache), made before in the asker's language by the code now
     running, its file still in storage: served again rather than rendered anew. Reports are always
     rendered: an accepted quarter's or year's figures come from months that may still be returned."""
-    if not frozen.may_cache(plan):
+    if not fragment_cache.may_cache(plan):
         return None
     found = (
         Document.objects.filter(
             plan=plan, status=Document.Status.DONE, language=i18n.current_language(),
-            subject_status=plan.status, fingerprint=frozen.code_fingerprint(),
+            subject_status=plan.status, fingerprint=fragment_cache.code_fingerprint(),
         )
         .exclude(file="")
         .order_by("-finished_at", "-pk")

@@ -353,7 +353,7 @@ class Document(models.Model):
     report, rendered in the background and kept as the document of record.
 
     Asking again makes a new document: an adopted version's PDF is never silently replaced. Only
-    when the version can no longer change (jmu_planner.frozen.may_cache) and its PDF was made by
+    when the version can no longer change (jmu_planner.fragment_cache.may_cache) and its PDF was made by
     the same code in the same language is that one served instead (reporting.documents).
     """
 
@@ -386,7 +386,7 @@ class Document(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=i18n.current_language
     )
-    # The code, templates and catalogues it was asked of (jmu_planner.frozen.code_fingerprint): an
+    # The code, templates and catalogues it was asked of (jmu_planner.fragment_cache.code_fingerprint): an
     # adopted version's PDF made by the same code in the same language is served again.
     fingerprint = models.CharField(max_length=12, blank=True, editable=False)
     created_by = models.ForeignKey(

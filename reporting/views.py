@@ -20,8 +20,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from jmu_planner import access
-from jmu_planner.forms import NoteForm
-from jmu_planner.views import ScopedFilterView, attach_errors
+from jmu_planner.forms import NoteForm, attach_errors
+from jmu_planner.generic_views import ScopedFilterView
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter

@@ -9,6 +9,6 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from jmu_planner.i18n import remember_language_on_login
+        from stakeholders.services import remember_language_on_login
 
         user_logged_in.connect(remember_language_on_login, dispatch_uid="jmu_language_on_login")

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from jmu_planner import i18n
 from jmu_planner.services import model_save, model_update
 from jmu_planner.text import to_cyrillic
-from plans.models import FundingSource, ThematicArea
 from stakeholders.models import (
     JMU,
     LSG,
@@ -80,6 +79,18 @@ def user_set_language(*, user: User, language: str) -> User:
 # --- Settlements and institutions --------------------------------------------------------------
 
 
+def remember_language_on_login(sender, request, user, **kwargs) -> None:
+    """On signing in (user_logged_in): a language just chosen on the log-in page becomes the
+    user's; a user who never chose one keeps the language they signed in with. A language cookie
+    left by someone else on a shared computer does not overwrite a saved choice."""
+    chosen = request.session.pop(i18n.CHOSEN_SESSION_KEY, None) if request is not None else None
+    if chosen in i18n.LANGUAGE_CODES:
+        user_set_language(user=user, language=chosen)
+    elif not i18n.normalise(user.language):
+        language = i18n.request_language(request) if request is not None else i18n.default_language()
+        user_set_language(user=user, language=language)
+
+
 def settlement_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Settlement:
     return model_save(Settlement(lsg=lsg, **data), actor=actor)
 
@@ -98,24 +109,6 @@ def institution_update(*, institution: Institution, actor: User, data: Mapping[s
 
 # --- Reference data ----------------------------------------------------------------------------
 
-# The areas of the Strategy for Social Inclusion of Roma (2022-2030) and a cross-cutting one.
-THEMATIC_AREAS = [
-    (1, "education", "Education", "Obrazovanje"),
-    (2, "employment", "Employment", "Zapošljavanje"),
-    (3, "health", "Health", "Zdravlje"),
-    (4, "social-protection", "Social protection", "Socijalna zaštita"),
-    (5, "housing", "Housing", "Stanovanje"),
-    (
-        6,
-        "civil-status",
-        "Civil registration and personal documents",
-        "Upis u matične knjige i lična dokumenta",
-    ),
-    (7, "participation", "Participation", "Participacija"),
-    (8, "culture-media", "Culture and media", "Kultura i mediji"),
-    (9, "anti-discrimination", "Anti-discrimination", "Borba protiv diskriminacije"),
-    (10, "cross-cutting", "Cross-cutting", "Međusektorske mere"),
-]
 # The two cities whose territory is wholly city municipalities: the source file has no row of
 # their own, so their codes are the project's (99xxx: outside the official 70000-80999 range).
 # (code, Latin name = the `parent_city` their city municipalities carry, Cyrillic, source district).
@@ -172,25 +165,14 @@ INSTITUTION_TYPES = [
     ("national", "National body", "Republički organ"),
     ("donor", "Donor or international organisation", "Donator ili međunarodna organizacija"),
 ]
-FUNDING_SOURCES = [
-    ("lsg-budget", "LSG budget", "Budžet JLS", FundingSource.Share.LSG),
-    ("republic-budget", "Republic budget", "Republički budžet", FundingSource.Share.OTHER),
-    ("province-budget", "Province budget", "Pokrajinski budžet", FundingSource.Share.OTHER),
-    ("eu-ipa", "EU / IPA", "EU / IPA", FundingSource.Share.OTHER),
-    ("sctm", "SCTM co-financing", "Sufinansiranje SKGO", FundingSource.Share.SCTM),
-    ("donor", "Donor", "Donator", FundingSource.Share.OTHER),
-    ("in-kind", "In kind (LSG)", "U naturi (JLS)", FundingSource.Share.LSG),
-]
 
 
 @dataclass(frozen=True)
 class ReferenceDataResult:
     districts: int
     lsgs: int
-    thematic_areas: int
     member_roles: int
     institution_types: int
-    funding_sources: int
 
 
 def _cities_of_city_municipalities(districts: dict[str, District]) -> None:
@@ -258,10 +240,6 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
     LSG.objects.bulk_update(to_update, ["type", "district", "parent_city"])
     _cities_of_city_municipalities(districts)
 
-    for number, code, name_en, name_sr in THEMATIC_AREAS:
-        ThematicArea.objects.get_or_create(
-            code=code, defaults={"number": number, "name_en": name_en, "name_sr": name_sr}
-        )
     for position, (code, name_en, name_sr) in enumerate(MEMBER_ROLES):
         MemberRole.objects.get_or_create(
             code=code, defaults={"position": position, "name_en": name_en, "name_sr": name_sr}
@@ -270,19 +248,12 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
         InstitutionType.objects.get_or_create(
             code=code, defaults={"position": position, "name_en": name_en, "name_sr": name_sr}
         )
-    for position, (code, name_en, name_sr, share) in enumerate(FUNDING_SOURCES):
-        FundingSource.objects.get_or_create(
-            code=code,
-            defaults={"position": position, "name_en": name_en, "name_sr": name_sr, "share": share},
-        )
     types = {t.code: t for t in InstitutionType.objects.all()}
     for type_code, name in NATIONAL_BODIES:
         Institution.objects.get_or_create(lsg=None, name=name, defaults={"type": types[type_code]})
     return ReferenceDataResult(
         districts=District.objects.count(),
         lsgs=LSG.objects.count(),
-        thematic_areas=ThematicArea.objects.count(),
         member_roles=MemberRole.objects.count(),
         institution_types=InstitutionType.objects.count(),
-        funding_sources=FundingSource.objects.count(),
     )

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from jmu_planner import access
-from jmu_planner.views import ServiceFormView
+from jmu_planner.generic_views import ServiceFormView
 from stakeholders import selectors, services
 from stakeholders.filters import LSGFilter
 from stakeholders.forms import InstitutionForm, JMUForm, LSGForm, MembershipForm, SettlementForm

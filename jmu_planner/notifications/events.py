@@ -7,6 +7,7 @@ Parameters are stored as given; a parameter that has a Serbian name in both scri
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import formats
@@ -36,6 +37,15 @@ EVENTS: dict[str, Any] = {
 }
 
 
+# Parameters stored as a code that an app puts into words when shown (reporting: a report's "kind"),
+# registered from the app's AppConfig.ready(): the core does not import the apps.
+PARAM_WORDS: dict[str, Callable[[str], str]] = {}
+
+
+def register_param_words(name: str, to_words: Callable[[str], str]) -> None:
+    PARAM_WORDS[name] = to_words
+
+
 def bilingual(latin: str, cyrillic: str = "") -> dict[str, str]:
     return {"lat": latin, "cyr": cyrillic or latin}
 
@@ -49,10 +59,8 @@ def _in_script(name: str, value: Any) -> Any:
             return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
         except ValueError:
             return value
-    if name == "kind" and isinstance(value, str):
-        from reporting.models import Report
-
-        return Report.Kind(value).label.lower() if value in Report.Kind.values else value
+    if name in PARAM_WORDS and isinstance(value, str):
+        return PARAM_WORDS[name](value)
     return value
 
 

@@ -79,7 +79,7 @@ def parsed_never(monkeypatch):
     def refuse(upload):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr("plans.spreadsheets.load_xlsx", refuse)
+    monkeypatch.setattr("plans.spreadsheets.reading.load_xlsx", refuse)
 
 
 def test_2000_measure_rows_are_read_and_2001_refused(plan, rows_read):

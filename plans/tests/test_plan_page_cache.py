@@ -1,5 +1,5 @@
 """The plan page of a frozen version serves its measure tables and totals from the cache
-(jmu_planner/frozen.py, {% frozen %} in plans/plan_detail.html); drafts never do, and a failing
+(jmu_planner/fragment_cache.py, {% frozen %} in plans/plan_detail.html); drafts never do, and a failing
 cache only means rendering."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import translation
 
-from jmu_planner import frozen
+from jmu_planner import fragment_cache
 from plans.models import Measure, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, source
 from plans.tests.test_review import adopt, through_approval
@@ -60,12 +60,12 @@ def page(client, user, plan, language: str = "en") -> str:
 
 def frozen_keys() -> list[str]:
     """Our keys in the test's local-memory cache (which stores them as ":<version>:<key>")."""
-    return [key.split(":", 2)[2] for key in caches["default"]._cache if f":{frozen.PREFIX}:" in key]
+    return [key.split(":", 2)[2] for key in caches["default"]._cache if f":{fragment_cache.PREFIX}:" in key]
 
 
 def key_of(plan, language: str) -> str:
     with translation.override(language):
-        return frozen.cache_key(plan, "plan-body", False)
+        return fragment_cache.cache_key(plan, "plan-body", False)
 
 
 def rename_first_measure_behind_the_apps_back(plan, title: str) -> None:
@@ -110,7 +110,7 @@ def test_readers_with_other_rights_share_the_entry_and_keep_their_own_parts(clie
     officer_page = page(client, users["officer"], adopted)
     member_page = page(client, users["member"], adopted)
     [key] = frozen_keys()
-    fragment = frozen._get(key)
+    fragment = fragment_cache._get(key)
     assert "Upis dece u vrtić" in fragment and 'id="plan-totals"' in fragment
     assert "csrfmiddlewaretoken" not in fragment and "comment" not in fragment.lower()
     assert fragment in officer_page and fragment in member_page
@@ -131,7 +131,7 @@ def test_a_plan_not_yet_adopted_is_never_cached(client, complete, users, status)
     page(client, users["officer"], complete)
     page(client, users["officer"], complete)
     assert frozen_keys() == []
-    assert frozen.cache_key(complete, "plan-body", False) is None
+    assert fragment_cache.cache_key(complete, "plan-body", False) is None
 
 
 def test_a_plan_adopted_after_its_draft_was_shown_shows_what_was_adopted(client, complete, users):
@@ -226,7 +226,7 @@ def test_any_failing_cache_means_rendering(monkeypatch, adopted):
     import django.core.cache
 
     monkeypatch.setattr(django.core.cache, "cache", Broken())  # what jmu_planner.cache reads through
-    assert frozen.fragment(adopted, "part", lambda: "rendered") == "rendered"
+    assert fragment_cache.fragment(adopted, "part", lambda: "rendered") == "rendered"
 
 
 def test_a_hung_redis_holds_a_page_for_the_socket_timeout_only(

@@ -4,7 +4,7 @@ same code made it in the same language. Drafts, other languages and new code ren
 import pytest
 from django.urls import reverse
 
-from jmu_planner import frozen
+from jmu_planner import fragment_cache
 from plans import snapshot
 from plans.models import OperationalPlan
 from reporting import documents
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 def kept_plan(adopted_plan):  # noqa: F811 - the fixture above
     snapshot.freeze(adopted_plan)  # as adoption does
     adopted_plan.refresh_from_db()
-    assert frozen.may_cache(adopted_plan)
+    assert fragment_cache.may_cache(adopted_plan)
     return adopted_plan
 
 
@@ -34,7 +34,7 @@ def test_an_adopted_version_is_rendered_once_per_language(
 ):
     coordinator = users_for(kept_plan)["coordinator"]
     first = ask(coordinator, kept_plan, django_capture_on_commit_callbacks)
-    assert first.status == Document.Status.DONE and first.fingerprint == frozen.code_fingerprint()
+    assert first.status == Document.Status.DONE and first.fingerprint == fragment_cache.code_fingerprint()
     with django_assert_max_num_queries(1):
         again = documents.document_request(actor=coordinator, plan=kept_plan)
     assert again.pk == first.pk and Document.objects.count() == 1
@@ -56,7 +56,7 @@ def test_new_code_or_a_draft_renders_anew(kept_plan, users_for, django_capture_o
     assert second.pk != first.pk and second.status == Document.Status.DONE
     OperationalPlan.objects.filter(pk=kept_plan.pk).update(status=OperationalPlan.Status.DRAFT)
     kept_plan.refresh_from_db()
-    assert not frozen.may_cache(kept_plan)
+    assert not fragment_cache.may_cache(kept_plan)
     third = ask(coordinator, kept_plan, django_capture_on_commit_callbacks)
     assert third.pk not in (first.pk, second.pk)
 

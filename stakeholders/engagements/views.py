@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from jmu_planner import access
-from jmu_planner.views import attach_errors
+from jmu_planner.forms import attach_errors, form_data
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.forms import (
     AttachmentForm,
@@ -47,10 +47,6 @@ def form_page(request, form, *, heading, cancel_url, back=None, multipart=False,
     context = {"form": form, "heading": heading, "cancel_url": cancel_url, "back": back,
                "multipart": multipart}  # fmt: skip
     return render(request, FORM_TEMPLATE, context, status=status)
-
-
-def form_data(form) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
 
 
 # --- Engagements --------------------------------------------------------------------------------

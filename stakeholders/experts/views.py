@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from jmu_planner import access
-from jmu_planner.views import attach_errors
-from stakeholders.engagements.views import DocumentsView, TransitionView, form_data
+from jmu_planner.forms import attach_errors, form_data
+from stakeholders.engagements.views import DocumentsView, TransitionView
 from stakeholders.experts import selectors, services
 from stakeholders.experts.forms import (
     FinalReportForm,

@@ -1,6 +1,6 @@
 """{% frozen obj "part" vary... %}...{% endfrozen %}: a fragment of a frozen version, rendered once.
 
-Like Django's {% cache %}, but keyed by the object itself (jmu_planner.frozen): never cached while
+Like Django's {% cache %}, but keyed by the object itself (jmu_planner.fragment_cache): never cached while
 the object may change, a new entry per language and per status, and a failing cache only means
 rendering. Put inside it only what is the same for every reader who passes the same `vary`
 values: no {% csrf_token %}, no per-user buttons, no messages.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 
-from jmu_planner import frozen
+from jmu_planner import fragment_cache
 
 register = template.Library()
 
@@ -28,7 +28,7 @@ class FrozenNode(template.Node):
     def render(self, context: template.Context) -> str:
         obj = self.obj.resolve(context)
         vary = [value.resolve(context) for value in self.vary]
-        return frozen.fragment(
+        return fragment_cache.fragment(
             obj, str(self.part.resolve(context)), lambda: self.nodelist.render(context), *vary
         )
 

@@ -7,10 +7,10 @@ reader stays live around the fragment: buttons, comments, messages, CSRF tokens.
 
 Use it from a template, around the part that is the same for every reader of the version:
 
-    {% load frozen %}
+    {% load fragment_cache %}
     {% frozen plan "plan-body" can_edit %} ... {% endfrozen %}
 
-or from Python: `frozen.fragment(obj, "part", render, *vary)`. The key is the object (model, pk,
+or from Python: `fragment_cache.fragment(obj, "part", render, *vary)`. The key is the object (model, pk,
 status, last change), the part, the active language, whatever else the caller says changes the
 output (`vary`), and a fingerprint of the code, templates and catalogues: a deploy that changes
 any of them starts new entries. An object that is not frozen is never cached. When the cache

@@ -1,13 +1,8 @@
-"""The plan matrix as XLSX: export, and import with a row-by-row check before anything is saved.
+"""The plan matrix read from XLSX, with a row-by-row check before anything is saved.
 
-The export holds every field of the plan, one row per indicator/budget-line pair of each measure
-(the measure's own fields on its first row), with Serbian headers; a second sheet holds the shared
-envelopes. The import reads Serbian headers in either script or English ones (and the older 13-column
-layout), and the sheet's words (areas, sources, institutions, choices) in either script; it matches
-measures by their number (area and number: `2.3`) and says per measure whether it is new, changed
-(and what) or unchanged, and which measures of the plan the file no longer has: re-importing an
-export changes nothing.
-"""
+It reads Serbian headers in either script or English ones (and the older 13-column layout), and the
+sheet's words (areas, sources, institutions, choices) in either script; it matches measures by
+their number (area and number: `2.3`)."""
 
 from __future__ import annotations
 
@@ -20,23 +15,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import number_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from jmu_planner.numbers import parse_decimal
 from jmu_planner.spreadsheets import (
-    append_row,
     check_xlsx_archive,
     is_blank,
     load_xlsx,
     sheet_rows,
-    style_header,
-    style_title,
     unsafe_text,
-    workbook_bytes,
 )
-from jmu_planner.text import to_latin
 from plans.models import (
     BudgetEnvelope,
     BudgetLine,
@@ -49,273 +37,37 @@ from plans.models import (
     ThematicArea,
 )
 from plans.services import ChildRow, MeasureInput
+from plans.spreadsheets.columns import (
+    AGGREGATION_LABELS,
+    BREAKDOWN_LABELS,
+    CATEGORY_LABELS,
+    CHANGED,
+    COLUMNS,
+    ENVELOPE_COLUMNS,
+    ENVELOPE_ENGLISH,
+    ENVELOPE_SHEET,
+    FINANCING_LABELS,
+    HEADER_ALIASES,
+    HEADER_WITHIN_ROWS,
+    MAX_ENVELOPES,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_COLUMNS,
+    MAX_IMPORT_ROWS,
+    NEW,
+    NO,
+    QUALIFIER_LABELS,
+    REQUIRED_HEADERS,
+    TYPE_LABELS,
+    UNCHANGED,
+    YES,
+    field_labels,
+    label_reader,
+    lookup_key,
+)
+from plans.spreadsheets.compare import compare_with_plan
 from stakeholders.models import Institution
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-# A plan has at most a few hundred rows; the caps keep a hostile file from holding a web worker.
-MAX_IMPORT_ROWS = 2000
-MAX_IMPORT_COLUMNS = 40
-HEADER_WITHIN_ROWS = 10
-MAX_ENVELOPES = 200
-
-# (key, Serbian header, English header). The first 13 are the older layout's, in its order.
-FIELDS = [
-    ("area", "Oblast", "Area"),
-    ("no", "Br.", "No."),
-    ("title", "Mera", "Measure"),
-    ("ind_name", "Indikator", "Indicator"),
-    ("unit", "Jedinica", "Unit"),
-    ("baseline", "Polazna vrednost", "Baseline"),
-    ("target", "Ciljna vrednost", "Target"),
-    ("responsible", "Nosilac", "Responsible"),
-    ("partners", "Ostali partneri", "Partners"),
-    ("deadline", "Rok", "Deadline"),
-    ("financing", "Finansiranje", "Financing"),
-    ("source", "Izvor finansiranja", "Funding source"),
-    ("amount", "Iznos (RSD)", "Amount (RSD)"),
-    ("secondary_areas", "Dodatne oblasti", "Secondary areas"),
-    ("objective", "Cilj", "Objective"),
-    ("objective_reference", "Referenca (LAP/Strategija)", "LAP or Strategy reference"),
-    ("lap_measure_number", "Broj mere LAP-a", "LAP measure number"),
-    ("activities", "Aktivnosti", "Activities"),
-    ("target_group", "Ciljna grupa", "Target group"),
-    ("co_responsible", "Sunosioci", "Co-responsible"),
-    ("partner_institutions", "Partnerske institucije", "Partner institutions"),
-    ("period_text", "Period kako je napisan", "Period as written"),
-    ("notes", "Napomene", "Notes"),
-    ("ind_type", "Tip indikatora", "Indicator type"),
-    ("baseline_year", "Godina polazne vrednosti", "Baseline year"),
-    ("baseline_source", "Izvor polazne vrednosti", "Baseline source"),
-    ("target_text", "Cilj opisno", "Target as text"),
-    ("target_date", "Rok za cilj", "Target date"),
-    ("verification", "Sredstvo verifikacije", "Means of verification"),
-    ("breakdown", "Razvrstavanje", "Breakdown"),
-    ("aggregation", "Pravilo zbira", "Roll-up rule"),
-    ("category", "Kategorija troška", "Cost category"),
-    ("description", "Opis troška", "Budget description"),
-    ("currency", "Valuta", "Currency"),
-    ("rate", "Kurs", "Rate"),
-    ("unit_cost", "Jedinična cena", "Unit cost"),
-    ("quantity", "Količina", "Quantity"),
-    ("periods", "Meseci", "Months"),
-    ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
-    ("envelope", "Koverta", "Envelope"),
-]
-KEYS = [key for key, _sr, _en in FIELDS]
-COLUMNS = [sr for _key, sr, _en in FIELDS]
-ENGLISH_COLUMNS = [en for _key, _sr, en in FIELDS]
-
-
-def _key(value: str) -> str:
-    """How a word of the sheet is looked up: Cyrillic as its Latin spelling, any case, outer spaces
-    dropped. Only lookups use it: the plan's own text is kept as written."""
-    return to_latin(value).strip().lower()
-
-
-HEADER_ALIASES = {
-    **{_key(sr): key for key, sr, _en in FIELDS},
-    **{_key(en): key for key, _sr, en in FIELDS},
-    "other partners": "partners",
-    "partneri": "partners",
-}
-REQUIRED_HEADERS = {"area", "no", "title"}
-MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
-ENVELOPE_SHEET = ("Koverte", "Envelopes")
-ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
-ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
-
-YES = {"yes", "da", "true", "1", "y"}
-NO = {"no", "ne", "false", "0", "n"}
-# Choice values as the sheet writes them (Serbian) and reads them (Serbian, English or the code).
-FINANCING_LABELS = {
-    Measure.Financing.NEW: ("nova", "new"),
-    Measure.Financing.LOCAL: ("već finansirana (lokalni budžet)", "already financed (local)"),
-    Measure.Financing.NATIONAL: ("već finansirana (republički budžet)", "already financed (national)"),
-}
-TYPE_LABELS = {
-    Indicator.Type.NUMBER: ("broj", "number"),
-    Indicator.Type.PERCENTAGE: ("procenat", "percentage"),
-    Indicator.Type.YES_NO: ("da/ne", "yes/no"),
-}
-BREAKDOWN_LABELS = {
-    Indicator.Breakdown.NONE: ("bez", "none"),
-    Indicator.Breakdown.SEX: ("po polu", "by sex"),
-    Indicator.Breakdown.SEX_AGE: ("po polu i uzrastu", "by sex and age group"),
-}
-AGGREGATION_LABELS = {
-    Indicator.Aggregation.SUM: ("zbir", "sum"),
-    Indicator.Aggregation.LATEST: ("poslednja vrednost", "latest value"),
-    Indicator.Aggregation.MAX: ("najveća vrednost", "maximum"),
-    Indicator.Aggregation.AVERAGE: ("prosek", "average"),
-}
-QUALIFIER_LABELS = {
-    Indicator.Qualifier.AT_LEAST: ("najmanje", "at least"),
-    Indicator.Qualifier.AT_MOST: ("najviše", "at most"),
-    Indicator.Qualifier.EXACTLY: ("tačno", "exactly"),
-}
-CATEGORY_LABELS = {
-    CostCategory.PERSONNEL: ("zarade i honorari", "personnel and fees"),
-    CostCategory.SERVICES: ("usluge", "services"),
-    CostCategory.MATERIALS: ("materijal i potrošna sredstva", "materials and supplies"),
-    CostCategory.EQUIPMENT: ("oprema", "equipment"),
-    CostCategory.TRAVEL: ("putni troškovi i prevoz", "travel and transport"),
-    CostCategory.SUPPORT: ("direktna podrška korisnicima", "direct support to beneficiaries"),
-    CostCategory.OTHER: ("ostalo", "other"),
-}
-LIST_SEPARATOR = "; "
-
-
-def _reader(labels: dict[str, tuple[str, str]]) -> dict[str, str]:
-    found = {}
-    for code, (sr, en) in labels.items():
-        for key in (code, sr, en):
-            if key:
-                found[_key(key)] = code
-    return found
-
-
-def _month(day: datetime.date | None) -> str:
-    return day.strftime("%m/%Y") if day else ""
-
-
-def _deadline(measure: Measure) -> str:
-    if measure.start_month and measure.end_month and measure.start_month != measure.end_month:
-        return f"{_month(measure.start_month)}–{_month(measure.end_month)}"
-    return _month(measure.end_month or measure.start_month)
-
-
-def _plain_number(value: Decimal) -> str:
-    """30, 55,5: a number inside a text cell, written the Serbian way."""
-    if value == value.to_integral():
-        return str(int(value))
-    return f"{value.normalize():f}".replace(".", ",")
-
-
-def _value(indicator: Indicator, value: Decimal | None) -> Any:
-    if value is None:
-        return None
-    if indicator.type == Indicator.Type.YES_NO:
-        return "da" if value == 1 else "ne"
-    return value if value != value.to_integral() else int(value)
-
-
-def _target(indicator: Indicator) -> Any:
-    """The target as written: `najmanje 30` for a qualified one, else the number."""
-    if indicator.target is None or not indicator.target_qualifier:
-        return _value(indicator, indicator.target)
-    shown = _value(indicator, indicator.target)
-    shown = _plain_number(indicator.target) if isinstance(shown, int | Decimal) else shown
-    return f"{QUALIFIER_LABELS[indicator.target_qualifier][0]} {shown}"
-
-
-def _names(objects) -> str | None:
-    return LIST_SEPARATOR.join(o.name for o in objects) or None
-
-
-def _measure_cells(measure: Measure) -> dict[str, Any]:
-    return {
-        "title": measure.title,
-        "responsible": measure.responsible.name if measure.responsible else None,
-        "partners": measure.partners or None,
-        "deadline": _deadline(measure) or None,
-        "financing": FINANCING_LABELS[measure.financing][0],
-        "secondary_areas": ", ".join(str(a.number) for a in measure.secondary_area_list) or None,
-        "objective": measure.objective or None,
-        "objective_reference": measure.objective_reference or None,
-        "lap_measure_number": measure.lap_measure_number or None,
-        "activities": measure.activities or None,
-        "target_group": measure.target_group or None,
-        "co_responsible": _names(measure.co_responsible_list),
-        "partner_institutions": _names(measure.partner_list),
-        "period_text": measure.period_text or None,
-        "notes": measure.notes or None,
-    }
-
-
-def _indicator_cells(ind: Indicator) -> dict[str, Any]:
-    return {
-        "ind_name": ind.name,
-        "unit": ind.unit,
-        "baseline": _value(ind, ind.baseline),
-        "target": _target(ind),
-        "ind_type": TYPE_LABELS[ind.type][0],
-        "baseline_year": ind.baseline_year,
-        "baseline_source": ind.baseline_source or None,
-        "target_text": ind.target_milestone or None,
-        "target_date": ind.target_date.strftime("%d.%m.%Y") if ind.target_date else None,
-        "verification": ind.means_of_verification or None,
-        "breakdown": BREAKDOWN_LABELS[ind.breakdown][0],
-        "aggregation": AGGREGATION_LABELS[ind.aggregation][0],
-    }
-
-
-def _line_cells(line: BudgetLine) -> dict[str, Any]:
-    return {
-        "source": line.source.name_sr,
-        "amount": line.amount,
-        "category": CATEGORY_LABELS[line.category][0],
-        "description": line.description or None,
-        "currency": line.currency,
-        "rate": line.exchange_rate,
-        "unit_cost": line.unit_cost,
-        "quantity": line.quantity,
-        "periods": line.periods,
-        "amount_in_currency": line.amount_in_currency,
-        "envelope": line.envelope.name if line.envelope_id else None,
-    }
-
-
-def plan_to_xlsx(
-    plan: OperationalPlan, measures: list[Measure], envelopes: list[BudgetEnvelope] = ()
-) -> bytes:
-    """The matrix: one row per indicator/budget line pair of each measure; the envelopes apart.
-
-    `measures` come from selectors.measures_with_details(), `envelopes` from plan_envelopes().
-    """
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Mere"
-    append_row(sheet, [f"{plan.title} — {plan.jmu.lsg.name_lat}"])
-    append_row(sheet, [f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}, v{plan.version}"])
-    append_row(sheet, COLUMNS)
-    style_title(sheet["A1"])
-    style_header(sheet[3])
-    money_columns = [KEYS.index(key) for key in MONEY_KEYS]
-    for measure in measures:
-        indicators, lines = measure.indicator_list, measure.line_list
-        for i in range(max(len(indicators), len(lines), 1)):
-            cells: dict[str, Any] = {
-                "area": f"{measure.area.number}. {measure.area.name_sr}",
-                "no": measure.code,
-            }
-            if i == 0:
-                cells |= _measure_cells(measure)
-            if i < len(indicators):
-                cells |= _indicator_cells(indicators[i])
-            if i < len(lines):
-                cells |= _line_cells(lines[i])
-            # Texts made formula-safe, the amounts Decimals.
-            append_row(sheet, [cells.get(key) for key in KEYS], money_columns=money_columns)
-    for index in range(len(KEYS)):
-        letter = sheet.cell(row=3, column=index + 1).column_letter
-        sheet.column_dimensions[letter].width = 40 if KEYS[index] in ("title", "activities") else 18
-    sheet.freeze_panes = "C4"
-    if envelopes:
-        extra = book.create_sheet(ENVELOPE_SHEET[0])
-        append_row(extra, ENVELOPE_COLUMNS)
-        style_header(extra[1])
-        for envelope in envelopes:
-            append_row(
-                extra,
-                [envelope.name, envelope.year, envelope.source.name_sr, envelope.amount],
-                money_columns=[3],
-            )
-    return workbook_bytes(book)
-
-
-# --- Import ------------------------------------------------------------------------------------
-
-NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+# --- Reading ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -379,23 +131,23 @@ class _Lookups:
             names = (area.name_en, area.name_sr, f"{area.number}. {area.name_en}",
                      f"{area.number}. {area.name_sr}")  # fmt: skip
             for key in (str(area.number), area.code, *names):
-                self.areas[_key(key)] = area
+                self.areas[lookup_key(key)] = area
         self.sources: dict[str, FundingSource] = {}
         for source in FundingSource.objects.all():
             for key in (source.name_en, source.name_sr, source.code):
-                self.sources[_key(key)] = source
+                self.sources[lookup_key(key)] = source
         # The LSG's institutions and the national bodies; a local name wins over a national one.
         self.institutions: dict[str, Institution] = {}
         for institution in Institution.objects.filter(Q(lsg=plan.jmu.lsg_id) | Q(lsg__isnull=True)):
-            key = _key(institution.name)
+            key = lookup_key(institution.name)
             if institution.lsg_id is not None or key not in self.institutions:
                 self.institutions[key] = institution
-        self.financing = _reader(FINANCING_LABELS)
-        self.types = _reader(TYPE_LABELS)
-        self.breakdowns = _reader(BREAKDOWN_LABELS)
-        self.aggregations = _reader(AGGREGATION_LABELS)
-        self.categories = _reader(CATEGORY_LABELS)
-        self.currencies = {_key(c): c for c in Currency.values}
+        self.financing = label_reader(FINANCING_LABELS)
+        self.types = label_reader(TYPE_LABELS)
+        self.breakdowns = label_reader(BREAKDOWN_LABELS)
+        self.aggregations = label_reader(AGGREGATION_LABELS)
+        self.categories = label_reader(CATEGORY_LABELS)
+        self.currencies = {lookup_key(c): c for c in Currency.values}
 
 
 def _text(value: Any) -> str:
@@ -477,7 +229,7 @@ def _split_qualifier(value: Any) -> tuple[str, Any]:
             return code, text[1:].strip()
         for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
             length = len(word.split())
-            if len(tokens) > length and _key(" ".join(tokens[:length])) == word:
+            if len(tokens) > length and lookup_key(" ".join(tokens[:length])) == word:
                 return code, " ".join(tokens[length:])
     return Indicator.Qualifier.EXACTLY, value
 
@@ -485,7 +237,7 @@ def _split_qualifier(value: Any) -> tuple[str, Any]:
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
     if unit.strip() == "%":
         return Indicator.Type.PERCENTAGE
-    if any(isinstance(v, str) and _key(v) in YES | NO - {"0", "1"} for v in (baseline, target)):
+    if any(isinstance(v, str) and lookup_key(v) in YES | NO - {"0", "1"} for v in (baseline, target)):
         return Indicator.Type.YES_NO
     return Indicator.Type.NUMBER
 
@@ -494,24 +246,13 @@ def _indicator_value(kind: str, value: Any) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == Indicator.Type.YES_NO:
-        text = _key(str(value))
+        text = lookup_key(str(value))
         if text in YES:
             return Decimal(1)
         if text in NO:
             return Decimal(0)
         raise ValueError(value)
     return _parse_number(value)
-
-
-def _labels() -> dict[str, str]:
-    """Model field names → the words an error message names them by (the reader's language)."""
-    labels = {}
-    for model in (Measure, Indicator, BudgetLine):
-        for model_field in model._meta.get_fields():
-            if hasattr(model_field, "verbose_name"):
-                labels[model_field.name] = capfirst(str(model_field.verbose_name))
-    labels["start_month"] = labels["end_month"] = capfirst(_("deadline"))
-    return labels
 
 
 def _messages(error: ValidationError, labels: dict[str, str]) -> list[str]:
@@ -525,7 +266,7 @@ def _header_map(row: tuple) -> dict[str, int] | None:
     or English)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(row):
-        key = HEADER_ALIASES.get(_key(_text(cell)))
+        key = HEADER_ALIASES.get(lookup_key(_text(cell)))
         if key and key not in found:
             found[key] = index
     return found if set(found) >= REQUIRED_HEADERS else None
@@ -560,7 +301,9 @@ def _read_rows(upload) -> tuple[list[tuple], list[tuple]]:
                         code="too_many_rows",
                     )
         envelope_rows: list[tuple] = []
-        extra = next((s for s in book.worksheets[1:] if _key(s.title) in map(_key, ENVELOPE_SHEET)), None)
+        extra = next(
+            (s for s in book.worksheets[1:] if lookup_key(s.title) in map(lookup_key, ENVELOPE_SHEET)), None
+        )
         if extra is not None:
             envelope_rows = list(
                 sheet_rows(extra, max_columns=len(ENVELOPE_COLUMNS), last_row=MAX_ENVELOPES + 1)
@@ -575,7 +318,7 @@ def _links(names_text: str, lookups: _Lookups) -> tuple[list[Institution], list[
     for name in (n.strip() for n in names_text.split(";")):
         if not name:
             continue
-        institution = lookups.institutions.get(_key(name))
+        institution = lookups.institutions.get(lookup_key(name))
         (found.append(institution) if institution else unknown.append(name))
     return found, unknown
 
@@ -584,8 +327,11 @@ def _parse_envelopes(
     rows: list[tuple], plan: OperationalPlan, lookups: _Lookups, preview: ImportPreview
 ) -> None:
     existing = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan).select_related("source")}
-    header = [_key(_text(c)) for c in rows[0]] if rows else []
-    if rows and header not in ([_key(c) for c in ENVELOPE_COLUMNS], [_key(c) for c in ENVELOPE_ENGLISH]):
+    header = [lookup_key(_text(c)) for c in rows[0]] if rows else []
+    if rows and header not in (
+        [lookup_key(c) for c in ENVELOPE_COLUMNS],
+        [lookup_key(c) for c in ENVELOPE_ENGLISH],
+    ):
         preview.add(
             1, _("Envelopes: the header row must be: %(columns)s.") % {"columns": ", ".join(ENVELOPE_COLUMNS)}
         )
@@ -595,7 +341,7 @@ def _parse_envelopes(
         if all(_text(c) == "" for c in cells):
             continue
         name, year_v, source_t, amount_v = _text(cells[0]), cells[1], _text(cells[2]), cells[3]
-        source = lookups.sources.get(_key(source_t))
+        source = lookups.sources.get(lookup_key(source_t))
         try:
             data = {"name": name, "year": int(_parse_number(year_v)) if _text(year_v) else None,
                     "source": source, "amount": _parse_number(amount_v)}  # fmt: skip
@@ -646,7 +392,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         return preview
 
     lookups = _Lookups(plan)
-    labels = _labels()
+    labels = field_labels()
     _parse_envelopes(envelope_rows, plan, lookups, preview)
     envelope_names = {e.data["name"]: e.data for e in preview.envelopes} | {
         e.name: {"source": e.source}
@@ -663,7 +409,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         def text(key: str, t: dict[str, str] = t) -> str:
             return t.get(key, "")
 
-        area = lookups.areas.get(_key(text("area")))
+        area = lookups.areas.get(lookup_key(text("area")))
         if area is None:
             preview.add(offset, _("Area: unknown thematic area “%(value)s”.") % {"value": text("area")})
             continue
@@ -684,7 +430,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
     if not preview.measures and not preview.errors:
         preview.file_error = _("The file has the right columns but no measures.")
         return preview
-    _compare(preview, measures_with_details(plan))
+    compare_with_plan(preview, measures_with_details(plan))
     return preview
 
 
@@ -701,7 +447,7 @@ def _parse_measure(
         data[name] = text(name)
     data["responsible"] = None
     if text("responsible"):
-        institution = lookups.institutions.get(_key(text("responsible")))
+        institution = lookups.institutions.get(lookup_key(text("responsible")))
         if institution is None:
             preview.add(
                 offset,
@@ -720,7 +466,7 @@ def _parse_measure(
     secondary = []
     for number in (n.strip() for n in re.split(r"[,;]", text("secondary_areas"))):
         if number:
-            other = lookups.areas.get(_key(number))
+            other = lookups.areas.get(lookup_key(number))
             if other is None:
                 preview.add(offset, _("Area: unknown thematic area “%(value)s”.") % {"value": number})
             elif other.pk != area.pk:
@@ -732,7 +478,7 @@ def _parse_measure(
         preview.add(offset, _("Deadline: write MM/YYYY or MM/YYYY–MM/YYYY."))
     data["financing"] = Measure.Financing.NEW
     if text("financing"):
-        financing = lookups.financing.get(_key(text("financing")))
+        financing = lookups.financing.get(lookup_key(text("financing")))
         if financing is None:
             preview.add(
                 offset, _("Financing: write new, already financed (local) or already financed (national).")
@@ -761,7 +507,7 @@ def _parse_indicator(
         return
     qualifier, target_v = _split_qualifier(cells.get("target"))
     baseline_v, unit = cells.get("baseline"), t.get("unit", "")
-    kind = lookups.types.get(_key(t.get("ind_type", ""))) if t.get("ind_type") else None
+    kind = lookups.types.get(lookup_key(t.get("ind_type", ""))) if t.get("ind_type") else None
     if t.get("ind_type") and kind is None:
         preview.add(offset, _("Indicator type: write number, percentage or yes/no."))
     kind = kind or _indicator_type(unit, baseline_v, target_v)
@@ -773,7 +519,7 @@ def _parse_indicator(
     for name, table, column in (("breakdown", lookups.breakdowns, "breakdown"),
                                 ("aggregation", lookups.aggregations, "aggregation")):  # fmt: skip
         written = t.get(column, "")
-        found = table.get(_key(written)) if written else None
+        found = table.get(lookup_key(written)) if written else None
         if written and found is None:
             preview.add(
                 offset,
@@ -811,13 +557,13 @@ def _parse_line(
     if not any(t.get(k) for k in keys):
         return
     source_t = t.get("source", "")
-    source = lookups.sources.get(_key(source_t))
+    source = lookups.sources.get(lookup_key(source_t))
     if source is None:
         preview.add(offset, _("Funding source: unknown source “%(value)s”.") % {"value": source_t})
         return
-    currency = lookups.currencies.get(_key(t.get("currency", "")) or "rsd")
+    currency = lookups.currencies.get(lookup_key(t.get("currency", "")) or "rsd")
     written = t.get("category", "")
-    category = lookups.categories.get(_key(written)) if written else CostCategory.OTHER
+    category = lookups.categories.get(lookup_key(written)) if written else CostCategory.OTHER
     if currency is None or category is None:
         preview.add(offset, _("Currency or cost category: unknown value."))
         return
@@ -860,91 +606,3 @@ def _parse_line(
     line["amount_in_currency"] = instance.amount_in_currency
     line["envelope"] = envelope_name or None  # resolved to the envelope by the service
     current.values.budget_lines.append(ChildRow(instance=None, data=line))
-
-
-# --- Comparison with the plan ------------------------------------------------------------------
-
-MEASURE_FIELDS = [
-    "title", "objective", "objective_reference", "lap_measure_number", "activities", "target_group",
-    "responsible", "partners", "start_month", "end_month", "period_text", "financing", "notes",
-]  # fmt: skip
-LINK_FIELDS = {"co_responsible": "co_responsible_list", "partner_institutions": "partner_list",
-               "secondary_areas": "secondary_area_list"}  # fmt: skip
-INDICATOR_FIELDS = [
-    "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier", "target",
-    "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
-]  # fmt: skip
-LINE_FIELDS = [
-    "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity", "periods",
-    "amount_in_currency", "amount", "envelope",
-]  # fmt: skip
-
-
-def _same(a: Any, b: Any) -> bool:
-    a = a.pk if hasattr(a, "pk") else a
-    b = b.pk if hasattr(b, "pk") else b
-    if a in ("", None) and b in ("", None):
-        return True
-    if isinstance(a, Decimal | int) and isinstance(b, Decimal | int) and not isinstance(a, bool):
-        return Decimal(a) == Decimal(b)
-    return a == b
-
-
-def _old_value(old: Any, name: str) -> Any:
-    if name == "envelope":
-        return old.envelope.name if old.envelope_id else None
-    value = getattr(old, name)
-    if name == "amount_in_currency" and value is None and old.currency == Currency.RSD:
-        return old.amount  # a line saved before currencies: its amount as written is the RSD one
-    return value
-
-
-def _child_changes(kind: str, rows: list[ChildRow], existing: list, names: list[str], labels) -> list[str]:
-    changes = []
-    for index, row in enumerate(rows):
-        if index >= len(existing):
-            changes.append(_("%(kind)s %(n)s added") % {"kind": kind, "n": index + 1})
-            continue
-        old = existing[index]
-        for name in names:
-            old_value = _old_value(old, name)
-            if not _same(row.data.get(name), old_value):
-                changes.append(f"{kind} {index + 1}: {labels.get(name, name)}")
-    changes += [
-        _("%(kind)s %(n)s removed") % {"kind": kind, "n": n + 1} for n in range(len(rows), len(existing))
-    ]
-    return changes
-
-
-def _compare(preview: ImportPreview, measures: list[Measure]) -> None:
-    """new / changed (what) / unchanged per measure, and the plan's measures the file lacks."""
-    labels = _labels()
-    by_code = {(m.area_id, str(m.number)): m for m in measures}
-    matched: set[int] = set()
-    for imported in preview.measures:
-        data = imported.values.data
-        existing = by_code.get((data["area"].pk, imported.number))
-        if existing is None or existing.pk in matched:
-            continue
-        matched.add(existing.pk)
-        changes = [labels.get(n, n) for n in MEASURE_FIELDS if not _same(data.get(n), getattr(existing, n))]
-        for name, listed in LINK_FIELDS.items():
-            if {o.pk for o in data.get(name, [])} != {o.pk for o in getattr(existing, listed)}:
-                changes.append(labels.get(name, name))
-        changes += _child_changes(
-            str(_("indicator")), imported.values.indicators, existing.indicator_list, INDICATOR_FIELDS, labels
-        )
-        changes += _child_changes(
-            str(_("budget line")), imported.values.budget_lines, existing.line_list, LINE_FIELDS, labels
-        )
-        imported.existing = existing
-        imported.changes = changes
-        imported.status = CHANGED if changes else UNCHANGED
-        # The children update the existing rows in order; rows beyond the file's are removed.
-        for rows, old in ((imported.values.indicators, existing.indicator_list),
-                          (imported.values.budget_lines, existing.line_list)):  # fmt: skip
-            for index, row in enumerate(rows):
-                if index < len(old):
-                    row.instance = old[index]
-            rows += [ChildRow(instance=o, data={}, delete=True) for o in old[len(rows) :]]
-    preview.missing = [m for m in measures if m.pk not in matched]

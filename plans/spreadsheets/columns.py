@@ -1,0 +1,150 @@
+"""The plan matrix's columns and the words of its cells, shared by the export and the import."""
+
+from __future__ import annotations
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from jmu_planner.text import to_latin
+from plans.models import (
+    BudgetLine,
+    CostCategory,
+    Indicator,
+    Measure,
+)
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# A plan has at most a few hundred rows; the caps keep a hostile file from holding a web worker.
+MAX_IMPORT_ROWS = 2000
+MAX_IMPORT_COLUMNS = 40
+HEADER_WITHIN_ROWS = 10
+MAX_ENVELOPES = 200
+
+# (key, Serbian header, English header). The first 13 are the older layout's, in its order.
+FIELDS = [
+    ("area", "Oblast", "Area"),
+    ("no", "Br.", "No."),
+    ("title", "Mera", "Measure"),
+    ("ind_name", "Indikator", "Indicator"),
+    ("unit", "Jedinica", "Unit"),
+    ("baseline", "Polazna vrednost", "Baseline"),
+    ("target", "Ciljna vrednost", "Target"),
+    ("responsible", "Nosilac", "Responsible"),
+    ("partners", "Ostali partneri", "Partners"),
+    ("deadline", "Rok", "Deadline"),
+    ("financing", "Finansiranje", "Financing"),
+    ("source", "Izvor finansiranja", "Funding source"),
+    ("amount", "Iznos (RSD)", "Amount (RSD)"),
+    ("secondary_areas", "Dodatne oblasti", "Secondary areas"),
+    ("objective", "Cilj", "Objective"),
+    ("objective_reference", "Referenca (LAP/Strategija)", "LAP or Strategy reference"),
+    ("lap_measure_number", "Broj mere LAP-a", "LAP measure number"),
+    ("activities", "Aktivnosti", "Activities"),
+    ("target_group", "Ciljna grupa", "Target group"),
+    ("co_responsible", "Sunosioci", "Co-responsible"),
+    ("partner_institutions", "Partnerske institucije", "Partner institutions"),
+    ("period_text", "Period kako je napisan", "Period as written"),
+    ("notes", "Napomene", "Notes"),
+    ("ind_type", "Tip indikatora", "Indicator type"),
+    ("baseline_year", "Godina polazne vrednosti", "Baseline year"),
+    ("baseline_source", "Izvor polazne vrednosti", "Baseline source"),
+    ("target_text", "Cilj opisno", "Target as text"),
+    ("target_date", "Rok za cilj", "Target date"),
+    ("verification", "Sredstvo verifikacije", "Means of verification"),
+    ("breakdown", "Razvrstavanje", "Breakdown"),
+    ("aggregation", "Pravilo zbira", "Roll-up rule"),
+    ("category", "Kategorija troška", "Cost category"),
+    ("description", "Opis troška", "Budget description"),
+    ("currency", "Valuta", "Currency"),
+    ("rate", "Kurs", "Rate"),
+    ("unit_cost", "Jedinična cena", "Unit cost"),
+    ("quantity", "Količina", "Quantity"),
+    ("periods", "Meseci", "Months"),
+    ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
+    ("envelope", "Koverta", "Envelope"),
+]
+KEYS = [key for key, _sr, _en in FIELDS]
+COLUMNS = [sr for _key, sr, _en in FIELDS]
+ENGLISH_COLUMNS = [en for _key, _sr, en in FIELDS]
+
+
+def lookup_key(value: str) -> str:
+    """How a word of the sheet is looked up: Cyrillic as its Latin spelling, any case, outer spaces
+    dropped. Only lookups use it: the plan's own text is kept as written."""
+    return to_latin(value).strip().lower()
+
+
+HEADER_ALIASES = {
+    **{lookup_key(sr): key for key, sr, _en in FIELDS},
+    **{lookup_key(en): key for key, _sr, en in FIELDS},
+    "other partners": "partners",
+    "partneri": "partners",
+}
+REQUIRED_HEADERS = {"area", "no", "title"}
+MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
+ENVELOPE_SHEET = ("Koverte", "Envelopes")
+ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
+ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
+
+YES = {"yes", "da", "true", "1", "y"}
+NO = {"no", "ne", "false", "0", "n"}
+# Choice values as the sheet writes them (Serbian) and reads them (Serbian, English or the code).
+FINANCING_LABELS = {
+    Measure.Financing.NEW: ("nova", "new"),
+    Measure.Financing.LOCAL: ("već finansirana (lokalni budžet)", "already financed (local)"),
+    Measure.Financing.NATIONAL: ("već finansirana (republički budžet)", "already financed (national)"),
+}
+TYPE_LABELS = {
+    Indicator.Type.NUMBER: ("broj", "number"),
+    Indicator.Type.PERCENTAGE: ("procenat", "percentage"),
+    Indicator.Type.YES_NO: ("da/ne", "yes/no"),
+}
+BREAKDOWN_LABELS = {
+    Indicator.Breakdown.NONE: ("bez", "none"),
+    Indicator.Breakdown.SEX: ("po polu", "by sex"),
+    Indicator.Breakdown.SEX_AGE: ("po polu i uzrastu", "by sex and age group"),
+}
+AGGREGATION_LABELS = {
+    Indicator.Aggregation.SUM: ("zbir", "sum"),
+    Indicator.Aggregation.LATEST: ("poslednja vrednost", "latest value"),
+    Indicator.Aggregation.MAX: ("najveća vrednost", "maximum"),
+    Indicator.Aggregation.AVERAGE: ("prosek", "average"),
+}
+QUALIFIER_LABELS = {
+    Indicator.Qualifier.AT_LEAST: ("najmanje", "at least"),
+    Indicator.Qualifier.AT_MOST: ("najviše", "at most"),
+    Indicator.Qualifier.EXACTLY: ("tačno", "exactly"),
+}
+CATEGORY_LABELS = {
+    CostCategory.PERSONNEL: ("zarade i honorari", "personnel and fees"),
+    CostCategory.SERVICES: ("usluge", "services"),
+    CostCategory.MATERIALS: ("materijal i potrošna sredstva", "materials and supplies"),
+    CostCategory.EQUIPMENT: ("oprema", "equipment"),
+    CostCategory.TRAVEL: ("putni troškovi i prevoz", "travel and transport"),
+    CostCategory.SUPPORT: ("direktna podrška korisnicima", "direct support to beneficiaries"),
+    CostCategory.OTHER: ("ostalo", "other"),
+}
+LIST_SEPARATOR = "; "
+
+
+def label_reader(labels: dict[str, tuple[str, str]]) -> dict[str, str]:
+    found = {}
+    for code, (sr, en) in labels.items():
+        for key in (code, sr, en):
+            if key:
+                found[lookup_key(key)] = code
+    return found
+
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+def field_labels() -> dict[str, str]:
+    """Model field names → the words an error message names them by (the reader's language)."""
+    labels = {}
+    for model in (Measure, Indicator, BudgetLine):
+        for model_field in model._meta.get_fields():
+            if hasattr(model_field, "verbose_name"):
+                labels[model_field.name] = capfirst(str(model_field.verbose_name))
+    labels["start_month"] = labels["end_month"] = capfirst(_("deadline"))
+    return labels
