@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jmu_planner import access, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
+from jmu_planner.lifecycle import lifecycle_of
 from plans import snapshot
 from plans.models import (
     BudgetEnvelope,
@@ -286,7 +287,11 @@ def sctm_lines_of_other_plans(plan: OperationalPlan, window_start: datetime.date
         .exclude(measure__plan__status=Status.SUPERSEDED)
         .exclude(
             measure__plan__amends__isnull=False,
-            measure__plan__status__in=[*Status.editable(), Status.SUBMITTED, Status.APPROVED],
+            measure__plan__status__in=[
+                *sorted(lifecycle_of(OperationalPlan).editable),
+                Status.SUBMITTED,
+                Status.APPROVED,
+            ],
         )
     )
 

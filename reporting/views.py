@@ -26,7 +26,7 @@ from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
-from reporting.lifecycle import REPORT_LIFECYCLE
+from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
 from reporting.models import AGE_GROUPS, SEXES, Document, FieldActivity, Report
 from stakeholders.selectors import jmus_writable_by
 
@@ -296,7 +296,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
             "form": form,
             "to": to,
             "to_label": Status(to).label,
-            "missing": services.missing_values(self.report) if to == Status.SUBMITTED else [],
+            "missing": missing_values(self.report) if to == Status.SUBMITTED else [],
         }
 
     def get(self, request, pk, to):
@@ -307,7 +307,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
         form = NoteForm(request.POST)
         if form.is_valid():
             try:
-                services.report_transition(
+                report_transition(
                     report=self.report, to=to, actor=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:

@@ -11,4 +11,8 @@ class StakeholdersConfig(AppConfig):
 
         from jmu_planner.i18n import remember_language_on_login
 
+        # Its lifecycle tables register the moves' permissions and the editable/frozen statuses its
+        # querysets read: imported once the models are (Django's place for it).
+        from stakeholders import lifecycle  # noqa: F401
+
         user_logged_in.connect(remember_language_on_login, dispatch_uid="jmu_language_on_login")

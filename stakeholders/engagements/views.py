@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from jmu_planner import access
 from jmu_planner.views import attach_errors
+from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.forms import (
     AttachmentForm,
@@ -355,7 +356,7 @@ class RecommendationTransitionView(TransitionView):
         return reverse("stakeholders:recommendation-detail", args=[row.pk])
 
     def perform(self, row, to, note):
-        services.recommendation_transition(recommendation=row, to=to, actor=self.request.user, note=note)
+        lifecycle.recommendation_transition(recommendation=row, to=to, actor=self.request.user, note=note)
 
 
 # --- Policy documents and harmonisation ----------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from jmu_planner import access
 from jmu_planner.views import attach_errors
+from stakeholders import lifecycle
 from stakeholders.engagements.views import DocumentsView, TransitionView, form_data
 from stakeholders.experts import selectors, services
 from stakeholders.experts.forms import (
@@ -135,7 +136,7 @@ class TimeSheetTransitionView(TransitionView):
         return reverse("stakeholders:timesheet-detail", args=[row.pk])
 
     def perform(self, row, to, note):
-        services.timesheet_transition(timesheet=row, to=to, actor=self.request.user, note=note)
+        lifecycle.timesheet_transition(timesheet=row, to=to, actor=self.request.user, note=note)
 
 
 class FinalReportView(LoginRequiredMixin, View):
@@ -186,7 +187,7 @@ class FinalReportTransitionView(TransitionView):
         return reverse("stakeholders:final-report", args=[row.contract_id])
 
     def perform(self, row, to, note):
-        services.final_report_transition(report=row, to=to, actor=self.request.user, note=note)
+        lifecycle.final_report_transition(report=row, to=to, actor=self.request.user, note=note)
 
 
 class FinalReportDocumentsView(DocumentsView):
