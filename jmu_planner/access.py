@@ -17,7 +17,7 @@ A user's roles are read once per request (one query) and cached on the user obje
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +95,7 @@ def is_programme_officer(user: User) -> bool:
 
 def programme_officers() -> models.QuerySet:
     """The active programme officers: whom a submission is sent to for review."""
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model  # the user model is not importable at import time
 
     return get_user_model().objects.filter(is_active=True, global_role=GlobalRole.PROGRAMME_OFFICER)
 
@@ -381,9 +381,13 @@ def refusal(user: User, action: str, obj: Any = None) -> str:
         )
     if rule is not None:
         return str(rule.who)
-    from jmu_planner.lifecycle import refusal_for_move
+    explain = MOVE_REFUSALS.get(action)
+    return str(explain(obj)) if explain is not None else str(_("You may not make this change."))
 
-    return refusal_for_move(user, action, obj)
+
+# A lifecycle move's permission ("plans.submit_plan") → why it is refused for an object: filled in by
+# each lifecycle table (jmu_planner.lifecycle), which sits above this module.
+MOVE_REFUSALS: dict[str, Callable[[Any], str]] = {}
 
 
 # --- Visibility -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import rules
@@ -95,10 +96,21 @@ class Lifecycle:
             for source in move.source:
                 self._by_edge[(source, move.target)] = move
             rules.set_perm(self.permission(move), move.who & _status_in(self.noun, move.source))
-        _LIFECYCLES[self.model._meta.app_label, self.noun] = self
+            access.MOVE_REFUSALS[self.permission(move)] = partial(self.refusal, move)
         _BY_MODEL[self.model] = self
         if self.notice is None and any(isinstance(e, Tell) for m in self.moves for e in m.effects):
             raise ValueError(f"The {self.noun} lifecycle tells of its moves: give it a Notice.")
+
+    def refusal(self, move: Move, obj) -> str:
+        """The 403 reason for a move: the status is wrong, or the role is (access.refusal asks it
+        through `access.MOVE_REFUSALS`)."""
+        if obj is not None and obj.status not in move.source:
+            return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
+                "noun": obj._meta.verbose_name,
+                "status": obj.get_status_display().lower(),
+                "to": self.model.Status(move.target).label.lower(),
+            }
+        return _("You may not make this change.")
 
     def is_editable(self, status: str) -> bool:
         """Content can be changed: its authors are writing it."""
@@ -144,7 +156,7 @@ class Lifecycle:
             raise Http404
         move = self.move(obj.status, to)
         if move is None or move.automatic:
-            raise PermissionDenied(refusal_for_move(user, self.permission(by_target[to]), obj))
+            raise PermissionDenied(self.refusal(by_target[to], obj))
         access.require(user, self.permission(move), obj)
         return move
 
@@ -196,7 +208,6 @@ class Lifecycle:
         return obj
 
 
-_LIFECYCLES: dict[tuple[str, str], Lifecycle] = {}
 _BY_MODEL: dict[type[models.Model], Lifecycle] = {}
 
 
@@ -260,18 +271,3 @@ def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:
         return obj is not None and obj.status in statuses
 
     return rules.Predicate(check, name=f"{noun}_in_{'_'.join(sorted(statuses))}")
-
-
-def refusal_for_move(user, permission: str, obj) -> str:
-    """The 403 reason for a lifecycle move: the status is wrong, or the role is."""
-    app_label, _sep, codename = permission.partition(".")
-    verb, _sep, noun = codename.rpartition("_")
-    lifecycle = _LIFECYCLES.get((app_label, noun))
-    move = next((m for m in lifecycle.moves if m.name == verb), None) if lifecycle else None
-    if move is not None and obj is not None and obj.status not in move.source:
-        return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
-            "noun": obj._meta.verbose_name,
-            "status": obj.get_status_display().lower(),
-            "to": lifecycle.model.Status(move.target).label.lower(),
-        }
-    return _("You may not make this change.")

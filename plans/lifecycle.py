@@ -25,6 +25,7 @@ from jmu_planner.notifications.events import bilingual
 from jmu_planner.uploads import validate_pdf_upload
 from plans import snapshot
 from plans.models import Measure, OperationalPlan, PlanTransition
+from plans.services import plan_copy
 from stakeholders.models import User
 
 Status = OperationalPlan.Status
@@ -199,8 +200,6 @@ def plan_adopt(
 @transaction.atomic
 def plan_amend(*, plan: OperationalPlan, actor: User) -> OperationalPlan:
     """Start an amendment of the adopted version: a full copy as the next version, a draft."""
-    from plans.services import plan_copy
-
     plan = OperationalPlan.objects.select_for_update().select_related("jmu__lsg").get(pk=plan.pk)
     if not access.may(actor, "plans.amend_plan", plan):
         raise TransitionRefused(access.refusal(actor, "plans.amend_plan", plan))
