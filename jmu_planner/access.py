@@ -17,7 +17,7 @@ A user's roles are read once per request (one query) and cached on the user obje
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +96,7 @@ def is_programme_officer(user: User) -> bool:
 
 def programme_officers() -> models.QuerySet:
     """The active programme officers: whom a submission is sent to for review."""
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model  # the user model is not importable at import time
 
     return get_user_model().objects.filter(is_active=True, global_role=GlobalRole.PROGRAMME_OFFICER)
 
@@ -104,14 +104,38 @@ def programme_officers() -> models.QuerySet:
 def lsg_authors(lsg_id: int, exclude: User | None = None) -> models.QuerySet:
     """The active coordinators and experts of an LSG, but `exclude` (who made the change): whom a
     plan's or report's review and comments are told to."""
-    from django.contrib.auth import get_user_model
+    return _lsg_people(lsg_id, AUTHORS, exclude)
+
+
+def coordinators(lsg_id: int, exclude: User | None = None) -> models.QuerySet:
+    """The active coordinators of an LSG, but `exclude`."""
+    return _lsg_people(lsg_id, {Role.COORDINATOR}, exclude)
+
+
+def _lsg_people(lsg_id: int, roles: Iterable[str], exclude: User | None) -> models.QuerySet:
+    from django.contrib.auth import get_user_model  # the user model is not importable at import time
 
     users = get_user_model().objects.filter(
-        is_active=True, lsg_roles__lsg_id=lsg_id, lsg_roles__role__in=AUTHORS
+        is_active=True, lsg_roles__lsg_id=lsg_id, lsg_roles__role__in=roles
     )
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return users.distinct()
+
+
+# Whom a lifecycle's move is told to (jmu_planner.lifecycle.Tell): a name, the people it means for
+# an object of an LSG written by `author`; never the one who made the move.
+AUDIENCES = {
+    "programme_officers": lambda lsg_id, author, actor: programme_officers(),
+    "lsg_authors": lambda lsg_id, author, actor: lsg_authors(lsg_id, exclude=actor),
+    "coordinators": lambda lsg_id, author, actor: coordinators(lsg_id, exclude=actor),
+    "author": lambda lsg_id, author, actor: [author] if author is not None and author.is_active else [],
+}
+
+
+def audience(name: str, *, lsg_id: int | None, author: User | None, actor: User | None) -> list[User]:
+    actor_pk = getattr(actor, "pk", None)
+    return [user for user in AUDIENCES[name](lsg_id, author, actor) if user.pk != actor_pk]
 
 
 @rules.predicate
@@ -355,9 +379,13 @@ def refusal(user: User, action: str, obj: Any = None) -> str:
         )
     if rule is not None:
         return str(rule.who)
-    from jmu_planner.lifecycle import refusal_for_move
+    explain = MOVE_REFUSALS.get(action)
+    return str(explain(obj)) if explain is not None else str(_("You may not make this change."))
 
-    return refusal_for_move(user, action, obj)
+
+# A lifecycle move's permission ("plans.submit_plan") → why it is refused for an object: filled in by
+# each lifecycle table (jmu_planner.lifecycle), which sits above this module.
+MOVE_REFUSALS: dict[str, Callable[[Any], str]] = {}
 
 
 # --- Visibility -----------------------------------------------------------------------------------

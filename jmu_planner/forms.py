@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.dates import MAX_YEAR, MIN_YEAR
+from jmu_planner.models import NOTE_MAX_LENGTH
 from jmu_planner.numbers import parse_decimal
 
 
@@ -162,7 +163,7 @@ class NoteForm(forms.Form):
     move's table says so)."""
 
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 

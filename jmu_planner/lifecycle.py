@@ -1,9 +1,13 @@
 """One small mechanism for every lifecycle: plans, reports, and whatever comes next.
 
 Each lifecycle is a declarative table of `Move`s (from, to, who may, guard, what it records,
-whom it notifies) plus which statuses are editable and which frozen. `Lifecycle.transition`
-is the only way a status changes: it locks the row, refuses an illegal move with a domain
-error, runs the guard, saves, writes the status-change row and runs the move's effects
+whom it notifies) plus which statuses are editable and which frozen: the one place the querysets
+(`editable_by`), the models' `is_editable`/`is_frozen`, the access predicates and the templates read
+them from (`lifecycle_of(Model)`). The status-change row is a `jmu_planner.models.StatusChange`; the
+review cycle shared by reports, time sheets and final reports is `review_lifecycle`; whom a move
+tells is a `Tell(event, audience)` with an audience named in `jmu_planner.access.AUDIENCES`.
+`Lifecycle.transition` is the only way a status changes: it locks the row, refuses an illegal
+move with a domain error, runs the guard, saves, writes the status-change row and runs the move's effects
 (notifications go out after commit). Each move is also a django-rules permission
 (`plans.submit_plan`, `reporting.accept_report`...), so views and templates ask
 `access.may(user, "plans.submit_plan", plan)` like any other action.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import rules
@@ -22,8 +27,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
+from jmu_planner.models import ReviewStatus
+from jmu_planner.notifications.services import notify
 
 
 class TransitionRefused(ValidationError):
@@ -35,6 +43,28 @@ Effect = Callable[..., None]  # (obj, *, actor, note, **context) -> None, inside
 
 
 @dataclass(frozen=True)
+class Tell:
+    """An effect: tell `audience` (a name in `access.AUDIENCES`) of the move, as `event`."""
+
+    event: str
+    audience: str
+
+    def __post_init__(self) -> None:
+        if self.audience not in access.AUDIENCES:
+            raise ValueError(f"Unknown audience {self.audience!r}: one of {sorted(access.AUDIENCES)}")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a lifecycle's notifications say and link to, and whose the object is (for the audiences)."""
+
+    params: Callable[..., dict[str, Any]]  # (obj, actor, note) -> the event's parameters
+    url: Callable[[Any], str]
+    lsg_id: Callable[[Any], int | None] = lambda obj: None
+    author: Callable[[Any], Any] = lambda obj: None
+
+
+@dataclass(frozen=True)
 class Move:
     name: str  # the verb; the permission is "<app>.<name>_<noun>"
     source: frozenset[str]
@@ -43,7 +73,7 @@ class Move:
     label: Any = ""  # the button's text (lazy)
     guard: Guard | None = None
     note_required: Any = None  # the message shown when the note is missing
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[Effect | Tell, ...] = ()
     automatic: bool = False  # made by the system as part of another move, never by a person
 
 
@@ -57,6 +87,7 @@ class Lifecycle:
     editable: frozenset[str]
     frozen: frozenset[str]
     lock_related: tuple[str, ...] = ()
+    notice: Notice | None = None
     _by_edge: dict[tuple[str, str], Move] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -65,7 +96,37 @@ class Lifecycle:
             for source in move.source:
                 self._by_edge[(source, move.target)] = move
             rules.set_perm(self.permission(move), move.who & _status_in(self.noun, move.source))
-        _LIFECYCLES[self.model._meta.app_label, self.noun] = self
+            access.MOVE_REFUSALS[self.permission(move)] = partial(self.refusal, move)
+        _BY_MODEL[self.model] = self
+        if self.notice is None and any(isinstance(e, Tell) for m in self.moves for e in m.effects):
+            raise ValueError(f"The {self.noun} lifecycle tells of its moves: give it a Notice.")
+
+    def refusal(self, move: Move, obj) -> str:
+        """The 403 reason for a move: the status is wrong, or the role is (access.refusal asks it
+        through `access.MOVE_REFUSALS`)."""
+        if obj is not None and obj.status not in move.source:
+            return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
+                "noun": obj._meta.verbose_name,
+                "status": obj.get_status_display().lower(),
+                "to": self.model.Status(move.target).label.lower(),
+            }
+        return _("You may not make this change.")
+
+    def is_editable(self, status: str) -> bool:
+        """Content can be changed: its authors are writing it."""
+        return status in self.editable
+
+    def is_frozen(self, status: str) -> bool:
+        """Content can never change again."""
+        return status in self.frozen
+
+    def tell(self, obj, tell: Tell, *, actor, note: str = "") -> None:
+        """Notify the move's audience (never the one who made it), after commit."""
+        notice = self.notice
+        users = access.audience(
+            tell.audience, lsg_id=notice.lsg_id(obj), author=notice.author(obj), actor=actor
+        )
+        notify(users=users, event=tell.event, params=notice.params(obj, actor, note), url=notice.url(obj))
 
     def permission(self, move: Move) -> str:
         return f"{self.model._meta.app_label}.{move.name}_{self.noun}"
@@ -95,7 +156,7 @@ class Lifecycle:
             raise Http404
         move = self.move(obj.status, to)
         if move is None or move.automatic:
-            raise PermissionDenied(refusal_for_move(user, self.permission(by_target[to]), obj))
+            raise PermissionDenied(self.refusal(by_target[to], obj))
         access.require(user, self.permission(move), obj)
         return move
 
@@ -140,11 +201,69 @@ class Lifecycle:
             note=note,
         )
         for effect in move.effects:
-            effect(obj, actor=actor, note=note, **context)
+            if isinstance(effect, Tell):
+                self.tell(obj, effect, actor=actor, note=note)
+            else:
+                effect(obj, actor=actor, note=note, **context)
         return obj
 
 
-_LIFECYCLES: dict[tuple[str, str], Lifecycle] = {}
+_BY_MODEL: dict[type[models.Model], Lifecycle] = {}
+
+
+def lifecycle_of(model: type[models.Model]) -> Lifecycle:
+    """The lifecycle whose table a model's statuses follow (each app's `lifecycle` module is
+    imported by its AppConfig.ready, so every table is known before the first request)."""
+    try:
+        return _BY_MODEL[model]
+    except KeyError:
+        raise LookupError(
+            f"{model.__name__} has no lifecycle: is its app's lifecycle module imported in ready()?"
+        ) from None
+
+
+def status_owner(model: type[models.Model], status_path: str) -> type[models.Model]:
+    """The model whose `status` a queryset's `status_path` ("status", "plan__status"...) reads."""
+    *relations, _field = status_path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def editable_statuses(model: type[models.Model], status_path: str = "status") -> frozenset[str]:
+    return lifecycle_of(status_owner(model, status_path)).editable
+
+
+# --- The review cycle: reports, time sheets, final reports ---------------------------------------
+
+REVIEW_EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.RETURNED})
+REVIEW_FROZEN = frozenset({ReviewStatus.ACCEPTED})
+
+
+def review_lifecycle(
+    *, model: type[models.Model], noun: str, transition_model: type[models.Model], transition_fk: str,
+    authors: rules.Predicate, reviewers: rules.Predicate, submit_guard: Guard, reviews_told: str,
+    notice: Notice, lock_related: tuple[str, ...] = (),
+) -> Lifecycle:  # fmt: skip
+    """draft → submitted → (returned → submitted)* → accepted (frozen). The authors submit (the
+    programme officers are told); the reviewers return with a note or accept (`reviews_told` is
+    told). `model.Status` is `ReviewStatus`."""
+    S = ReviewStatus
+    return Lifecycle(
+        model=model, noun=noun, transition_model=transition_model, transition_fk=transition_fk,
+        lock_related=lock_related, notice=notice, editable=REVIEW_EDITABLE, frozen=REVIEW_FROZEN,
+        moves=[
+            Move("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, authors,
+                 label=gettext_lazy("Submit"), guard=submit_guard,
+                 effects=(Tell(f"{noun}.submitted", "programme_officers"),)),
+            Move("return", frozenset({S.SUBMITTED}), S.RETURNED, reviewers,
+                 label=gettext_lazy("Return for corrections"),
+                 note_required=gettext_lazy("Say what has to be fixed: a note is required."),
+                 effects=(Tell(f"{noun}.returned", reviews_told),)),
+            Move("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, reviewers, label=gettext_lazy("Accept"),
+                 effects=(Tell(f"{noun}.accepted", reviews_told),)),
+        ],
+    )  # fmt: skip
 
 
 def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:
@@ -152,18 +271,3 @@ def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:
         return obj is not None and obj.status in statuses
 
     return rules.Predicate(check, name=f"{noun}_in_{'_'.join(sorted(statuses))}")
-
-
-def refusal_for_move(user, permission: str, obj) -> str:
-    """The 403 reason for a lifecycle move: the status is wrong, or the role is."""
-    app_label, _sep, codename = permission.partition(".")
-    verb, _sep, noun = codename.rpartition("_")
-    lifecycle = _LIFECYCLES.get((app_label, noun))
-    move = next((m for m in lifecycle.moves if m.name == verb), None) if lifecycle else None
-    if move is not None and obj is not None and obj.status not in move.source:
-        return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
-            "noun": obj._meta.verbose_name,
-            "status": obj.get_status_display().lower(),
-            "to": lifecycle.model.Status(move.target).label.lower(),
-        }
-    return _("You may not make this change.")

@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import QuerySet
 
+from jmu_planner.lifecycle import lifecycle_of
 from plans.models import BudgetLine, FundingSource, OperationalPlan
 
 
@@ -30,6 +31,10 @@ def sctm_lines_of_other_plans(plan: OperationalPlan, window_start: datetime.date
         .exclude(measure__plan__status=Status.SUPERSEDED)
         .exclude(
             measure__plan__amends__isnull=False,
-            measure__plan__status__in=[*Status.editable(), Status.SUBMITTED, Status.APPROVED],
+            measure__plan__status__in=[
+                *sorted(lifecycle_of(OperationalPlan).editable),
+                Status.SUBMITTED,
+                Status.APPROVED,
+            ],
         )
     )

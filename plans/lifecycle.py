@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Lifecycle, Move, Notice, Tell, TransitionRefused
 from jmu_planner.notifications.events import bilingual
-from jmu_planner.notifications.services import notify
 from jmu_planner.uploads import validate_pdf_upload
 from plans import snapshot
 from plans.models import Measure, OperationalPlan, PlanTransition
+from plans.services import plan_copy
 from stakeholders.models import User
 
 Status = OperationalPlan.Status
@@ -134,18 +134,6 @@ def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> di
     }
 
 
-def _tell(event: str, audience: str):
-    def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context) -> None:
-        if audience == "officers":
-            users = access.programme_officers()
-        else:
-            users = access.lsg_authors(plan.jmu.lsg_id, exclude=actor)
-        notify(users=users, event=event, params=plan_params(plan, actor, note),
-               url=reverse("plans:plan-detail", args=[plan.pk]))  # fmt: skip
-
-    return effect
-
-
 # --- The table ------------------------------------------------------------------------------------
 
 authors = access.is_administrator | access.is_author
@@ -158,22 +146,28 @@ PLAN_LIFECYCLE = Lifecycle(
     transition_model=PlanTransition,
     transition_fk="plan",
     lock_related=("jmu__lsg",),
-    editable=frozenset(Status.editable()),
-    frozen=frozenset(Status.frozen()),
+    notice=Notice(
+        params=plan_params,
+        url=lambda plan: reverse("plans:plan-detail", args=[plan.pk]),
+        lsg_id=lambda plan: plan.jmu.lsg_id,
+    ),
+    # Content can be changed while its authors write it; never again once approved for adoption.
+    editable=frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+    frozen=frozenset({Status.APPROVED, Status.ADOPTED, Status.SUPERSEDED}),
     moves=[
         Move("submit", frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, authors,
              label=gettext_lazy("Submit for review"), guard=_complete,
-             effects=(_tell("plan.submitted", "officers"),)),
+             effects=(Tell("plan.submitted", "programme_officers"),)),
         Move("request_changes", frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, reviewers,
              label=gettext_lazy("Request changes"),
              note_required=gettext_lazy("Say what has to change: a note is required."),
-             effects=(_tell("plan.changes_requested", "lsg"),)),
+             effects=(Tell("plan.changes_requested", "lsg_authors"),)),
         Move("approve", frozenset({Status.SUBMITTED}), Status.APPROVED, reviewers,
              label=gettext_lazy("Approve"), guard=_threads_confirmed,
-             effects=(_tell("plan.approved", "lsg"),)),
+             effects=(Tell("plan.approved", "lsg_authors"),)),
         Move("adopt", frozenset({Status.APPROVED}), Status.ADOPTED, adopters,
              label=gettext_lazy("Record the adoption"), guard=_decision,
-             effects=(_freeze_references, _supersede_previous, _tell("plan.adopted", "officers"))),
+             effects=(_freeze_references, _supersede_previous, Tell("plan.adopted", "programme_officers"))),
         Move("supersede", frozenset({Status.ADOPTED}), Status.SUPERSEDED, adopters, automatic=True),
     ],
 )  # fmt: skip
@@ -206,8 +200,6 @@ def plan_adopt(
 @transaction.atomic
 def plan_amend(*, plan: OperationalPlan, actor: User) -> OperationalPlan:
     """Start an amendment of the adopted version: a full copy as the next version, a draft."""
-    from plans.services import plan_copy
-
     plan = OperationalPlan.objects.select_for_update().select_related("jmu__lsg").get(pk=plan.pk)
     if not access.may(actor, "plans.amend_plan", plan):
         raise TransitionRefused(access.refusal(actor, "plans.amend_plan", plan))

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from jmu_planner import access
 from jmu_planner.forms import attach_errors
+from jmu_planner.generic_views import TransitionView
 from jmu_planner.numbers import parse_id
 from plans import comments, history, selectors
 from plans.filters import ReviewQueueFilter
@@ -40,48 +42,31 @@ def plan_url(plan: OperationalPlan, anchor: str = "") -> str:
     return reverse("plans:plan-detail", args=[plan.pk]) + (f"#{anchor}" if anchor else "")
 
 
-class PlanTransitionView(LoginRequiredMixin, View):
+class PlanTransitionView(TransitionView):
     """Submit, request changes, approve: a confirmation page with a note, then the move."""
 
+    lifecycle = PLAN_LIFECYCLE
+    form_class = TransitionForm
     template_name = "plans/plan_transition.html"
+    success_message = gettext_lazy("The plan is now: %(status)s.")
+    targets_elsewhere = frozenset({Status.ADOPTED})  # adoption has its own page
 
-    @cached_property
-    def plan(self) -> OperationalPlan:
+    def get_object(self) -> OperationalPlan:
         return visible_plan(self.request, self.kwargs["pk"])
 
-    def target(self) -> str:
-        to = self.kwargs["to"]
-        if to not in {Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED}:
-            raise Http404  # adoption has its own page; superseding is the system's
-        # Visible, but not a move this person may make now: a 403 that says why.
-        PLAN_LIFECYCLE.require_move(self.request.user, self.plan, to)
-        return to
+    def success_url(self, plan: OperationalPlan) -> str:
+        return plan_url(plan)
 
-    def context(self, form, to: str) -> dict[str, Any]:
-        open_threads = self.plan.threads.filter(resolved_at__isnull=True).count()
-        missing = missing_for_submission(self.plan) if to == Status.SUBMITTED else []
-        return {"plan": self.plan, "form": form, "to": to, "to_label": Status(to).label,
-                "open_threads": open_threads, "missing": missing}  # fmt: skip
+    def extra_context(self, plan: OperationalPlan, to: str) -> dict[str, Any]:
+        open_threads = plan.threads.filter(resolved_at__isnull=True).count()
+        missing = missing_for_submission(plan) if to == Status.SUBMITTED else []
+        return {"plan": plan, "open_threads": open_threads, "missing": missing}
 
-    def get(self, request, pk, to):
-        to = self.target()
-        return render(request, self.template_name, self.context(TransitionForm(), to))
-
-    def post(self, request, pk, to):
-        to = self.target()
-        form = TransitionForm(request.POST)
-        if form.is_valid():
-            try:
-                plan_transition(
-                    plan=self.plan, to=to, actor=request.user, note=form.cleaned_data["note"],
-                    confirm_open_threads=form.cleaned_data["confirm_open_threads"],
-                )  # fmt: skip
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The plan is now: %(status)s.") % {"status": Status(to).label})
-                return HttpResponseRedirect(plan_url(self.plan))
-        return render(request, self.template_name, self.context(form, to))
+    def perform(self, plan: OperationalPlan, to: str, data: dict[str, Any]) -> None:
+        plan_transition(
+            plan=plan, to=to, actor=self.request.user, note=data["note"],
+            confirm_open_threads=data["confirm_open_threads"],
+        )  # fmt: skip
 
 
 class PlanAdoptView(LoginRequiredMixin, View):

@@ -16,16 +16,20 @@ from django.utils.translation import gettext as _
 from jmu_planner import access, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
+from jmu_planner.lifecycle import lifecycle_of
 from plans import snapshot
 from plans.cofinancing import sctm_lines_of_other_plans
 from plans.models import (
     BudgetEnvelope,
     BudgetLine,
+    Comment,
+    CommentThread,
     Currency,
     FundingSource,
     Indicator,
     Measure,
     OperationalPlan,
+    PlanTransition,
     ThematicArea,
 )
 from stakeholders.models import Institution, LAPMeasure, Recommendation, User
@@ -410,8 +414,6 @@ def lap_measure_choices(lsg_id: int) -> QuerySet[LAPMeasure]:
 
 def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) -> ReviewPanel:
     """Timeline, comment threads, versions and what the user may do: 4 queries."""
-    from plans.lifecycle import PLAN_LIFECYCLE
-    from plans.models import Comment, CommentThread, PlanTransition
 
     transitions = list(PlanTransition.objects.filter(plan=plan).select_related("actor"))
     threads = list(
@@ -425,7 +427,9 @@ def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) 
         .only("pk", "version", "status", "title", "adoption_date", "lineage")
     )
     moves = [
-        m.target for m in PLAN_LIFECYCLE.allowed(user, plan) if m.target != OperationalPlan.Status.ADOPTED
+        m.target
+        for m in lifecycle_of(OperationalPlan).allowed(user, plan)
+        if m.target != OperationalPlan.Status.ADOPTED
     ]
     subjects = [("", str(_("The plan as a whole")))]
     for measure in measures:
@@ -450,9 +454,6 @@ def review_panel(*, user: User, plan: OperationalPlan, measures: list[Measure]) 
 
 def review_queue(*, user: User) -> QuerySet[OperationalPlan]:
     """Plans waiting for an officer, with the moment they were (last) submitted."""
-    from django.db.models import OuterRef, Subquery
-
-    from plans.models import PlanTransition
 
     submitted_at = (
         PlanTransition.objects.filter(plan=OuterRef("pk"), to_status=OperationalPlan.Status.SUBMITTED)

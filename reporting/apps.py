@@ -14,6 +14,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        # Its lifecycle table registers the moves' permissions and the editable/frozen statuses its
+        # querysets read: imported once the models are (Django's place for it).
         from jmu_planner.notifications.events import register_param_words
+        from reporting import lifecycle  # noqa: F401
 
         register_param_words("kind", report_kind_words)

@@ -1,6 +1,7 @@
-"""The report's lifecycle: draft → submitted → (returned → submitted)* → accepted (frozen).
+"""The report's lifecycle: the review cycle (draft → submitted → (returned → submitted)* → accepted,
+frozen), `jmu_planner.lifecycle.review_lifecycle`, with its guard and whom it tells.
 
-Who may make each move is the access policy's predicate named in the table; the mechanism is
+Who may make each move is the access policy's predicate named here; the mechanism is
 `jmu_planner.lifecycle`.
 """
 
@@ -9,16 +10,16 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Notice, TransitionRefused, review_lifecycle
 from jmu_planner.notifications.events import bilingual
-from jmu_planner.notifications.services import notify
 from reporting.models import Report, ReportTransition
+from reporting.services import required_indicators
 from stakeholders.models import User
 
 Status = Report.Status
+__all__ = ["REPORT_LIFECYCLE", "missing_values", "report_params", "report_transition"]
 
 
 def report_params(report: Report, actor: User | None, note: str = "") -> dict:
@@ -32,47 +33,41 @@ def report_params(report: Report, actor: User | None, note: str = "") -> dict:
     }
 
 
-def _values_complete(report: Report, **context) -> dict:
-    from reporting.services import missing_values
+def missing_values(report: Report) -> list[str]:
+    """What keeps a monthly report from being submitted: the indicators of the measures running in
+    its month that have no value."""
+    if report.kind != Report.Kind.MONTHLY:
+        return []
+    # A value left empty on purpose, with its reason, is reported: it does not block submission.
+    given = set(report.indicator_values.values_list("indicator_id", flat=True))
+    return [f"{i.measure.code} {i.name}" for i in required_indicators(report) if i.pk not in given]
 
+
+def _values_complete(report: Report, **context) -> dict:
     missing = missing_values(report)
     if missing:
         raise TransitionRefused([_("Values are missing for these indicators:"), *missing])
     return {"submitted_at": timezone.now()}
 
 
-def _tell(event: str, audience: str):
-    def effect(report: Report, *, actor: User, note: str = "", **context) -> None:
-        if audience == "officers":
-            users = access.programme_officers()
-        else:
-            users = access.lsg_authors(report.jmu.lsg_id, exclude=actor)
-        notify(users=users, event=event, params=report_params(report, actor, note),
-               url=reverse("reporting:report-detail", args=[report.pk]))  # fmt: skip
-
-    return effect
-
-
-authors = access.is_administrator | access.is_author
-reviewers = access.is_administrator | access.is_programme_officer
-
-REPORT_LIFECYCLE = Lifecycle(
+REPORT_LIFECYCLE = review_lifecycle(
     model=Report,
     noun="report",
     transition_model=ReportTransition,
     transition_fk="report",
     lock_related=("jmu__lsg",),
-    editable=frozenset(Status.editable()),
-    frozen=frozenset(Status.frozen()),
-    moves=[
-        Move("submit", frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, authors,
-             label=gettext_lazy("Submit"), guard=_values_complete,
-             effects=(_tell("report.submitted", "officers"),)),
-        Move("return", frozenset({Status.SUBMITTED}), Status.RETURNED, reviewers,
-             label=gettext_lazy("Return for corrections"),
-             note_required=gettext_lazy("Say what has to be fixed: a note is required."),
-             effects=(_tell("report.returned", "lsg"),)),
-        Move("accept", frozenset({Status.SUBMITTED}), Status.ACCEPTED, reviewers,
-             label=gettext_lazy("Accept"), effects=(_tell("report.accepted", "lsg"),)),
-    ],
-)  # fmt: skip
+    authors=access.is_administrator | access.is_author,
+    reviewers=access.is_administrator | access.is_programme_officer,
+    submit_guard=_values_complete,
+    reviews_told="lsg_authors",
+    notice=Notice(
+        params=report_params,
+        url=lambda report: reverse("reporting:report-detail", args=[report.pk]),
+        lsg_id=lambda report: report.jmu.lsg_id,
+    ),
+)
+
+
+def report_transition(*, report: Report, to: str, actor: User, note: str = "") -> Report:
+    """Move the report to `to`, or refuse with the reason."""
+    return REPORT_LIFECYCLE.transition(report, to=to, actor=actor, note=note)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jmu_planner import access, i18n
+from jmu_planner.lifecycle import lifecycle_of
+from jmu_planner.models import ReviewStatus, StatusChange
 from plans.models import STATUS_BADGES, BudgetLine, Indicator, OperationalPlan, ThematicArea
 from stakeholders.models import JMU, JMUMembership, LSGOwnedQuerySet, Settlement
 
@@ -44,7 +46,6 @@ class ReportQuerySet(LSGOwnedQuerySet):
     lsg_path = "jmu__lsg"
     editor_roles = access.AUTHORS
     status_path = "status"
-    editable_statuses = ("draft", "returned")  # Report.Status.editable()
 
 
 class Report(models.Model):
@@ -53,19 +54,7 @@ class Report(models.Model):
         QUARTERLY = "quarterly", _("Quarterly")
         ANNUAL = "annual", _("Annual")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
-
-        @classmethod
-        def editable(cls) -> list[str]:
-            return [cls.DRAFT, cls.RETURNED]
-
-        @classmethod
-        def frozen(cls) -> list[str]:
-            return [cls.ACCEPTED]
+    Status = ReviewStatus
 
     jmu = models.ForeignKey(JMU, on_delete=models.PROTECT, related_name="reports", verbose_name=_("JMU"))
     plan = models.ForeignKey(
@@ -111,11 +100,11 @@ class Report(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in self.Status.editable()
+        return lifecycle_of(Report).is_editable(self.status)
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in self.Status.frozen()
+        return lifecycle_of(Report).is_frozen(self.status)
 
     @property
     def is_returned(self) -> bool:
@@ -130,18 +119,11 @@ class Report(models.Model):
         return self.is_editable and timezone.localdate() > self.due_date
 
 
-class ReportTransition(models.Model):
+class ReportTransition(StatusChange):
+    STATUS = ReviewStatus
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    from_status = models.CharField(max_length=10, choices=Report.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Report.Status.choices)
-    note = models.TextField(blank=True, max_length=LONG_TEXT)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("report status change")
         verbose_name_plural = _("report status changes")
 

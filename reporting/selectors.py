@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from jmu_planner import access
 from jmu_planner.dates import iter_months
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
+from reporting.lifecycle import REPORT_LIFECYCLE
 from reporting.models import (
     COUNT_FIELDS,
     FieldActivity,
@@ -351,7 +352,7 @@ def _runs_in(measure: Measure, month: datetime.date) -> bool:
 
 
 def _missing(report: Report, indicators: list[IndicatorRow]) -> list[str]:
-    """services.missing_values (what still blocks submitting a month), read off the month's own
+    """lifecycle.missing_values (what still blocks submitting a month), read off the month's own
     roll-up instead of 2 more queries: a monthly report's roll-up holds only its own values, so
     an indicator is given when it has a value or a row left empty (months or empty_months), and
     required when its measure runs in the month. test_report_page pins the two as equal."""
@@ -366,7 +367,6 @@ def _missing(report: Report, indicators: list[IndicatorRow]) -> list[str]:
 
 def report_page(*, user: User, pk: int) -> ReportPage:
     report = get_object_or_404(Report.objects.visible_to(user).select_related("jmu__lsg", "plan"), pk=pk)
-    from reporting.lifecycle import REPORT_LIFECYCLE
 
     activities = []
     if report.kind == Kind.MONTHLY:

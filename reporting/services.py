@@ -221,20 +221,3 @@ def required_indicators(report: Report) -> list[Indicator]:
         .select_related("measure__area")
         .order_by("measure__area__number", "measure__number", "position", "pk")
     )
-
-
-def missing_values(report: Report) -> list[str]:
-    if report.kind != Kind.MONTHLY:
-        return []
-    # A value left empty on purpose, with its reason, is reported: it does not block submission.
-    given = set(report.indicator_values.values_list("indicator_id", flat=True))
-    return [f"{i.measure.code} {i.name}" for i in required_indicators(report) if i.pk not in given]
-
-
-# --- Life cycle ----------------------------------------------------------------------------------------
-
-
-def report_transition(*, report: Report, to: str, actor: User, note: str = "") -> Report:
-    from reporting.lifecycle import REPORT_LIFECYCLE  # it imports `missing_values` from here
-
-    return REPORT_LIFECYCLE.transition(report, to=to, actor=actor, note=note)

@@ -20,13 +20,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from jmu_planner import access
-from jmu_planner.forms import NoteForm, attach_errors
-from jmu_planner.generic_views import ScopedFilterView
+from jmu_planner.forms import attach_errors
+from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
-from reporting.lifecycle import REPORT_LIFECYCLE
+from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
 from reporting.models import AGE_GROUPS, SEXES, Document, FieldActivity, Report
 from stakeholders.selectors import jmus_writable_by
 
@@ -277,45 +277,25 @@ class NarrativeView(EditableReportMixin, LoginRequiredMixin, View):
         )
 
 
-class ReportTransitionView(LoginRequiredMixin, View):
-    template_name = "reporting/report_transition.html"
+class ReportTransitionView(TransitionView):
+    """Submit, return, accept: a confirmation page with a note, then the move."""
 
-    @cached_property
-    def report(self) -> Report:
+    lifecycle = REPORT_LIFECYCLE
+    template_name = "reporting/report_transition.html"
+    success_message = gettext_lazy("The report is now: %(status)s.")
+
+    def get_object(self) -> Report:
         reports = Report.objects.visible_to(self.request.user).select_related("jmu__lsg")
         return get_object_or_404(reports, pk=self.kwargs["pk"])
 
-    def target(self) -> str:
-        to = self.kwargs["to"]
-        REPORT_LIFECYCLE.require_move(self.request.user, self.report, to)
-        return to
+    def success_url(self, report: Report) -> str:
+        return report_url(report)
 
-    def context(self, form, to):
-        return {
-            "report": self.report,
-            "form": form,
-            "to": to,
-            "to_label": Status(to).label,
-            "missing": services.missing_values(self.report) if to == Status.SUBMITTED else [],
-        }
+    def extra_context(self, report: Report, to: str) -> dict[str, Any]:
+        return {"report": report, "missing": missing_values(report) if to == Status.SUBMITTED else []}
 
-    def get(self, request, pk, to):
-        return render(request, self.template_name, self.context(NoteForm(), self.target()))
-
-    def post(self, request, pk, to):
-        to = self.target()
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.report_transition(
-                    report=self.report, to=to, actor=request.user, note=form.cleaned_data["note"]
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The report is now: %(status)s.") % {"status": Status(to).label})
-                return HttpResponseRedirect(report_url(self.report))
-        return render(request, self.template_name, self.context(form, to))
+    def perform(self, report: Report, to: str, data: dict[str, Any]) -> None:
+        report_transition(report=report, to=to, actor=self.request.user, note=data["note"])
 
 
 class OverdueView(LoginRequiredMixin, TemplateView):

@@ -9,6 +9,9 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        # Its lifecycle tables register the moves' permissions and the editable/frozen statuses its
+        # querysets read: imported once the models are (Django's place for it).
+        from stakeholders import lifecycle  # noqa: F401
         from stakeholders.services import remember_language_on_login
 
         user_logged_in.connect(remember_language_on_login, dispatch_uid="jmu_language_on_login")

@@ -17,11 +17,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Lifecycle, Move, Notice, Tell, TransitionRefused, review_lifecycle
 from jmu_planner.notifications.events import bilingual
-from jmu_planner.notifications.services import notify
 from stakeholders.models import (
-    ExpertWorkStatus,
     FinalReport,
     FinalReportTransition,
     Recommendation,
@@ -32,31 +30,24 @@ from stakeholders.models import (
 )
 
 R = Recommendation.Status
-W = ExpertWorkStatus
+__all__ = [
+    "FINAL_REPORT_LIFECYCLE", "RECOMMENDATION_LIFECYCLE", "TIMESHEET_LIFECYCLE",
+    "final_report_transition", "recommendation_transition", "timesheet_transition",
+]  # fmt: skip
 
 answerers = access.is_administrator | access.is_coordinator
 experts = access.is_administrator | access.owns_contract
 officers = access.is_administrator | access.is_programme_officer
 
 
-def _tell_author(event: str):
-    """The one who wrote the recommendation hears how the LSG answered it."""
-
-    def effect(recommendation: Recommendation, *, actor: User, note: str = "", **context) -> None:
-        author = recommendation.created_by
-        if author is None or not author.is_active or author.pk == getattr(actor, "pk", None):
-            return
-        lsg = recommendation.lsg
-        params = {
-            "lsg": bilingual(lsg.name_lat, lsg.name_cyr),
-            "text": Truncator(" ".join(recommendation.text.split())).chars(80),
-            "who": str(actor or ""),
-            "note": note,
-        }
-        notify(users=[author], event=event, params=params,
-               url=reverse("stakeholders:recommendation-detail", args=[recommendation.pk]))  # fmt: skip
-
-    return effect
+def _recommendation_params(recommendation: Recommendation, actor: User | None, note: str = "") -> dict:
+    lsg = recommendation.lsg
+    return {
+        "lsg": bilingual(lsg.name_lat, lsg.name_cyr),
+        "text": Truncator(" ".join(recommendation.text.split())).chars(80),
+        "who": str(actor or ""),
+        "note": note,
+    }
 
 
 RECOMMENDATION_LIFECYCLE = Lifecycle(
@@ -66,14 +57,21 @@ RECOMMENDATION_LIFECYCLE = Lifecycle(
     transition_fk="recommendation",
     editable=frozenset({R.OPEN}),
     frozen=frozenset({R.IMPLEMENTED, R.REJECTED}),
+    # The one who wrote the recommendation hears how the LSG answered it.
+    notice=Notice(
+        params=_recommendation_params,
+        url=lambda recommendation: reverse("stakeholders:recommendation-detail", args=[recommendation.pk]),
+        lsg_id=lambda recommendation: recommendation.lsg_id,
+        author=lambda recommendation: recommendation.created_by,
+    ),
     moves=[
         Move("accept", frozenset({R.OPEN}), R.ACCEPTED, answerers, label=gettext_lazy("Accept"),
-             effects=(_tell_author("recommendation.accepted"),)),
+             effects=(Tell("recommendation.accepted", "author"),)),
         Move("reject", frozenset({R.OPEN}), R.REJECTED, answerers, label=gettext_lazy("Reject"),
              note_required=gettext_lazy("Say why the recommendation is rejected: a note is required."),
-             effects=(_tell_author("recommendation.rejected"),)),
+             effects=(Tell("recommendation.rejected", "author"),)),
         Move("implement", frozenset({R.ACCEPTED}), R.IMPLEMENTED, answerers,
-             label=gettext_lazy("Mark implemented"), effects=(_tell_author("recommendation.implemented"),)),
+             label=gettext_lazy("Mark implemented"), effects=(Tell("recommendation.implemented", "author"),)),
     ],
 )  # fmt: skip
 
@@ -94,58 +92,52 @@ def _work_url(row: TimeSheet | FinalReport) -> str:
     return reverse("stakeholders:final-report", args=[row.contract_id])
 
 
-def _tell_work(event: str, audience: str):
-    """A submission goes to the programme officers; a return or an acceptance to the expert."""
-
-    def effect(row: TimeSheet | FinalReport, *, actor: User, note: str = "", **context) -> None:
-        contract = row.contract
-        users = access.programme_officers() if audience == "officers" else [contract.expert]
-        params = {
-            "expert": str(contract.expert),
-            "contract": contract.title,
-            "who": str(actor or ""),
-            "note": note,
-        }
-        if isinstance(row, TimeSheet):
-            params["month"] = f"{row.month:%m/%Y}"
-        users = [u for u in users if u.is_active and u.pk != getattr(actor, "pk", None)]
-        notify(users=users, event=event, params=params, url=_work_url(row))
-
-    return effect
+def _work_params(row: TimeSheet | FinalReport, actor: User | None, note: str = "") -> dict:
+    contract = row.contract
+    params = {
+        "expert": str(contract.expert),
+        "contract": contract.title,
+        "who": str(actor or ""),
+        "note": note,
+    }
+    if isinstance(row, TimeSheet):
+        params["month"] = f"{row.month:%m/%Y}"
+    return params
 
 
-def _work_moves(noun: str, guard) -> list[Move]:
-    return [
-        Move("submit", frozenset({W.DRAFT, W.RETURNED}), W.SUBMITTED, experts,
-             label=gettext_lazy("Submit"), guard=guard,
-             effects=(_tell_work(f"{noun}.submitted", "officers"),)),
-        Move("return", frozenset({W.SUBMITTED}), W.RETURNED, officers,
-             label=gettext_lazy("Return for corrections"),
-             note_required=gettext_lazy("Say what has to be fixed: a note is required."),
-             effects=(_tell_work(f"{noun}.returned", "expert"),)),
-        Move("accept", frozenset({W.SUBMITTED}), W.ACCEPTED, officers, label=gettext_lazy("Accept"),
-             effects=(_tell_work(f"{noun}.accepted", "expert"),)),
-    ]  # fmt: skip
+# A submission goes to the programme officers; a return or an acceptance to the expert.
+WORK_NOTICE = Notice(params=_work_params, url=_work_url, author=lambda row: row.contract.expert)
+experts_work = {
+    "authors": experts,
+    "reviewers": officers,
+    "reviews_told": "author",
+    "notice": WORK_NOTICE,
+    "lock_related": ("contract",),
+}
+
+TIMESHEET_LIFECYCLE = review_lifecycle(
+    model=TimeSheet, noun="timesheet", transition_model=TimeSheetTransition, transition_fk="timesheet",
+    submit_guard=_has_entries, **experts_work,
+)  # fmt: skip
+
+FINAL_REPORT_LIFECYCLE = review_lifecycle(
+    model=FinalReport, noun="finalreport", transition_model=FinalReportTransition,
+    transition_fk="final_report", submit_guard=_submitted_now, **experts_work,
+)  # fmt: skip
 
 
-TIMESHEET_LIFECYCLE = Lifecycle(
-    model=TimeSheet,
-    noun="timesheet",
-    transition_model=TimeSheetTransition,
-    transition_fk="timesheet",
-    lock_related=("contract",),
-    editable=frozenset(W.editable()),
-    frozen=frozenset(W.frozen()),
-    moves=_work_moves("timesheet", _has_entries),
-)
+# --- Services -------------------------------------------------------------------------------------
 
-FINAL_REPORT_LIFECYCLE = Lifecycle(
-    model=FinalReport,
-    noun="finalreport",
-    transition_model=FinalReportTransition,
-    transition_fk="final_report",
-    lock_related=("contract",),
-    editable=frozenset(W.editable()),
-    frozen=frozenset(W.frozen()),
-    moves=_work_moves("finalreport", _submitted_now),
-)
+
+def recommendation_transition(
+    *, recommendation: Recommendation, to: str, actor: User, note: str = ""
+) -> Recommendation:
+    return RECOMMENDATION_LIFECYCLE.transition(recommendation, to=to, actor=actor, note=note)
+
+
+def timesheet_transition(*, timesheet: TimeSheet, to: str, actor: User, note: str = "") -> TimeSheet:
+    return TIMESHEET_LIFECYCLE.transition(timesheet, to=to, actor=actor, note=note)
+
+
+def final_report_transition(*, report: FinalReport, to: str, actor: User, note: str = "") -> FinalReport:
+    return FINAL_REPORT_LIFECYCLE.transition(report, to=to, actor=actor, note=note)

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from jmu_planner import access, i18n
 from jmu_planner.dates import iter_months
+from jmu_planner.lifecycle import lifecycle_of
 from jmu_planner.uploads import ServerNamedUpload
 from plans.models.reference import FundingSource, ThematicArea
 from stakeholders.models import JMU, Institution, LSGOwnedQuerySet
@@ -34,7 +35,6 @@ class PlanQuerySet(LSGOwnedQuerySet):
     lsg_path = "jmu__lsg"
     editor_roles = access.AUTHORS
     status_path = "status"
-    editable_statuses = ("draft", "changes_requested")  # OperationalPlan.Status.editable(), tested
 
 
 STATUS_BADGES = {
@@ -51,16 +51,6 @@ class OperationalPlan(models.Model):
         APPROVED = "approved", _("Approved")
         ADOPTED = "adopted", _("Adopted")
         SUPERSEDED = "superseded", _("Superseded by an amendment")
-
-        @classmethod
-        def editable(cls) -> list[str]:
-            """Content can be changed: its authors are writing it."""
-            return [cls.DRAFT, cls.CHANGES_REQUESTED]
-
-        @classmethod
-        def frozen(cls) -> list[str]:
-            """Content can never change again: approved for adoption, adopted, or replaced."""
-            return [cls.APPROVED, cls.ADOPTED, cls.SUPERSEDED]
 
     class AdoptingBody(models.TextChoices):
         MUNICIPAL_COUNCIL = "municipal_council", _("Municipal council")
@@ -159,11 +149,11 @@ class OperationalPlan(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in self.Status.editable()
+        return lifecycle_of(OperationalPlan).is_editable(self.status)
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in self.Status.frozen()
+        return lifecycle_of(OperationalPlan).is_frozen(self.status)
 
     @property
     def is_in_force(self) -> bool:

@@ -6,31 +6,23 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.models import StatusChange
 from plans.models.content import LONG_TEXT, Indicator, Measure, OperationalPlan
 
 
-class PlanTransition(models.Model):
+class PlanTransition(StatusChange):
     """One step of a plan's life: who moved it, when, from what to what, and why."""
 
+    STATUS = OperationalPlan.Status
     plan = models.ForeignKey(
         OperationalPlan,
         on_delete=models.CASCADE,
         related_name="transitions",
         verbose_name=_("plan"),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("by"),
-    )  # fmt: skip
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(_("from"), max_length=20, choices=OperationalPlan.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=OperationalPlan.Status.choices)
-    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
 
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
+    class Meta(StatusChange.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.from_status} → {self.to_status}"

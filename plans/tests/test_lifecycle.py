@@ -31,7 +31,7 @@ def test_every_move_is_a_permission_named_after_its_verb():
 
 
 def test_editable_and_frozen_come_from_the_status(plan):
-    assert PLAN_LIFECYCLE.editable == set(Status.editable())
+    assert PLAN_LIFECYCLE.editable == {Status.DRAFT, Status.CHANGES_REQUESTED}
     assert PLAN_LIFECYCLE.frozen == {Status.APPROVED, Status.ADOPTED, Status.SUPERSEDED}
     assert plan.is_editable and not plan.is_frozen
     plan.status = Status.SUPERSEDED
@@ -126,3 +126,67 @@ def test_report_moves_follow_the_table(users, plan):
     report.status = Report.Status.SUBMITTED
     assert access.may(users["officer"], "reporting.accept_report", report)
     assert not access.may(users["member"], "reporting.draft_report", report)  # frozen for authors now
+
+
+def test_every_status_change_row_is_one_model_with_the_same_columns():
+    from jmu_planner.models import StatusChange
+    from reporting.models import ReportTransition
+    from stakeholders.models import FinalReportTransition, RecommendationTransition, TimeSheetTransition
+
+    rows = [
+        PlanTransition,
+        ReportTransition,
+        RecommendationTransition,
+        TimeSheetTransition,
+        FinalReportTransition,
+    ]
+    shared = {"actor", "at", "from_status", "to_status", "note"}
+
+    def columns(model):
+        return sorted(
+            (f.name, type(f).__name__, f.max_length) for f in model._meta.concrete_fields if f.name in shared
+        )
+
+    assert all(issubclass(model, StatusChange) for model in rows)
+    assert len({tuple(columns(model)) for model in rows}) == 1
+    assert [model._meta.ordering for model in rows] == [["at", "pk"]] * len(rows)
+
+
+def test_reports_time_sheets_and_final_reports_go_through_one_review_cycle():
+    from jmu_planner.models import ReviewStatus
+    from stakeholders.lifecycle import FINAL_REPORT_LIFECYCLE, TIMESHEET_LIFECYCLE
+    from stakeholders.models import FinalReport, TimeSheet
+
+    assert Report.Status is TimeSheet.Status is FinalReport.Status is ReviewStatus
+
+    def table(lifecycle):
+        moves = {
+            (m.name, tuple(sorted(m.source)), m.target, str(m.note_required or "")) for m in lifecycle.moves
+        }
+        return moves, lifecycle.editable, lifecycle.frozen
+
+    assert table(REPORT_LIFECYCLE) == table(TIMESHEET_LIFECYCLE) == table(FINAL_REPORT_LIFECYCLE)
+
+
+def test_the_audiences_never_hold_the_one_who_made_the_move(plan, users):
+    lsg_id = plan.jmu.lsg_id
+    coordinator, expert, officer = users["coordinator"], users["expert"], users["officer"]
+
+    def told(name, *, actor, author=None):
+        return set(access.audience(name, lsg_id=lsg_id, author=author, actor=actor))
+
+    assert told("lsg_authors", actor=coordinator) == {expert}
+    assert told("coordinators", actor=expert) == {coordinator}
+    assert told("programme_officers", actor=coordinator) == {officer}
+    assert told("programme_officers", actor=officer) == set()
+    assert told("author", actor=officer, author=expert) == {expert}
+    assert told("author", actor=expert, author=expert) == set()
+    expert.is_active = False
+    assert told("author", actor=officer, author=expert) == set()
+
+
+def test_a_move_tells_only_an_audience_the_access_policy_names():
+    from jmu_planner.lifecycle import Tell
+
+    with pytest.raises(ValueError, match="audience"):
+        Tell("plan.submitted", "everyone")

@@ -10,6 +10,7 @@ from jmu_planner.celery import app as celery_app
 from jmu_planner.lifecycle import TransitionRefused
 from jmu_planner.notifications.models import Notification
 from plans import comments, history, lifecycle, services
+from plans.lifecycle import PLAN_LIFECYCLE
 from plans.models import OperationalPlan, PlanTransition
 from plans.services import MeasureInput, PlanNotEditable
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, area, source
@@ -335,9 +336,23 @@ def test_a_broker_outage_does_not_break_the_transition(
     assert Notification.objects.filter(emailed_at__isnull=True).count() == 1
 
 
-def test_the_querysets_editable_statuses_match_the_models():
-    from plans.models import PlanQuerySet
-    from reporting.models import Report, ReportQuerySet
+def test_the_querysets_editable_statuses_are_the_lifecycles():
+    """`editable_by` reads the editable statuses off the lifecycle table of the row that has the
+    status (the plan's for a measure, the report's for a value)."""
+    from jmu_planner.lifecycle import editable_statuses
+    from plans.models import Measure
+    from reporting.lifecycle import REPORT_LIFECYCLE
+    from reporting.models import IndicatorValue, Report
 
-    assert set(PlanQuerySet.editable_statuses) == set(Status.editable())
-    assert set(ReportQuerySet.editable_statuses) == set(Report.Status.editable())
+    assert (
+        editable_statuses(OperationalPlan)
+        == PLAN_LIFECYCLE.editable
+        == {Status.DRAFT, Status.CHANGES_REQUESTED}
+    )
+    assert editable_statuses(Measure, "plan__status") == PLAN_LIFECYCLE.editable
+    assert (
+        editable_statuses(Report)
+        == REPORT_LIFECYCLE.editable
+        == {Report.Status.DRAFT, Report.Status.RETURNED}
+    )
+    assert editable_statuses(IndicatorValue, "report__status") == REPORT_LIFECYCLE.editable

@@ -28,7 +28,7 @@ from plans.tests.factories import (
     area,
     source,
 )
-from reporting import dashboard, services
+from reporting import dashboard, lifecycle, services
 from reporting.models import Document, IndicatorValue, Report, Spending
 from reporting.tests.conftest import YEAR
 from stakeholders.models import ProgrammeCohort
@@ -231,7 +231,7 @@ def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
     with django_assert_num_queries(10):
         assert client.get(url).context["page"].totals.spent == Decimal("350.00")
     april = Report.objects.get(jmu=world["a"].jmu, kind="monthly", period_start=datetime.date(YEAR, 4, 1))
-    services.report_transition(report=april, to=Status.SUBMITTED, actor=users["coordinator"])
+    lifecycle.report_transition(report=april, to=Status.SUBMITTED, actor=users["coordinator"])
     with django_assert_num_queries(19):
         assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
     # Another language, another filter: entries of their own.

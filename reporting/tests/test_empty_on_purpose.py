@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reporting import selectors, services
+from reporting import lifecycle, selectors, services
 from reporting.models import IndicatorValue, Report
 from reporting.tests.conftest import YEAR
 
@@ -42,8 +42,8 @@ def test_a_month_left_empty_on_purpose_is_entered_shown_and_does_not_block_submi
     assert "it is not empty" in str(response.context["form"].errors)
 
     # Submission is not blocked by the values left empty on purpose.
-    assert services.missing_values(jan) == []
-    services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+    assert lifecycle.missing_values(jan) == []
+    lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     jan.refresh_from_db()
     assert jan.status == "submitted"
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from plans.models import BudgetLine, Indicator, Measure
 from plans.tests.factories import IndicatorFactory, MeasureFactory, area, source
-from reporting import selectors, services
+from reporting import lifecycle, selectors, services
 from reporting.forms import SpendingForm
 from reporting.models import IndicatorValue, Report, Spending
 from reporting.templatetags import report_tags
@@ -182,7 +182,7 @@ def test_the_missing_notice_is_what_blocks_submitting(plan, users, indicators, m
 
     def both(report):
         report = Report.objects.get(pk=report.pk)
-        return selectors.report_page(user=coordinator, pk=report.pk).missing, services.missing_values(report)
+        return selectors.report_page(user=coordinator, pk=report.pk).missing, lifecycle.missing_values(report)
 
     page, expected = both(march)
     assert page == expected and len(page) == 4  # the April measure is not asked for in March

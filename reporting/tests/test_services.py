@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from jmu_planner.lifecycle import TransitionRefused
 from plans.tests.factories import BudgetLineFactory, PlanFactory
-from reporting import selectors, services
+from reporting import lifecycle, selectors, services
 from reporting.models import FieldActivity, IndicatorValue, Report, Spending
 from reporting.services import ReportNotEditable, ValueRow
 from reporting.tests.conftest import YEAR
@@ -203,7 +203,7 @@ def test_submitting_with_missing_values_lists_them(plan, indicators, monthly, us
     jan = monthly(1)
     give(jan, indicators["sum"], 3)
     with pytest.raises(TransitionRefused) as excinfo:
-        services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+        lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     text = " ".join(excinfo.value.messages)
     assert "Obuhvat" in text and "Najviše u grupi" in text and "Upućeni NSZ" not in text
     jan.refresh_from_db()
@@ -221,14 +221,14 @@ def fill(report, indicators):
 def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
     jan = monthly(1)
     fill(jan, indicators)
-    services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+    lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     with pytest.raises(TransitionRefused):
-        services.report_transition(report=jan, to="returned", actor=users["officer"], note="")
-    services.report_transition(report=jan, to="returned", actor=users["officer"], note="Fali februar")
+        lifecycle.report_transition(report=jan, to="returned", actor=users["officer"], note="")
+    lifecycle.report_transition(report=jan, to="returned", actor=users["officer"], note="Fali februar")
     jan.refresh_from_db()
     services.narrative_update(report=jan, actor=users["expert"], data={"problems": "Ispravljeno"})
-    services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
-    services.report_transition(report=jan, to="accepted", actor=users["officer"])
+    lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+    lifecycle.report_transition(report=jan, to="accepted", actor=users["officer"])
     jan.refresh_from_db()
     assert jan.status == "accepted" and list(jan.transitions.values_list("to_status", flat=True)) == [
         "submitted",
@@ -241,7 +241,7 @@ def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
     with pytest.raises(ReportNotEditable):
         services.activity_save(report=jan, actor=users["member"], data={"date": datetime.date(YEAR, 1, 2)})
     with pytest.raises(TransitionRefused):
-        services.report_transition(report=jan, to="returned", actor=users["officer"], note="x")
+        lifecycle.report_transition(report=jan, to="returned", actor=users["officer"], note="x")
 
 
 @pytest.mark.parametrize(
@@ -251,9 +251,9 @@ def test_the_wrong_people_cannot_move_a_report(plan, indicators, monthly, users,
     jan = monthly(1)
     fill(jan, indicators)
     if to == "accepted":
-        services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+        lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     with pytest.raises(TransitionRefused):
-        services.report_transition(report=jan, to=to, actor=users[who])
+        lifecycle.report_transition(report=jan, to=to, actor=users[who])
 
 
 def test_members_log_and_change_only_their_own_entries(monthly, users):
@@ -317,7 +317,7 @@ def test_people_reached_sum_over_the_months(plan, users, monthly):
 def test_overdue_reports_for_the_lsg_and_the_programme(plan, users, monthly, indicators):
     jan = monthly(1)
     fill(jan, indicators)
-    services.report_transition(report=jan, to="submitted", actor=users["coordinator"])
+    lifecycle.report_transition(report=jan, to="submitted", actor=users["coordinator"])
     monthly(2)  # made, but still a draft
     today = datetime.date(YEAR, 4, 20)
     overdue = selectors.overdue_reports(user=users["officer"], today=today)

@@ -97,10 +97,6 @@ class LinkMeasureForm(forms.Form):
         self.fields["measure"].label_from_instance = lambda m: f"{m.plan.title} · {m.code} {m.title}"
 
 
-class TransitionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class PolicyDocumentForm(forms.ModelForm):
     class Meta:
         model = PolicyDocument

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jmu_planner import access
+from jmu_planner.lifecycle import lifecycle_of
 from stakeholders.models import (
     LSG,
     Attachment,
@@ -118,8 +119,6 @@ class RecommendationPage:
 
 
 def recommendation_page(*, user: User, pk: int) -> RecommendationPage:
-    from stakeholders.lifecycle import RECOMMENDATION_LIFECYCLE
-
     recommendation = get_object_or_404(
         Recommendation.objects.visible_to(user).select_related("engagement", "lsg"), pk=pk
     )
@@ -133,7 +132,7 @@ def recommendation_page(*, user: User, pk: int) -> RecommendationPage:
         recommendation=recommendation,
         measures=measures,
         choices=choices,
-        moves=RECOMMENDATION_LIFECYCLE.allowed(user, recommendation),
+        moves=lifecycle_of(Recommendation).allowed(user, recommendation),
         transitions=list(recommendation.transitions.select_related("actor")),
         can_link=can_link and not recommendation.is_rejected,
     )

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jmu_planner.uploads import validate_upload
-from stakeholders.lifecycle import RECOMMENDATION_LIFECYCLE
 from stakeholders.models import (
     LSG,
     Attachment,
@@ -94,12 +93,6 @@ def recommendation_add(*, engagement: Engagement, actor: User, data: dict[str, A
     recommendation._history_user = actor
     recommendation.save()
     return recommendation
-
-
-def recommendation_transition(
-    *, recommendation: Recommendation, to: str, actor: User, note: str = ""
-) -> Recommendation:
-    return RECOMMENDATION_LIFECYCLE.transition(recommendation, to=to, actor=actor, note=note)
 
 
 def recommendation_link(*, recommendation: Recommendation, measure, actor: User) -> Recommendation:

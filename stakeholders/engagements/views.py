@@ -19,6 +19,8 @@ from django.views.generic import ListView, TemplateView
 
 from jmu_planner import access
 from jmu_planner.forms import attach_errors, form_data
+from jmu_planner.generic_views import TransitionView
+from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.forms import (
     AttachmentForm,
@@ -29,7 +31,6 @@ from stakeholders.engagements.forms import (
     ParticipantForm,
     PolicyDocumentForm,
     RecommendationForm,
-    TransitionForm,
 )
 from stakeholders.lifecycle import RECOMMENDATION_LIFECYCLE
 from stakeholders.models import (
@@ -308,50 +309,22 @@ class RecommendationDetailView(LoginRequiredMixin, View):
         return self.render_page(request, pk, form)
 
 
-class TransitionView(LoginRequiredMixin, View):
+class RecommendationTransitionView(TransitionView):
     """POST a move (with its note); a refused move goes back with the reason as a message."""
 
-    lifecycle: Any = None
-
-    def row(self):
-        raise NotImplementedError
-
-    def url(self, row) -> str:
-        raise NotImplementedError
-
-    def perform(self, row, to, note):
-        raise NotImplementedError
-
-    def post(self, request, pk, to):
-        row = self.row()
-        self.lifecycle.require_move(request.user, row, to)
-        form = TransitionForm(request.POST)
-        form.is_valid()
-        try:
-            self.perform(row, to, form.cleaned_data.get("note", ""))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("The status is now: %(status)s.") % {"status": self.lifecycle.model.Status(to).label},
-            )
-        return HttpResponseRedirect(self.url(row))
-
-
-class RecommendationTransitionView(TransitionView):
     lifecycle = RECOMMENDATION_LIFECYCLE
 
-    def row(self):
+    def get_object(self) -> Recommendation:
         rows = Recommendation.objects.visible_to(self.request.user).select_related("engagement")
         return get_object_or_404(rows, pk=self.kwargs["pk"])
 
-    def url(self, row):
-        return reverse("stakeholders:recommendation-detail", args=[row.pk])
+    def success_url(self, recommendation: Recommendation) -> str:
+        return reverse("stakeholders:recommendation-detail", args=[recommendation.pk])
 
-    def perform(self, row, to, note):
-        services.recommendation_transition(recommendation=row, to=to, actor=self.request.user, note=note)
+    def perform(self, recommendation: Recommendation, to: str, data: dict[str, Any]) -> None:
+        lifecycle.recommendation_transition(
+            recommendation=recommendation, to=to, actor=self.request.user, note=data["note"]
+        )
 
 
 # --- Policy documents and harmonisation ----------------------------------------------------------

@@ -13,7 +13,6 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from stakeholders.engagements.services import fill
-from stakeholders.lifecycle import FINAL_REPORT_LIFECYCLE, TIMESHEET_LIFECYCLE
 from stakeholders.models import (
     ExpertContract,
     FinalReport,
@@ -71,17 +70,9 @@ def timesheet_entry_save(
     return entry
 
 
-def timesheet_transition(*, timesheet: TimeSheet, to: str, actor: User, note: str = "") -> TimeSheet:
-    return TIMESHEET_LIFECYCLE.transition(timesheet, to=to, actor=actor, note=note)
-
-
 def final_report_save(*, contract: ExpertContract, actor: User, data: dict[str, Any]) -> FinalReport:
     report, _created = FinalReport.objects.get_or_create(contract=contract)
     fill(report, data, ["outputs", "conclusions"])
     report.full_clean()
     report.save(update_fields=["outputs", "conclusions"])
     return report
-
-
-def final_report_transition(*, report: FinalReport, to: str, actor: User, note: str = "") -> FinalReport:
-    return FINAL_REPORT_LIFECYCLE.transition(report, to=to, actor=actor, note=note)

@@ -4,6 +4,8 @@ scoped querysets (a row the user may not see is a 404); a visible row with a for
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -16,7 +18,9 @@ from django.views.generic import TemplateView
 
 from jmu_planner import access
 from jmu_planner.forms import attach_errors, form_data
-from stakeholders.engagements.views import DocumentsView, TransitionView
+from jmu_planner.generic_views import TransitionView
+from stakeholders import lifecycle
+from stakeholders.engagements.views import DocumentsView
 from stakeholders.experts import selectors, services
 from stakeholders.experts.forms import (
     FinalReportForm,
@@ -127,15 +131,15 @@ class TimeSheetDetailView(LoginRequiredMixin, View):
 class TimeSheetTransitionView(TransitionView):
     lifecycle = TIMESHEET_LIFECYCLE
 
-    def row(self):
+    def get_object(self) -> TimeSheet:
         rows = TimeSheet.objects.visible_to(self.request.user).select_related("contract")
         return get_object_or_404(rows, pk=self.kwargs["pk"])
 
-    def url(self, row):
-        return reverse("stakeholders:timesheet-detail", args=[row.pk])
+    def success_url(self, timesheet: TimeSheet) -> str:
+        return reverse("stakeholders:timesheet-detail", args=[timesheet.pk])
 
-    def perform(self, row, to, note):
-        services.timesheet_transition(timesheet=row, to=to, actor=self.request.user, note=note)
+    def perform(self, timesheet: TimeSheet, to: str, data: dict[str, Any]) -> None:
+        lifecycle.timesheet_transition(timesheet=timesheet, to=to, actor=self.request.user, note=data["note"])
 
 
 class FinalReportView(LoginRequiredMixin, View):
@@ -178,15 +182,15 @@ class FinalReportView(LoginRequiredMixin, View):
 class FinalReportTransitionView(TransitionView):
     lifecycle = FINAL_REPORT_LIFECYCLE
 
-    def row(self):
+    def get_object(self) -> FinalReport:
         rows = FinalReport.objects.visible_to(self.request.user).select_related("contract")
         return get_object_or_404(rows, pk=self.kwargs["pk"])
 
-    def url(self, row):
-        return reverse("stakeholders:final-report", args=[row.contract_id])
+    def success_url(self, report: FinalReport) -> str:
+        return reverse("stakeholders:final-report", args=[report.contract_id])
 
-    def perform(self, row, to, note):
-        services.final_report_transition(report=row, to=to, actor=self.request.user, note=note)
+    def perform(self, report: FinalReport, to: str, data: dict[str, Any]) -> None:
+        lifecycle.final_report_transition(report=report, to=to, actor=self.request.user, note=data["note"])
 
 
 class FinalReportDocumentsView(DocumentsView):

@@ -14,7 +14,6 @@ from stakeholders.models.engagements import (  # noqa: F401
     Recommendation,
     RecommendationQuerySet,
     RecommendationTransition,
-    Transition,
     engagement_text,
 )
 from stakeholders.models.experts import (  # noqa: F401
@@ -22,7 +21,6 @@ from stakeholders.models.experts import (  # noqa: F401
     ExpertContractQuerySet,
     ExpertWork,
     ExpertWorkQuerySet,
-    ExpertWorkStatus,
     FinalReport,
     FinalReportTransition,
     TimeSheet,

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jmu_planner import access
+from jmu_planner.models import StatusChange
 from jmu_planner.uploads import UPLOAD_KINDS, ServerNamedUpload
 from stakeholders.models.registry import LSG, JMUMembership
 
@@ -280,33 +281,9 @@ class Recommendation(models.Model):
             raise ValidationError({"lsg": _("Choose one of the engagement's LSGs.")})
 
 
-class Transition(models.Model):
-    """A status change of an engagement-side row: who, when, from what to what, and why."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(_("from"), max_length=20)
-    to_status = models.CharField(_("to"), max_length=20)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    @property
-    def to_label(self) -> str:
-        return self.STATUS(self.to_status).label
-
-
-class RecommendationTransition(Transition):
+class RecommendationTransition(StatusChange):
     STATUS = Recommendation.Status
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta(Transition.Meta):
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        pass

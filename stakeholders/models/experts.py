@@ -13,7 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner import access
-from stakeholders.models.engagements import Engagement, Transition, engagement_text
+from jmu_planner.lifecycle import lifecycle_of
+from jmu_planner.models import ReviewStatus, StatusChange
+from stakeholders.models.engagements import Engagement, engagement_text
 from stakeholders.models.registry import LSG
 
 
@@ -59,29 +61,12 @@ class ExpertWorkQuerySet(models.QuerySet):
         return self.filter(contract__in=ExpertContract.objects.visible_to(user))
 
 
-class ExpertWorkStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
-
-    @classmethod
-    def editable(cls) -> list[str]:
-        return [cls.DRAFT, cls.RETURNED]
-
-    @classmethod
-    def frozen(cls) -> list[str]:
-        return [cls.ACCEPTED]
-
-
 class ExpertWork(models.Model):
     """A time sheet or final report: the expert's own, with a draft → submitted → accepted life."""
 
-    Status = ExpertWorkStatus
+    Status = ReviewStatus  # the one review cycle (jmu_planner.lifecycle.review_lifecycle)
 
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExpertWorkStatus.choices, default=ExpertWorkStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
     objects = ExpertWorkQuerySet.as_manager()
@@ -95,11 +80,11 @@ class ExpertWork(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in ExpertWorkStatus.editable()
+        return lifecycle_of(type(self)).is_editable(self.status)
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in ExpertWorkStatus.frozen()
+        return lifecycle_of(type(self)).is_frozen(self.status)
 
 
 class TimeSheet(ExpertWork):
@@ -152,16 +137,12 @@ class TimeSheetEntry(models.Model):
             raise ValidationError({"days": _("Days are counted in halves: 0,5, 1, 1,5...")})
 
 
-class TimeSheetTransition(Transition):
-    STATUS = ExpertWorkStatus
+class TimeSheetTransition(StatusChange):
+    STATUS = ReviewStatus
     timesheet = models.ForeignKey(TimeSheet, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta(Transition.Meta):
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        pass
 
 
 class FinalReport(ExpertWork):
@@ -185,13 +166,9 @@ class FinalReport(ExpertWork):
         return f"final-report-{self.contract.expert.username}-{self.contract.title}"
 
 
-class FinalReportTransition(Transition):
-    STATUS = ExpertWorkStatus
+class FinalReportTransition(StatusChange):
+    STATUS = ReviewStatus
     final_report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta(Transition.Meta):
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+    class Meta(StatusChange.Meta):
+        pass

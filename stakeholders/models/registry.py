@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from jmu_planner import access, i18n
 from jmu_planner.access import GlobalRole, Role
 from jmu_planner.db import ScriptOrder
+from jmu_planner.lifecycle import editable_statuses
 from jmu_planner.text import to_cyrillic
 
 # Serbia without Kosovo lies inside this box; a point outside is a typo or swapped coordinates.
@@ -297,8 +298,7 @@ class LSGOwnedQuerySet(models.QuerySet):
 
     lsg_path = "lsg"
     editor_roles = access.REGISTRY_EDITORS
-    status_path = ""
-    editable_statuses: tuple[str, ...] = ()
+    status_path = ""  # "status", "plan__status"...: its lifecycle says which statuses are editable
 
     def visible_to(self, user):
         return access.scope_visible(self, user, self.lsg_path)
@@ -306,7 +306,8 @@ class LSGOwnedQuerySet(models.QuerySet):
     def editable_by(self, user):
         rows = access.scope_editable(self, user, self.lsg_path, self.editor_roles)
         if self.status_path:
-            rows = rows.filter(**{f"{self.status_path}__in": self.editable_statuses})
+            statuses = editable_statuses(self.model, self.status_path)
+            rows = rows.filter(**{f"{self.status_path}__in": sorted(statuses)})
         return rows
 
 

@@ -16,6 +16,7 @@ from plans.models import OperationalPlan
 from plans.tests.factories import MeasureFactory, PlanFactory
 from reporting.documents import document_request
 from reporting.models import Document
+from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
 from stakeholders.models import (
@@ -237,17 +238,17 @@ def test_engagement_list_query_count_is_constant(client, lsg, users, django_asse
 def test_recommendation_answered_by_the_coordinator_only(work, users):
     recommendation = work.recommendation
     with pytest.raises(ValidationError):
-        services.recommendation_transition(
+        lifecycle.recommendation_transition(
             recommendation=recommendation, to="accepted", actor=users["expert"]
         )
     with pytest.raises(ValidationError):  # rejecting needs a note
-        services.recommendation_transition(
+        lifecycle.recommendation_transition(
             recommendation=recommendation, to="rejected", actor=users["coordinator"]
         )
-    services.recommendation_transition(
+    lifecycle.recommendation_transition(
         recommendation=recommendation, to="accepted", actor=users["coordinator"]
     )
-    services.recommendation_transition(
+    lifecycle.recommendation_transition(
         recommendation=recommendation, to="implemented", actor=users["coordinator"]
     )
     recommendation.refresh_from_db()
@@ -450,14 +451,14 @@ def test_the_author_hears_how_the_lsg_answered_the_recommendation_in_their_scrip
     from django.utils import translation
 
     coordinator, expert = users["coordinator"], users["expert"]
-    services.recommendation_transition(recommendation=work.recommendation, to="accepted", actor=coordinator)
-    services.recommendation_transition(
+    lifecycle.recommendation_transition(recommendation=work.recommendation, to="accepted", actor=coordinator)
+    lifecycle.recommendation_transition(
         recommendation=work.recommendation, to="implemented", actor=coordinator
     )
     rejected = Recommendation.objects.create(
         engagement=work.engagement, lsg=lsg, text="Druga preporuka", addressee="x", created_by=expert
     )
-    services.recommendation_transition(
+    lifecycle.recommendation_transition(
         recommendation=rejected, to="rejected", actor=coordinator, note="Nema sredstava."
     )
     with translation.override("sr"):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from plans.tests.factories import MeasureFactory, PlanFactory
 from reporting.documents import document_request
 from reporting.models import Document
+from stakeholders import lifecycle
 from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
 from stakeholders.experts import selectors, services
 from stakeholders.models import (
@@ -94,11 +95,11 @@ def test_time_sheet_lifecycle_and_who_sees_it(client, work, users, lsg):
     assert selectors.contract_summaries(user=users["unassigned_expert"]) == []
     assert not TimeSheet.objects.visible_to(users["coordinator"]).exists()
     with pytest.raises(ValidationError):
-        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
-    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=users["expert"])
+        lifecycle.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
+    lifecycle.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=users["expert"])
     with pytest.raises(ValidationError):
-        services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["expert"])
-    services.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
+        lifecycle.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["expert"])
+    lifecycle.timesheet_transition(timesheet=work.timesheet, to="accepted", actor=users["officer"])
     url = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
     response = as_user(client, users["expert"]).post(url, {"lsg": lsg.pk, "activity": "Kasno", "days": "1"})
     assert response.status_code == 403  # accepted: frozen
@@ -172,17 +173,17 @@ def test_time_sheet_and_final_report_through_the_pages(client, work, lsg, users)
 
 def test_the_officers_hear_of_a_submission_and_the_expert_of_the_answer(work, users):
     expert, officer = users["expert"], users["officer"]
-    services.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=expert)
-    services.final_report_transition(report=work.final_report, to="submitted", actor=expert)
+    lifecycle.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=expert)
+    lifecycle.final_report_transition(report=work.final_report, to="submitted", actor=expert)
     assert inbox(officer) == [
         f"{expert} submitted the time sheet for 03/2029 (Ekspert za operativne planove).",
         f"{expert} submitted the final report of “Ekspert za operativne planove”.",
     ]
     assert inbox(expert) == []  # nobody is told of their own move
-    services.timesheet_transition(
+    lifecycle.timesheet_transition(
         timesheet=work.timesheet, to="returned", actor=officer, note="Fali 12. mart."
     )
-    services.final_report_transition(report=work.final_report, to="accepted", actor=officer)
+    lifecycle.final_report_transition(report=work.final_report, to="accepted", actor=officer)
     assert inbox(expert) == [
         f"{officer} returned your time sheet for 03/2029: Fali 12. mart.",
         f"{officer} accepted your final report of “Ekspert za operativne planove”.",
