@@ -96,9 +96,9 @@ def test_a_draft_carries_the_watermark_and_regenerating_makes_a_new_document(
 
 @pytest.mark.django_db
 def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
-    adopted_plan, users_for, eager, monkeypatch, client, django_capture_on_commit_callbacks
+    adopted_plan, users_for, eager, plan_print_template, client, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setitem(documents.TEMPLATES, "plan", "pdf/does-not-exist.html")
+    plan_print_template("pdf/does-not-exist.html")
     coordinator = users_for(adopted_plan)["coordinator"]
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.document_request(actor=coordinator, plan=adopted_plan)
@@ -108,7 +108,7 @@ def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
     client.force_login(coordinator)
     page = client.get(reverse("reporting:documents", args=["plan", adopted_plan.pk])).content.decode()
     assert "pdf/does-not-exist.html" in page and "Retry" in page
-    monkeypatch.setitem(documents.TEMPLATES, "plan", "pdf/plan.html")
+    plan_print_template("pdf/plan.html")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reporting:document-retry", args=[document.pk]))
     document.refresh_from_db()

@@ -16,7 +16,8 @@ from django.views.generic import TemplateView
 
 from jmu_planner import access
 from jmu_planner.views import attach_errors
-from stakeholders.engagements.views import DocumentsView, TransitionView, form_data
+from reporting.views import DocumentListView
+from stakeholders.engagements.views import TransitionView, form_data
 from stakeholders.experts import selectors, services
 from stakeholders.experts.forms import (
     FinalReportForm,
@@ -189,9 +190,7 @@ class FinalReportTransitionView(TransitionView):
         services.final_report_transition(report=row, to=to, actor=self.request.user, note=note)
 
 
-class FinalReportDocumentsView(DocumentsView):
-    kind = "final_report"
+class FinalReportDocumentsView(DocumentListView):
+    """The final report's PDFs: reporting's one documents page (reporting.document_kinds)."""
 
-    def subject(self):
-        rows = FinalReport.objects.visible_to(self.request.user).select_related("contract__expert")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
+    kind = "final_report"
