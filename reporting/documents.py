@@ -289,27 +289,30 @@ def jmu_file_stem(subject: OperationalPlan | Report) -> str:
     return f"{subject.jmu.lsg.name_lat}-{subject}"
 
 
-document_kinds.register(
-    document_kinds.DocumentKind(
-        name="plan",
-        template="pdf/plan.html",
-        context=plan_context,
-        subjects=lambda user: OperationalPlan.objects.visible_to(user).select_related("jmu__lsg"),
+def jmu_document_kind(name: str, model: type, *, page: str, **options: Any) -> document_kinds.DocumentKind:
+    """A plan's or a report's kind: seen by whom sees its JMU's LSG, made by its authors and the
+    programme officers, named after the LSG."""
+    return document_kinds.DocumentKind(
+        name=name,
+        template=f"pdf/{name}.html",
+        subjects=lambda user: model.objects.visible_to(user).select_related("jmu__lsg"),
         request_action="reporting.request_document",
         file_stem=jmu_file_stem,
-        page_url=lambda plan: reverse("plans:plan-detail", args=[plan.pk]),
+        page_url=lambda subject: reverse(page, args=[subject.pk]),
+        **options,
+    )
+
+
+document_kinds.register(
+    jmu_document_kind(
+        "plan",
+        OperationalPlan,
+        page="plans:plan-detail",
+        context=plan_context,
         label=lambda plan: plan.title,
         keep=frozen.may_cache,
     )
 )
 document_kinds.register(
-    document_kinds.DocumentKind(
-        name="report",
-        template="pdf/report.html",
-        context=report_context,
-        subjects=lambda user: Report.objects.visible_to(user).select_related("jmu__lsg"),
-        request_action="reporting.request_document",
-        file_stem=jmu_file_stem,
-        page_url=lambda report: reverse("reporting:report-detail", args=[report.pk]),
-    )
+    jmu_document_kind("report", Report, page="reporting:report-detail", context=report_context)
 )
