@@ -444,7 +444,9 @@ def test_engagement_pdf_is_asked_for_from_its_page(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_engagement_documents_page_says_the_pdf_is_queued(client, work, users, monkeypatch):
+def test_the_engagement_documents_page_says_the_pdf_is_queued(
+    reference_data, client, work, users, monkeypatch
+):
     """Real commits (ATOMIC_REQUESTS): the queue is asked on commit, and the page says so, as a
     plan's documents page does (they are one page: reporting.document_kinds)."""
     queued = []
