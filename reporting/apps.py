@@ -15,8 +15,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Its lifecycle table registers the moves' permissions and the editable/frozen statuses its
-        # querysets read: imported once the models are (Django's place for it).
+        # querysets read; the plan's and the report's document kinds register where their data is
+        # built; the task module is imported so that the render task is known by name here too
+        # (reporting.documents enqueues it by name: the task module imports the service, not the
+        # other way round). Imported once the models are (Django's place for it).
         from jmu_planner.notifications.events import register_param_words
-        from reporting import lifecycle  # noqa: F401
+        from reporting import documents, lifecycle, tasks  # noqa: F401
 
         register_param_words("kind", report_kind_words)

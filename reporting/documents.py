@@ -14,10 +14,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,44 +27,52 @@ from django.utils.translation import gettext as _
 from jmu_planner import fragment_cache, i18n
 from plans.models import OperationalPlan
 from plans.selectors import measures_with_details, plan_envelopes, plan_totals
-from reporting import selectors
+from reporting import document_kinds, selectors
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = {"plan": "pdf/plan.html", "report": "pdf/report.html"}
+# The name the render task is registered under (reporting.tasks). The service enqueues by name so
+# that it does not import the task module, which imports this one (a task calls a service).
+RENDER_TASK = "reporting.tasks.render_document"
 
 
-def document_request(
-    *, actor: User, plan: OperationalPlan | None = None, report: Report | None = None, **expert_subject
-) -> Document:
+class DocumentFailed(Exception):
+    """The render failed and the reason is recorded on the document: the task ends in error (logged
+    as a failure, not a success) and is not retried; a person retries from the page."""
+
+
+def document_request(*, actor: User, **subject: Any) -> Document:
     """A new document of record, queued; the worker is asked once the transaction commits.
 
-    `expert_subject`: engagement= or final_report= (stakeholders.documents makes their layouts).
-    An adopted (or superseded) plan's PDF made before is returned instead (`kept_document`)."""
-    if plan is not None and (kept := kept_document(plan)) is not None:
+    `subject`: one keyword naming its kind (reporting.document_kinds): plan=, report=, engagement=
+    or final_report=. A subject that can no longer change (its kind's `keep`) gets its PDF made
+    before instead, when there is one (`kept_document`)."""
+    ((name, target),) = subject.items()
+    kind = document_kinds.KINDS[name]
+    if (kept := kept_document(kind, target)) is not None:
         return kept
-    subject = plan or report or next(iter(expert_subject.values()))
     document = Document.objects.create(
-        plan=plan, report=report, **expert_subject, created_by=actor,
-        subject_status=getattr(subject, "status", ""), fingerprint=fragment_cache.code_fingerprint(),
+        **{kind.name: target}, created_by=actor,
+        subject_status=getattr(target, "status", ""), fingerprint=fragment_cache.code_fingerprint(),
     )  # fmt: skip
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
 
 
-def kept_document(plan: OperationalPlan) -> Document | None:
-    """The PDF of a version that can no longer change (adopted or superseded, with its reference
-    snapshot: jmu_planner.fragment_cache.may_cache), made before in the asker's language by the code now
-    running, its file still in storage: served again rather than rendered anew. Reports are always
-    rendered: an accepted quarter's or year's figures come from months that may still be returned."""
-    if not fragment_cache.may_cache(plan):
+def kept_document(kind: document_kinds.DocumentKind, subject: Any) -> Document | None:
+    """The PDF of a version that can no longer change (adopted or superseded plans, with their
+    reference snapshot: jmu_planner.fragment_cache.may_cache), made before in the asker's language by the
+    code now running, its file still in storage: served again rather than rendered anew. Reports
+    are always rendered: an accepted quarter's or year's figures come from months that may still
+    be returned."""
+    if not kind.keep(subject):
         return None
     found = (
         Document.objects.filter(
-            plan=plan, status=Document.Status.DONE, language=i18n.current_language(),
-            subject_status=plan.status, fingerprint=fragment_cache.code_fingerprint(),
+            **{kind.name: subject}, status=Document.Status.DONE, language=i18n.current_language(),
+            subject_status=subject.status, fingerprint=fragment_cache.code_fingerprint(),
         )
         .exclude(file="")
         .order_by("-finished_at", "-pk")
@@ -85,10 +95,8 @@ def document_retry(*, document: Document, actor: User) -> Document:
 def enqueue(document_id: int) -> bool:
     """Hand the document to the PDF queue; when the queue is down it is failed with the reason
     (and can be retried from the page). Returns whether the queue took it."""
-    from reporting.tasks import DocumentFailed, render_document
-
     try:
-        render_document.apply_async(args=[document_id], queue=settings.PDF_QUEUE)
+        current_app.tasks[RENDER_TASK].apply_async(args=[document_id], queue=settings.PDF_QUEUE)
     except DocumentFailed:
         return True  # rendered in-process (no broker) and failed: the reason is on the document
     except Exception as exc:
@@ -219,14 +227,10 @@ def report_context(report: Report) -> dict[str, Any]:
 
 def document_html(document: Document) -> str:
     """The print layout as HTML (the preview, and WeasyPrint's input)."""
-    if document.engagement_id or document.final_report_id:
-        from stakeholders.documents import expert_document_html
-
-        return expert_document_html(document)
-    kind = "plan" if document.plan_id else "report"
-    context = plan_context(document.plan) if kind == "plan" else report_context(document.report)
+    kind = document.kind
+    context = kind.context(document.subject)
     context |= {"document": document, "generated_at": timezone.localtime()}
-    return render_to_string(TEMPLATES[kind], context)
+    return render_to_string(kind.template, context)
 
 
 def document_render(document: Document) -> Document:
@@ -263,9 +267,7 @@ def document_render(document: Document) -> Document:
         gc.collect(0)
         if gc_was_enabled:
             gc.enable()
-    subject = document.subject
-    stem = getattr(subject, "document_stem", None) or f"{subject.jmu.lsg.name_lat}-{subject}"
-    name = slugify(stem)[:80] or "document"
+    name = slugify(document.kind.file_stem(document.subject))[:80] or "document"
     try:
         document.file.save(f"{name}-{document.pk}.pdf", ContentFile(pdf), save=False)
     except OSError as exc:
@@ -281,3 +283,36 @@ def document_render(document: Document) -> Document:
         update_fields=["file", "status", "error", "pages", "render_ms", "finished_at", "status_changed_at"]
     )
     return document
+
+
+def jmu_file_stem(subject: OperationalPlan | Report) -> str:
+    return f"{subject.jmu.lsg.name_lat}-{subject}"
+
+
+def jmu_document_kind(name: str, model: type, *, page: str, **options: Any) -> document_kinds.DocumentKind:
+    """A plan's or a report's kind: seen by whom sees its JMU's LSG, made by its authors and the
+    programme officers, named after the LSG."""
+    return document_kinds.DocumentKind(
+        name=name,
+        template=f"pdf/{name}.html",
+        subjects=lambda user: model.objects.visible_to(user).select_related("jmu__lsg"),
+        request_action="reporting.request_document",
+        file_stem=jmu_file_stem,
+        page_url=lambda subject: reverse(page, args=[subject.pk]),
+        **options,
+    )
+
+
+document_kinds.register(
+    jmu_document_kind(
+        "plan",
+        OperationalPlan,
+        page="plans:plan-detail",
+        context=plan_context,
+        label=lambda plan: plan.title,
+        keep=fragment_cache.may_cache,
+    )
+)
+document_kinds.register(
+    jmu_document_kind("report", Report, page="reporting:report-detail", context=report_context)
+)

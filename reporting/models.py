@@ -20,6 +20,7 @@ from jmu_planner import access, i18n
 from jmu_planner.lifecycle import lifecycle_of
 from jmu_planner.models import ReviewStatus, StatusChange
 from plans.models import STATUS_BADGES, BudgetLine, Indicator, OperationalPlan, ThematicArea
+from reporting import document_kinds
 from stakeholders.models import JMU, JMUMembership, LSGOwnedQuerySet, Settlement
 
 LONG_TEXT = 5000
@@ -306,6 +307,7 @@ class Spending(models.Model):
             raise ValidationError({"budget_line": _("This budget line belongs to another plan.")})
 
 
+# The Document fields that may point at its subject; each names a kind in reporting.document_kinds.
 DOCUMENT_SUBJECTS = ("plan", "report", "engagement", "final_report")
 
 
@@ -318,16 +320,11 @@ def _exactly_one(*fields: str) -> models.Q:
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from stakeholders.models import Engagement, FinalReport
-
-        plans = OperationalPlan.objects.visible_to(user)
-        reports = Report.objects.visible_to(user)
-        return self.filter(
-            models.Q(plan__in=plans)
-            | models.Q(report__in=reports)
-            | models.Q(engagement__in=Engagement.objects.visible_to(user))
-            | models.Q(final_report__in=FinalReport.objects.visible_to(user))
-        )
+        """The documents of the subjects the user may see, whatever their kind (reporting.document_kinds)."""
+        visible = models.Q(pk__in=[])
+        for kind in document_kinds.KINDS.values():
+            visible |= models.Q(**{f"{kind.name}__in": kind.subjects(user)})
+        return self.filter(visible)
 
 
 class Document(models.Model):
@@ -399,12 +396,13 @@ class Document(models.Model):
         return f"PDF {self.subject} ({self.get_status_display()})"
 
     @property
-    def subject(self):
-        return next(getattr(self, f) for f in DOCUMENT_SUBJECTS if getattr(self, f"{f}_id"))
+    def kind(self) -> document_kinds.DocumentKind:
+        """What the subject is and how it is printed (reporting.document_kinds)."""
+        return document_kinds.KINDS[next(f for f in DOCUMENT_SUBJECTS if getattr(self, f"{f}_id"))]
 
     @property
-    def subject_kind(self) -> str:
-        return next(f for f in DOCUMENT_SUBJECTS if getattr(self, f"{f}_id"))
+    def subject(self):
+        return getattr(self, self.kind.name)
 
     @property
     def is_pending(self) -> bool:

@@ -4,9 +4,18 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone, translation
 
-from reporting import reminders
+from reporting import document_kinds, reminders
+from reporting.documents import (
+    RENDER_TASK,
+    DocumentFailed,
+    document_give_up,
+    document_render,
+    documents_sweep_stale,
+)
+from reporting.models import Document
 
 
 @shared_task(acks_late=True)
@@ -21,28 +30,18 @@ def send_report_reminders(today: str | None = None) -> int:
     )
 
 
-class DocumentFailed(Exception):
-    """The render failed and the reason is recorded on the document: the task ends in error (logged
-    as a failure, not a success) and is not retried; a person retries from the page."""
-
-
 # A render lost this many times (its worker killed, the task redelivered) is not tried again.
 LOST_RENDERS_LIMIT = 2
 
 
 @shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
-    time_limit=settings.PDF_HARD_TIME_LIMIT, max_retries=3,
+    name=RENDER_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
+    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT, time_limit=settings.PDF_HARD_TIME_LIMIT, max_retries=3,
 )  # fmt: skip
 def render_document(self, document_id: int) -> str:
     """Render one PDF. Database hiccups are retried with backoff; any other failure is recorded on
     the document (status "failed" with its reason) for a person to retry from the page."""
-    from django.db import InterfaceError, OperationalError
-
-    from reporting.documents import document_give_up, document_render
-    from reporting.models import Document
-
-    document = Document.objects.select_related("plan", "report").filter(pk=document_id).first()
+    document = Document.objects.select_related(*document_kinds.KINDS).filter(pk=document_id).first()
     if document is None or document.status in {Document.Status.DONE, Document.Status.FAILED}:
         return "skipped"  # deleted, rendered by an earlier delivery (acks_late), or given up
     if document.status == Document.Status.RENDERING and document.attempts >= LOST_RENDERS_LIMIT:
@@ -63,6 +62,4 @@ def render_document(self, document_id: int) -> str:
 @shared_task
 def sweep_stale_documents() -> int:
     """Every few minutes (Celery beat): documents that will never finish are marked failed."""
-    from reporting.documents import documents_sweep_stale
-
     return documents_sweep_stale()

@@ -24,6 +24,7 @@ from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
+from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
 from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
@@ -358,15 +359,9 @@ class ReportExportView(LoginRequiredMixin, View):
 # --- PDF documents ---------------------------------------------------------------------------------------
 
 
-def _subject(request, kind: str, pk: int):
-    from plans.models import OperationalPlan
-
-    if kind == "plan":
-        plans = OperationalPlan.objects.visible_to(request.user).select_related("jmu__lsg")
-        return get_object_or_404(plans, pk=pk)
-    if kind == "report":
-        return get_object_or_404(Report.objects.visible_to(request.user).select_related("jmu__lsg"), pk=pk)
-    raise Http404
+def _subject(request, kind: DocumentKind, pk: int):
+    """The subject of a documents page, among those the user may see (else 404)."""
+    return get_object_or_404(kind.subjects(request.user), pk=pk)
 
 
 def _tell_queued(request, document: Document) -> None:
@@ -386,44 +381,50 @@ def _tell_queued(request, document: Document) -> None:
 
 
 class DocumentListView(LoginRequiredMixin, View):
-    """A plan's or report's documents, with a button to make a new one (htmx-refreshed while pending)."""
+    """The PDFs of any printable subject (reporting.document_kinds), with a button to make a new one
+    and one to retry a failed one; htmx-refreshed while one is pending. The kind comes from the URL,
+    or from a subclass where another app names the page."""
 
     template_name = "reporting/documents.html"
+    kind = ""
 
-    def get(self, request, kind, pk):
+    def get(self, request, pk, kind=""):
+        kind = kind_named(kind or self.kind)
         subject = _subject(request, kind, pk)
         rows = list(
-            Document.objects.filter(**{kind: subject})
+            Document.objects.filter(**{kind.name: subject})
             .select_related("created_by")
             .order_by("-created_at", "-pk")
         )
-        context = {"subject": subject, "kind": kind, "documents": rows,
-                   "can_export": access.may(request.user, "reporting.request_document", subject),
+        context = {"subject": subject, "kind": kind.name, "documents": rows,
+                   "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
+                   "can_export": access.may(request.user, kind.request_action, subject),
                    "pending": any(d.is_pending for d in rows)}  # fmt: skip
         template = "reporting/partials/documents.html" if request.htmx else self.template_name
         return render(request, template, context)
 
-    def post(self, request, kind, pk):
+    def post(self, request, pk, kind=""):
+        kind = kind_named(kind or self.kind)
         subject = _subject(request, kind, pk)
-        access.require(request.user, "reporting.request_document", subject)
-        document = documents.document_request(actor=request.user, **{kind: subject})
+        access.require(request.user, kind.request_action, subject)
+        document = documents.document_request(actor=request.user, **{kind.name: subject})
         if document.status == Document.Status.DONE:  # an adopted version's PDF, made before
             messages.success(request, _("This version does not change: its PDF made before is ready below."))
         else:
             _tell_queued(request, document)
-        return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
+        return HttpResponseRedirect(request.path)
 
 
 class DocumentRetryView(LoginRequiredMixin, View):
     def post(self, request, pk):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-        access.require(request.user, "reporting.request_document", document.subject)
+        kind, subject = document.kind, document.subject
+        access.require(request.user, kind.request_action, subject)
         if not document.can_retry:
             raise PermissionDenied(_("Only a document that failed or stopped can be made again."))
         documents.document_retry(document=document, actor=request.user)
         _tell_queued(request, document)
-        kind = "plan" if document.plan_id else "report"
-        return HttpResponseRedirect(reverse("reporting:documents", args=[kind, document.subject.pk]))
+        return HttpResponseRedirect(reverse("reporting:documents", args=[kind.name, subject.pk]))
 
 
 class DocumentDownloadView(LoginRequiredMixin, View):
@@ -448,9 +449,10 @@ class PrintPreviewView(LoginRequiredMixin, View):
     """The print layout as HTML, for staff to check a document before (or without) making a PDF."""
 
     def get(self, request, kind, pk):
+        kind = kind_named(kind)
         subject = _subject(request, kind, pk)
-        access.require(request.user, "reporting.request_document", subject)
+        access.require(request.user, kind.request_action, subject)
         if request.GET.get("format") != "html":
-            return HttpResponseRedirect(reverse("reporting:documents", args=[kind, pk]))
-        preview = Document(**{kind: subject}, created_by=request.user)
+            return HttpResponseRedirect(reverse("reporting:documents", args=[kind.name, pk]))
+        preview = Document(**{kind.name: subject}, created_by=request.user)
         return HttpResponse(documents.document_html(preview))

@@ -15,3 +15,8 @@ class StakeholdersConfig(AppConfig):
         from stakeholders.services import remember_language_on_login
 
         user_logged_in.connect(remember_language_on_login, dispatch_uid="jmu_language_on_login")
+
+        # The engagement's and the final report's PDFs: their kinds join reporting's registry of
+        # printable documents (reporting.document_kinds) once every app's models are loaded.
+        from stakeholders.engagements import documents as engagement_documents  # noqa: F401
+        from stakeholders.experts import documents as expert_documents  # noqa: F401

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from jmu_planner.access import GlobalRole, Role
 from plans.models import Indicator, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory, source
 from reporting import services
+from reporting.document_kinds import KINDS
 from stakeholders.tests.factories import JMUFactory, LSGFactory, SettlementFactory, user_with_role
 
 YEAR = 2026
@@ -75,3 +77,14 @@ def users_for(db):
         }
 
     return make
+
+
+@pytest.fixture
+def plan_print_template(monkeypatch):
+    """Sets the print layout of the plan's document kind for this test (reporting.document_kinds)."""
+    plan_kind = KINDS["plan"]
+
+    def use(template: str) -> None:
+        monkeypatch.setitem(KINDS, "plan", replace(plan_kind, template=template))
+
+    return use

@@ -1,5 +1,6 @@
 """PDF documents: eager rendering, the failure path, access, query counts, a real worker on Redis."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -15,8 +16,8 @@ from django.urls import reverse
 from jmu_planner.celery import app as celery_app
 from plans.models import OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory, source
-from reporting import documents
-from reporting.models import Document
+from reporting import document_kinds, documents, tasks
+from reporting.models import DOCUMENT_SUBJECTS, Document
 from stakeholders.tests.factories import InstitutionFactory, JMUFactory, LSGFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,9 +97,9 @@ def test_a_draft_carries_the_watermark_and_regenerating_makes_a_new_document(
 
 @pytest.mark.django_db
 def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
-    adopted_plan, users_for, eager, monkeypatch, client, django_capture_on_commit_callbacks
+    adopted_plan, users_for, eager, plan_print_template, client, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setitem(documents.TEMPLATES, "plan", "pdf/does-not-exist.html")
+    plan_print_template("pdf/does-not-exist.html")
     coordinator = users_for(adopted_plan)["coordinator"]
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.document_request(actor=coordinator, plan=adopted_plan)
@@ -108,7 +109,7 @@ def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
     client.force_login(coordinator)
     page = client.get(reverse("reporting:documents", args=["plan", adopted_plan.pk])).content.decode()
     assert "pdf/does-not-exist.html" in page and "Retry" in page
-    monkeypatch.setitem(documents.TEMPLATES, "plan", "pdf/plan.html")
+    plan_print_template("pdf/plan.html")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reporting:document-retry", args=[document.pk]))
     document.refresh_from_db()
@@ -119,8 +120,6 @@ def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
 def test_an_unreachable_queue_marks_the_document_failed(
     adopted_plan, users_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reporting import tasks
-
     def down(*args, **kwargs):
         raise OSError("Connection refused")
 
@@ -228,3 +227,22 @@ def test_a_real_celery_worker_renders_the_pdf_end_to_end(
             output, _ = worker.communicate()
         if document_failed := Document.objects.filter(status="failed").exists():
             print(output, document_failed)
+
+
+def test_every_subject_a_document_may_have_is_a_registered_kind():
+    """The Document's subject fields and the registry (reporting.document_kinds) name the same kinds:
+    a subject field without a kind could be made but never listed, shown or downloaded."""
+    assert set(document_kinds.KINDS) == set(DOCUMENT_SUBJECTS)
+
+
+def test_the_document_service_does_not_import_the_task_module():
+    """The task imports the service (a task calls a service); the service enqueues the task by its name."""
+    tree = ast.parse(Path(documents.__file__).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    assert "reporting.tasks" not in imported
+    assert tasks.render_document.name == documents.RENDER_TASK

@@ -91,8 +91,8 @@ def test_a_render_leaves_no_garbage_and_the_collector_as_it_was(plan):
 
 
 @pytest.mark.django_db
-def test_a_failed_render_also_resumes_the_collector(plan, monkeypatch):
-    monkeypatch.setitem(documents.TEMPLATES, "plan", "pdf/does-not-exist.html")
+def test_a_failed_render_also_resumes_the_collector(plan, plan_print_template):
+    plan_print_template("pdf/does-not-exist.html")
     document = Document.objects.create(plan=plan, subject_status="adopted")
     with pytest.raises(Exception, match="does-not-exist"):
         documents.document_render(document)

@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 from jmu_planner import access
 from jmu_planner.forms import attach_errors, form_data
 from jmu_planner.generic_views import TransitionView
+from reporting.views import DocumentListView
 from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.forms import (
@@ -235,42 +236,10 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         )  # fmt: skip
 
 
-class DocumentsView(LoginRequiredMixin, View):
-    """An engagement's or a final report's PDFs (reporting's pipeline) and a button for a new one."""
+class EngagementDocumentsView(DocumentListView):
+    """The engagement's PDFs: reporting's one documents page (reporting.document_kinds)."""
 
-    template_name = "stakeholders/documents.html"
-    kind = ""  # "engagement" or "final_report"
-
-    def subject(self):
-        raise NotImplementedError
-
-    def get(self, request, pk):
-        from reporting.models import Document
-
-        subject = self.subject()
-        context = {
-            "subject": subject,
-            "kind": self.kind,
-            "documents": list(Document.objects.filter(**{self.kind: subject}).order_by("-created_at", "-pk")),
-            "can_export": access.may(request.user, f"stakeholders.request_{self.kind}_document", subject),
-        }
-        return render(request, self.template_name, context)
-
-    def post(self, request, pk):
-        from reporting.documents import document_request
-
-        subject = self.subject()
-        access.require(request.user, f"stakeholders.request_{self.kind}_document", subject)
-        document_request(actor=request.user, **{self.kind: subject})
-        messages.success(request, _("The PDF is being made; reload this page in a moment."))
-        return HttpResponseRedirect(request.path)
-
-
-class EngagementDocumentsView(DocumentsView):
     kind = "engagement"
-
-    def subject(self):
-        return selectors.engagement_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
 # --- Recommendations ----------------------------------------------------------------------------

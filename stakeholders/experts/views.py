@@ -19,8 +19,8 @@ from django.views.generic import TemplateView
 from jmu_planner import access
 from jmu_planner.forms import attach_errors, form_data
 from jmu_planner.generic_views import TransitionView
+from reporting.views import DocumentListView
 from stakeholders import lifecycle
-from stakeholders.engagements.views import DocumentsView
 from stakeholders.experts import selectors, services
 from stakeholders.experts.forms import (
     FinalReportForm,
@@ -193,9 +193,7 @@ class FinalReportTransitionView(TransitionView):
         lifecycle.final_report_transition(report=report, to=to, actor=self.request.user, note=data["note"])
 
 
-class FinalReportDocumentsView(DocumentsView):
-    kind = "final_report"
+class FinalReportDocumentsView(DocumentListView):
+    """The final report's PDFs: reporting's one documents page (reporting.document_kinds)."""
 
-    def subject(self):
-        rows = FinalReport.objects.visible_to(self.request.user).select_related("contract__expert")
-        return get_object_or_404(rows, pk=self.kwargs["pk"])
+    kind = "final_report"

@@ -90,11 +90,6 @@ class Engagement(models.Model):
         return cached
 
     @property
-    def document_stem(self) -> str:
-        """The PDF's file name stem (reporting.documents)."""
-        return f"{self.date:%Y-%m-%d}-{self.type}-{self.title}"
-
-    @property
     def is_mentoring(self) -> bool:
         return self.type == self.Type.MENTORING_SESSION
 

@@ -161,10 +161,6 @@ class FinalReport(ExpertWork):
     def __str__(self) -> str:
         return str(_("Final report: %(contract)s") % {"contract": self.contract})
 
-    @property
-    def document_stem(self) -> str:
-        return f"final-report-{self.contract.expert.username}-{self.contract.title}"
-
 
 class FinalReportTransition(StatusChange):
     STATUS = ReviewStatus

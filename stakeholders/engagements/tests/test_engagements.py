@@ -16,6 +16,7 @@ from plans.models import OperationalPlan
 from plans.tests.factories import MeasureFactory, PlanFactory
 from reporting.documents import document_request
 from reporting.models import Document
+from reporting.tasks import render_document
 from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
 from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
@@ -441,6 +442,41 @@ def test_engagement_pdf_is_asked_for_from_its_page(
     b"".join(download.streaming_content)
     other = as_user(client, users["unassigned_expert"])
     assert other.get(reverse("reporting:document-download", args=[document.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_engagement_documents_page_says_the_pdf_is_queued(
+    reference_data, client, work, users, monkeypatch
+):
+    """Real commits (ATOMIC_REQUESTS): the queue is asked on commit, and the page says so, as a
+    plan's documents page does (they are one page: reporting.document_kinds)."""
+    queued = []
+    monkeypatch.setattr(render_document, "apply_async", lambda **kw: queued.append(kw))
+    url = reverse("stakeholders:engagement-documents", args=[work.engagement.pk])
+    expert = as_user(client, users["expert"])
+    assert expert.post(url).status_code == 302
+    page = expert.get(url).content.decode()
+    assert queued and "The PDF is being made; this page updates when it is ready." in page
+    assert "every 2s" in page  # refreshed while it is pending
+
+
+def test_a_failed_engagement_pdf_is_retried_from_its_page(
+    client, work, users, eager, django_capture_on_commit_callbacks
+):
+    failed = Document.objects.create(
+        engagement=work.engagement, status=Document.Status.FAILED, error="WorkerLostError"
+    )
+    url = reverse("stakeholders:engagement-documents", args=[work.engagement.pk])
+    retry = reverse("reporting:document-retry", args=[failed.pk])
+    assert as_user(client, users["coordinator"]).post(retry).status_code == 403  # they read, not make
+    expert = as_user(client, users["expert"])
+    page = expert.get(url).content.decode()
+    assert retry in page and "WorkerLostError" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = expert.post(retry)
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == Document.Status.DONE, failed.error
 
 
 # --- Who hears of the experts' work ---------------------------------------------------------------
