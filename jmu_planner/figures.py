@@ -109,7 +109,9 @@ def target_met(
 
 
 def _plain(value, decimal_pos: int | None = None) -> str:
-    return f"{Decimal(value):.{decimal_pos}f}" if decimal_pos is not None else f"{Decimal(value).normalize():f}"
+    return (
+        f"{Decimal(value):.{decimal_pos}f}" if decimal_pos is not None else f"{Decimal(value).normalize():f}"
+    )
 
 
 def progress_formula(

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from jmu_planner import access, i18n
+from jmu_planner import access, figures, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
 from plans import snapshot
@@ -99,6 +99,8 @@ class Totals:
     # What the lines written in EUR or USD add up to in their own currency (the rates are theirs).
     by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
     envelopes: list[EnvelopeUse] = field(default_factory=list)
+    # Of `overall`, the part of the shared envelopes no measure draws on yet (jmu_planner.figures).
+    not_split: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,32 @@ def plan_envelopes(plan: OperationalPlan) -> list[BudgetEnvelope]:
     return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source"))
 
 
+def envelope_draws(plan_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal]]]:
+    """Each plan's shared envelopes as (amount, drawn by its budget lines): 1 query."""
+    found: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    rows = (
+        BudgetEnvelope.objects.filter(plan_id__in=plan_ids)
+        .annotate(drawn=Coalesce(Sum("lines__amount"), ZERO))
+        .values_list("plan_id", "amount", "drawn")
+    )
+    for plan_id, amount, drawn in rows:
+        found[plan_id].append((amount, drawn))
+    return found
+
+
+def plan_totals_of(plan_ids: list[int]) -> dict[int, figures.PlanTotal]:
+    """Each plan's total (envelopes counted once, what is not split named): 2 queries, whatever
+    the number of plans. The dashboard's "planned"; the plan page's totals give the same."""
+    lines = dict(
+        BudgetLine.objects.filter(measure__plan_id__in=plan_ids)
+        .values_list("measure__plan_id")
+        .annotate(total=Sum("amount"))
+        .values_list("measure__plan_id", "total")
+    )
+    draws = envelope_draws(plan_ids)
+    return {pk: figures.plan_total(lines.get(pk) or ZERO, draws.get(pk, [])) for pk in plan_ids}
+
+
 def to_eur(amount: Decimal, rate: Decimal | None) -> Decimal | None:
     if not rate:
         return None
@@ -177,10 +205,11 @@ def plan_totals(
     by_financing: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_currency: dict[str, Decimal] = defaultdict(lambda: ZERO)
     uses: dict[int, EnvelopeUse] = {e.pk: EnvelopeUse(envelope=e) for e in envelopes or ()}
-    overall = ZERO
+    lines = ZERO
     for measure in measures:
         for line in measure.line_list:
             by_area[measure.area_id] += line.amount
+            lines += line.amount
             if line.currency != Currency.RSD:
                 by_currency[line.currency] += line.amount_in_currency or ZERO
             if line.envelope_id:
@@ -193,19 +222,20 @@ def plan_totals(
             by_source[line.source_id] += line.amount
             sources[line.source_id] = line.source
             by_financing[measure.financing] += line.amount
-            overall += line.amount
     for use in uses.values():
         envelope = use.envelope
         by_source[envelope.source_id] += envelope.amount
         sources[envelope.source_id] = envelope.source
         by_financing[ENVELOPES] += envelope.amount
-        overall += envelope.amount
+    total = figures.plan_total(lines, [(use.envelope.amount, use.drawn) for use in uses.values()])
+    overall = total.overall
     labels = dict(Measure.Financing.choices) | {ENVELOPES: _("Shared envelopes")}
     return Totals(
         overall=overall,
         overall_eur=to_eur(overall, eur_rate),
         by_currency=sorted(by_currency.items()),
         envelopes=list(uses.values()),
+        not_split=total.not_split,
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),
@@ -219,10 +249,7 @@ def plan_totals(
     )
 
 
-def _share(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part / whole * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+_share = figures.share
 
 
 def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from jmu_planner import figures
 from jmu_planner.figures import SMALL, Range
 
-
 # --- Roll-up -----------------------------------------------------------------------------------------
 
 
