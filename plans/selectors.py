@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -171,17 +171,33 @@ def envelope_draws(plan_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal
     return found
 
 
-def plan_totals_of(plan_ids: list[int]) -> dict[int, figures.PlanTotal]:
-    """Each plan's total (envelopes counted once, what is not split named): 2 queries, whatever
-    the number of plans. The dashboard's "planned"; the plan page's totals give the same."""
-    lines = dict(
-        BudgetLine.objects.filter(measure__plan_id__in=plan_ids)
-        .values_list("measure__plan_id")
-        .annotate(total=Sum("amount"))
-        .values_list("measure__plan_id", "total")
+def envelope_gaps(plan_field: str = "plan") -> dict[str, Subquery]:
+    """Annotations for rows with a plan (`plan_field`): what its shared envelopes hold that no line
+    draws on yet (`envelopes_not_split`) and what lines draw beyond them (`envelopes_overdrawn`).
+    The report page reads them with its report, rather than with a query of their own."""
+    drawn = Coalesce(
+        Subquery(
+            BudgetLine.objects.filter(envelope=OuterRef("pk"))
+            .values("envelope")
+            .annotate(t=Sum("amount"))
+            .values("t")
+        ),
+        ZERO,
     )
-    draws = envelope_draws(plan_ids)
-    return {pk: figures.plan_total(lines.get(pk) or ZERO, draws.get(pk, [])) for pk in plan_ids}
+    envelopes = BudgetEnvelope.objects.filter(plan=OuterRef(plan_field)).annotate(drawn=drawn)
+    gaps = {}
+    for name, gap in [
+        ("envelopes_not_split", F("amount") - F("drawn")),
+        ("envelopes_overdrawn", F("drawn") - F("amount")),
+    ]:
+        per_plan = (
+            envelopes.annotate(gap=Greatest(gap, Value(ZERO)))
+            .values("plan")
+            .annotate(t=Sum("gap"))
+            .values("t")
+        )
+        gaps[name] = Coalesce(Subquery(per_plan), ZERO)
+    return gaps
 
 
 def to_eur(amount: Decimal, rate: Decimal | None) -> Decimal | None:

@@ -44,7 +44,7 @@ from plans.models import (
     PlanTransition,
     ThematicArea,
 )
-from plans.selectors import plan_totals_of, review_queue
+from plans.selectors import envelope_gaps, review_queue
 from reporting.models import Document, IndicatorValue, Report, Spending
 from reporting.selectors import (
     REPORTED,
@@ -277,11 +277,11 @@ def programme_dashboard(
     lsg: LSG | None = None,
     today: datetime.date | None = None,
 ) -> Dashboard:
-    """Per LSG and per thematic area for one year: 11 queries, whatever the LSGs and years.
+    """Per LSG and per thematic area for one year: 9 queries, whatever the LSGs and years.
 
-    1 LSGs, 1 the year's plans, 1 reports of the adopted ones, 1 indicator roll-up aggregate +
-    1 latest values (window) + 1 indicators, 1 budget planned per area, 2 the plans' totals
-    (lines, envelopes), 1 spending, 1 thematic areas.
+    1 LSGs, 1 the year's plans (with what their envelopes hold unsplit: envelope_gaps), 1 reports
+    of the adopted ones, 1 indicator roll-up aggregate + 1 latest values (window) + 1 indicators,
+    1 budget planned, 1 spending, 1 thematic areas.
     Figures count the adopted plans of the year and their submitted or accepted monthly reports.
     """
     today = today or local_today()
@@ -295,7 +295,7 @@ def programme_dashboard(
     plans = list(
         OperationalPlan.objects.filter(jmu__lsg_id__in=rows, period_start__lte=end, period_end__gte=start)
         .exclude(status=PlanStatus.SUPERSEDED)
-        .annotate(lsg_pk=F("jmu__lsg_id"))
+        .annotate(lsg_pk=F("jmu__lsg_id"), **envelope_gaps("pk"))
         .only("pk", "title", "status", "version", "period_start", "period_end", "jmu_id")
     )
     by_lsg: dict[int, list[OperationalPlan]] = defaultdict(list)
@@ -333,10 +333,14 @@ def programme_dashboard(
     )
     # An area's planned is what its measures' lines hold; an LSG's is its plans' totals, as each
     # plan's page gives them: shared envelopes counted once, with what is not yet split.
+    lines_of_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for found in planned:
         areas[found["area_pk"]].figures.planned += found["total"]
-    for plan_pk, total in plan_totals_of(adopted_ids).items():
-        lsg_figures = rows[lsg_of_plan[plan_pk]].figures
+        lines_of_plan[found["plan_pk"]] += found["total"]
+    for plan in adopted:
+        gaps = [(plan.envelopes_not_split, ZERO), (ZERO, plan.envelopes_overdrawn)]
+        total = figures.plan_total(lines_of_plan[plan.pk], gaps)
+        lsg_figures = rows[plan.lsg_pk].figures
         lsg_figures.planned += total.overall
         lsg_figures.not_split += total.not_split
     spent = (

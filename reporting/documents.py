@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from jmu_planner import figures, frozen, i18n
 from plans.models import OperationalPlan
-from plans.selectors import measures_with_details, plan_envelopes, plan_totals
+from plans.selectors import envelope_gaps, measures_with_details, plan_envelopes, plan_totals
 from reporting import selectors
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
@@ -178,7 +178,7 @@ def report_context(report: Report) -> dict[str, Any]:
     """Everything the report's print layout shows. It leaves the LSG: counts from 1 to 4 read "<5",
     totals beside them are ranges, and no progress stands beside a hidden value (selectors.Reach.
     outside, IndicatorRow.*_outside: jmu_planner.figures)."""
-    report = Report.objects.select_related("jmu__lsg", "plan").get(pk=report.pk)
+    report = Report.objects.select_related("jmu__lsg", "plan").annotate(**envelope_gaps()).get(pk=report.pk)
     reach = selectors.people_reached(report)
     outside = reach.outside()
     activities = []

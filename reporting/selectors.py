@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from jmu_planner import access, figures
 from jmu_planner.dates import iter_months
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
-from plans.selectors import envelope_draws
+from plans.selectors import envelope_draws, envelope_gaps
 from reporting.models import (
     AGE_GROUPS,
     COUNT_FIELDS,
@@ -242,7 +242,8 @@ class Execution:
 
 def budget_execution(report: Report, measures: dict[int, Measure] | None = None) -> Execution:
     """Planned against spent per line, measure, area and source: 3 queries (the lines' measures
-    joined, or taken from `measures`, plan_measures(); the plan's envelopes).
+    joined, or taken from `measures`, plan_measures(); the plan's envelopes, unless the report was
+    read with plans.selectors.envelope_gaps(): then 2).
 
     "In period" is the report's period; "to date" runs from the plan's start to its end. The
     total planned is the plan's total (plans.selectors.plan_totals gives the same): the lines,
@@ -306,7 +307,11 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             group.in_period += row.in_period
             group.to_date += row.to_date
     lines_planned = result.total.planned
-    result.plan_total = figures.plan_total(lines_planned, envelope_draws([report.plan_id])[report.plan_id])
+    if hasattr(report, "envelopes_not_split"):  # read with the report (report_page: envelope_gaps)
+        draws = [(report.envelopes_not_split, ZERO), (ZERO, report.envelopes_overdrawn)]
+    else:
+        draws = envelope_draws([report.plan_id])[report.plan_id]
+    result.plan_total = figures.plan_total(lines_planned, draws)
     result.total.planned = result.plan_total.overall
     return result
 
@@ -422,7 +427,9 @@ def _missing(report: Report, indicators: list[IndicatorRow]) -> list[str]:
 
 
 def report_page(*, user: User, pk: int) -> ReportPage:
-    report = get_object_or_404(Report.objects.visible_to(user).select_related("jmu__lsg", "plan"), pk=pk)
+    report = get_object_or_404(
+        Report.objects.visible_to(user).select_related("jmu__lsg", "plan").annotate(**envelope_gaps()), pk=pk
+    )
     from reporting.lifecycle import REPORT_LIFECYCLE
 
     activities = []

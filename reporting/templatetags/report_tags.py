@@ -70,6 +70,7 @@ def progress(value: Decimal | None) -> str:
     return "—" if value is None else f"{i18n.number(value, 1)} %"
 
 
+@register.filter
 def progress_title(row) -> str:
     """The tooltip beside a progress: the formula with the row's three numbers."""
     indicator = row.indicator
