@@ -108,6 +108,12 @@ def target_met(
     return value >= target
 
 
+def _trim(value) -> Decimal:
+    """85.50 as 85.5 and 72.00 as 72: a formula's numbers as a person writes them."""
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 def _plain(value, decimal_pos: int | None = None) -> str:
     return (
         f"{Decimal(value):.{decimal_pos}f}" if decimal_pos is not None else f"{Decimal(value).normalize():f}"
@@ -123,9 +129,9 @@ def progress_formula(
     if shown is None:
         return _("No progress: it needs a value and a target (different from the baseline).")
     numbers = {
-        "value": number(value),
-        "baseline": "" if baseline is None else number(baseline),
-        "target": number(target),
+        "value": number(_trim(value)),
+        "baseline": "" if baseline is None else number(_trim(baseline)),
+        "target": number(_trim(target)),
         "progress": number(shown, 1),
     }
     if baseline is not None:
