@@ -101,6 +101,8 @@ class Totals:
     envelopes: list[EnvelopeUse] = field(default_factory=list)
     # Of `overall`, the part of the shared envelopes no measure draws on yet (jmu_planner.figures).
     not_split: Decimal = ZERO
+    # What lines draw beyond their envelopes: counted once, in the envelope (overall leaves it out).
+    overdrawn: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,7 @@ def plan_totals(
         by_currency=sorted(by_currency.items()),
         envelopes=list(uses.values()),
         not_split=total.not_split,
+        overdrawn=total.overdrawn,
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),

@@ -221,7 +221,7 @@ class ExecutionRow:
 
     @property
     def rate(self) -> Decimal | None:
-        return (self.to_date / self.planned * 100).quantize(Decimal("0.1")) if self.planned else None
+        return figures.share(self.to_date, self.planned)
 
 
 @dataclass

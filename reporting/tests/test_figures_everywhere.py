@@ -207,6 +207,8 @@ def test_every_output_gives_the_same_plan_total(client, world):
     client.force_login(users["coordinator"])
     totals = client.get(reverse("plans:plan-detail", args=[plan.pk])).context["totals"]
     assert (totals.overall, totals.not_split) == (D("1500.00"), D("500.00"))
+    pdf_totals = documents.plan_context(plan)["totals"]
+    assert (pdf_totals.overall, pdf_totals.not_split) == (D("1500.00"), D("500.00"))
     execution = client.get(reverse("reporting:report-detail", args=[annual.pk])).context["page"].execution
     assert execution.total.planned == D("1500.00") and execution.plan_total.not_split == D("500.00")
     assert documents.report_context(annual)["execution"].total.planned == D("1500.00")
