@@ -176,8 +176,10 @@ DATASETS: dict[str, Dataset] = {
             "indicators",
             _("Indicators with progress"),
             _(
-                "Each indicator's value to date over the submitted and accepted monthly reports, and "
-                "its progress to target."
+                "Each indicator's value to date over the submitted and accepted monthly reports, its "
+                "progress to target, (value − baseline) ÷ (target − baseline), or value ÷ target without "
+                "a baseline, and whether the target is met as its qualifier reads. Beside a count shown "
+                "as <5 neither is given: it would give the count back."
             ),
             [
                 *LSG_HEADERS,
