@@ -24,7 +24,7 @@ from jmu_planner.access import GlobalRole, Role
 from plans.models import BudgetEnvelope, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory
 from reporting import dashboard, documents, selectors, services
-from reporting.models import IndicatorValue, Report
+from reporting.models import FieldActivity, IndicatorValue, Report
 from stakeholders.tests.factories import JMUFactory, LSGFactory, user_with_role
 
 YEAR = 2026
@@ -99,6 +99,10 @@ def world(db):
                 IndicatorValue.objects.create(report=report, indicator=indicators[name], empty_reason=given)
             elif given is not None:
                 IndicatorValue.objects.create(report=report, indicator=indicators[name], value=given)
+        if month == 1:  # 3 boys and 10 women reached, in 2 households
+            FieldActivity.objects.create(
+                report=report, date=datetime.date(YEAR, 1, 5), households=2, male_0_17=3, female_18_64=10
+            )
         Report.objects.filter(pk=report.pk).update(status=Report.Status.ACCEPTED)
     annual = services.report_create(
         jmu=plan.jmu, kind="annual", day=datetime.date(YEAR, 1, 1), actor=users["coordinator"]
@@ -220,3 +224,37 @@ def test_every_output_gives_the_same_plan_total(client, world):
 
     comparison = compare_plans(plan, plan)
     assert (comparison.old_total, comparison.old_not_split) == (D("1500.00"), D("500.00"))
+
+
+@pytest.mark.django_db
+def test_every_published_output_hides_the_same_counts_the_same_way(client, world):
+    """13 people: 3 boys 0-17 (hidden, "<5") and 10 women 18-64. An exact 13 beside the 10 would
+    give the 3 back (13 − 10); every published output shows the range 10 + 1 … 10 + 4 = "11–14"
+    and the 2 households as "<5"; the LSG's own report page shows 13 and 2."""
+    _plan, annual, users = world
+    translation.activate("en")
+    client.force_login(users["coordinator"])
+    page = client.get(reverse("reporting:report-detail", args=[annual.pk])).context["page"]
+    assert (page.reach.people, page.reach.households) == (13, 2)
+
+    context = documents.report_context(annual)
+    assert (str(context["reach"].people), context["reach"].households) == ("11–14", "<5")
+    assert context["reach"].counts["male_0_17"] == "<5" and context["reach"].counts["female_18_64"] == 10
+    pdf_html = render_to_string("pdf/report.html", context)
+    assert ">13<" not in pdf_html and "11–14" in pdf_html
+
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("reporting:report-export", args=[annual.pk])).content)
+    ).active
+    cells = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2, max_row=9)}
+    assert (cells["People reached"], cells["Households visited"]) == ("11–14", "<5")
+    assert (cells["men/boys, 0-17"], cells["women/girls, 18-64"]) == ("<5", 10)
+
+    url = reverse("reporting:export-download", args=["figures", "csv"])
+    text = b"".join(client.get(url).streaming_content).decode().removeprefix("\ufeff")
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert (row["People reached"], row["Households visited"], row["boys 0-17"]) == ("11–14", "<5", "<5")
+
+    client.force_login(users["officer"])
+    (found,) = client.get(reverse("api:figures-list"), {"year": YEAR}).json()["results"]
+    assert (found["people"], found["households"], found["male_0_17"]) == ("11–14", "<5", "<5")
