@@ -258,3 +258,17 @@ def test_every_published_output_hides_the_same_counts_the_same_way(client, world
     client.force_login(users["officer"])
     (found,) = client.get(reverse("api:figures-list"), {"year": YEAR}).json()["results"]
     assert (found["people"], found["households"], found["male_0_17"]) == ("11–14", "<5", "<5")
+
+
+@pytest.mark.django_db
+def test_progress_and_its_formula_use_the_serbian_decimal_comma(client, world):
+    _plan, annual, users = world
+    users["coordinator"].language = "sr-latn"  # the language pages are served in
+    users["coordinator"].save(update_fields=["language"])
+    client.force_login(users["coordinator"])
+    with translation.override("sr-latn"):
+        html = client.get(reverse("reporting:report-detail", args=[annual.pk])).content.decode()
+        board = client.get(reverse("dashboard:lsg-profile", args=[_plan.jmu.lsg_id])).content.decode()
+    for page in (html, board):
+        assert "75,0 %" in page and "75.0 %" not in page
+        assert "(85,5 − 72) ÷ (90 − 72) = 75,0 %" in page
