@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jmu_planner.i18n import money
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
-from plans.selectors import ZERO, measures_with_details, plan_totals
+from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
 
 MEASURE_FIELDS = [
     "title", "area", "objective", "objective_reference", "activities", "responsible", "partners",
@@ -100,6 +100,8 @@ class Comparison:
     measures: list[MeasureDiff]
     old_total: Decimal
     new_total: Decimal
+    old_not_split: Decimal = ZERO
+    new_not_split: Decimal = ZERO
 
     def count(self, state: str) -> int:
         return sum(1 for m in self.measures if m.state == state)
@@ -132,7 +134,10 @@ def _indicators(old: Measure | None, new: Measure | None) -> list[IndicatorDiff]
 
 
 def compare_plans(old: OperationalPlan, new: OperationalPlan) -> Comparison:
-    """Measures, indicators and amounts added, removed and changed between two plans: 7 queries.
+    """Measures, indicators and amounts added, removed and changed between two plans: 9 queries.
+
+    The two totals are the plans' own (plan_totals with their shared envelopes, as on each plan's
+    page), each with what its envelopes hold that is not yet split across measures.
 
     Measures are matched through `origin` (what a copy or amendment was made from, followed back
     through versions), otherwise by area and title.
@@ -160,9 +165,12 @@ def compare_plans(old: OperationalPlan, new: OperationalPlan) -> Comparison:
     used = {m.pk for m in matched.values()}
     diffs += [_diff(m, None) for m in old_measures if m.pk not in used]
     diffs.sort(key=lambda d: ((d.new or d.old).area.number, (d.new or d.old).number, d.new is None))
+    old_totals = plan_totals(old_measures, plan_envelopes(old))
+    new_totals = plan_totals(new_measures, plan_envelopes(new))
     return Comparison(
         old=old, new=new, measures=diffs,
-        old_total=plan_totals(old_measures).overall, new_total=plan_totals(new_measures).overall,
+        old_total=old_totals.overall, new_total=new_totals.overall,
+        old_not_split=old_totals.not_split, new_not_split=new_totals.not_split,
     )  # fmt: skip
 
 

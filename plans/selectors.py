@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from jmu_planner import access, i18n
+from jmu_planner import access, figures, i18n
 from jmu_planner.dates import add_months, month_start
 from jmu_planner.db import ScriptOrder
 from jmu_planner.lifecycle import lifecycle_of
@@ -104,6 +104,10 @@ class Totals:
     # What the lines written in EUR or USD add up to in their own currency (the rates are theirs).
     by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
     envelopes: list[EnvelopeUse] = field(default_factory=list)
+    # Of `overall`, the part of the shared envelopes no measure draws on yet (jmu_planner.figures).
+    not_split: Decimal = ZERO
+    # What lines draw beyond their envelopes: counted once, in the envelope (overall leaves it out).
+    overdrawn: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,48 @@ def plan_envelopes(plan: OperationalPlan) -> list[BudgetEnvelope]:
     return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source"))
 
 
+def envelope_draws(plan_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal]]]:
+    """Each plan's shared envelopes as (amount, drawn by its budget lines): 1 query."""
+    found: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    rows = (
+        BudgetEnvelope.objects.filter(plan_id__in=plan_ids)
+        .annotate(drawn=Coalesce(Sum("lines__amount"), ZERO))
+        .values_list("plan_id", "amount", "drawn")
+    )
+    for plan_id, amount, drawn in rows:
+        found[plan_id].append((amount, drawn))
+    return found
+
+
+def envelope_gaps(plan_field: str = "plan") -> dict[str, Subquery]:
+    """Annotations for rows with a plan (`plan_field`): what its shared envelopes hold that no line
+    draws on yet (`envelopes_not_split`) and what lines draw beyond them (`envelopes_overdrawn`).
+    The report page reads them with its report, rather than with a query of their own."""
+    drawn = Coalesce(
+        Subquery(
+            BudgetLine.objects.filter(envelope=OuterRef("pk"))
+            .values("envelope")
+            .annotate(t=Sum("amount"))
+            .values("t")
+        ),
+        ZERO,
+    )
+    envelopes = BudgetEnvelope.objects.filter(plan=OuterRef(plan_field)).annotate(drawn=drawn)
+    gaps = {}
+    for name, gap in [
+        ("envelopes_not_split", F("amount") - F("drawn")),
+        ("envelopes_overdrawn", F("drawn") - F("amount")),
+    ]:
+        per_plan = (
+            envelopes.annotate(gap=Greatest(gap, Value(ZERO)))
+            .values("plan")
+            .annotate(t=Sum("gap"))
+            .values("t")
+        )
+        gaps[name] = Coalesce(Subquery(per_plan), ZERO)
+    return gaps
+
+
 def to_eur(amount: Decimal, rate: Decimal | None) -> Decimal | None:
     if not rate:
         return None
@@ -182,10 +228,11 @@ def plan_totals(
     by_financing: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_currency: dict[str, Decimal] = defaultdict(lambda: ZERO)
     uses: dict[int, EnvelopeUse] = {e.pk: EnvelopeUse(envelope=e) for e in envelopes or ()}
-    overall = ZERO
+    lines = ZERO
     for measure in measures:
         for line in measure.line_list:
             by_area[measure.area_id] += line.amount
+            lines += line.amount
             if line.currency != Currency.RSD:
                 by_currency[line.currency] += line.amount_in_currency or ZERO
             if line.envelope_id:
@@ -198,19 +245,21 @@ def plan_totals(
             by_source[line.source_id] += line.amount
             sources[line.source_id] = line.source
             by_financing[measure.financing] += line.amount
-            overall += line.amount
     for use in uses.values():
         envelope = use.envelope
         by_source[envelope.source_id] += envelope.amount
         sources[envelope.source_id] = envelope.source
         by_financing[ENVELOPES] += envelope.amount
-        overall += envelope.amount
+    total = figures.plan_total(lines, [(use.envelope.amount, use.drawn) for use in uses.values()])
+    overall = total.overall
     labels = dict(Measure.Financing.choices) | {ENVELOPES: _("Shared envelopes")}
     return Totals(
         overall=overall,
         overall_eur=to_eur(overall, eur_rate),
         by_currency=sorted(by_currency.items()),
         envelopes=list(uses.values()),
+        not_split=total.not_split,
+        overdrawn=total.overdrawn,
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),
@@ -224,10 +273,7 @@ def plan_totals(
     )
 
 
-def _share(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part / whole * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+_share = figures.share
 
 
 def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:

@@ -3,8 +3,8 @@ review queue and the LSG profile.
 
 Each read runs a fixed number of queries whatever the number of LSGs, plans, years and reports
 (pinned in reporting/tests/test_dashboard.py and measured by bench/dashboard.py): rows are fetched
-for all the LSGs at once and grouped here. Indicator progress uses the roll-up rules and the
-progress formula of reporting.selectors (one grouped aggregate, one window query).
+for all the LSGs at once and grouped here. Roll-up, "target met" and plan totals are those of
+jmu_planner.figures, over the queries of reporting.selectors and plans.selectors.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Avg,
     Count,
     Exists,
     F,
@@ -30,13 +29,12 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jmu_planner import access, cache, fragment_cache
+from jmu_planner import access, cache, figures, fragment_cache
 from jmu_planner.access import Role
 from jmu_planner.notifications.models import Notification
 from plans.models import (
@@ -46,15 +44,15 @@ from plans.models import (
     PlanTransition,
     ThematicArea,
 )
-from plans.selectors import review_queue
+from plans.selectors import envelope_gaps, review_queue
 from reporting.models import Document, IndicatorValue, Report, Spending
+from reporting.monitoring import progress_of
 from reporting.selectors import (
     REPORTED,
     DueReport,
     Overdue,
-    _dec,
-    _progress,
     expected_reports,
+    indicator_aggregates,
     overdue_summary,
 )
 from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
@@ -70,8 +68,7 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1")) if whole else None
+_share = figures.share
 
 
 def _latest(plans: list[OperationalPlan], today: datetime.date) -> OperationalPlan | None:
@@ -106,13 +103,16 @@ class Figures:
     indicators: int = 0
     reached: int = 0
     planned: Decimal = ZERO
+    # Of `planned`, what shared envelopes hold that no measure draws on yet (figures.plan_total).
+    not_split: Decimal = ZERO
     spent: Decimal = ZERO
     due: int = 0
     overdue: int = 0
 
     @property
     def reached_share(self) -> Decimal | None:
-        """Share of the indicators (with a target) whose target is reached, in percent."""
+        """Share of the indicators with a numeric target whose target is met (by its qualifier,
+        jmu_planner.figures.target_met), in percent; a target in words counts in neither."""
         return _share(self.reached, self.indicators)
 
     @property
@@ -120,7 +120,7 @@ class Figures:
         return _share(self.spent, self.planned)
 
     def add(self, other: Figures) -> None:
-        for name in ("indicators", "reached", "planned", "spent", "due", "overdue"):
+        for name in ("indicators", "reached", "planned", "not_split", "spent", "due", "overdue"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -280,8 +280,9 @@ def programme_dashboard(
 ) -> Dashboard:
     """Per LSG and per thematic area for one year: 9 queries, whatever the LSGs and years.
 
-    1 LSGs, 1 the year's plans, 1 reports of the adopted ones, 1 indicator roll-up aggregate +
-    1 latest values (window) + 1 indicators, 1 budget planned, 1 spending, 1 thematic areas.
+    1 LSGs, 1 the year's plans (with what their envelopes hold unsplit: envelope_gaps), 1 reports
+    of the adopted ones, 1 indicator roll-up aggregate + 1 latest values (window) + 1 indicators,
+    1 budget planned, 1 spending, 1 thematic areas.
     Figures count the adopted plans of the year and their submitted or accepted monthly reports.
     """
     today = today or local_today()
@@ -295,7 +296,7 @@ def programme_dashboard(
     plans = list(
         OperationalPlan.objects.filter(jmu__lsg_id__in=rows, period_start__lte=end, period_end__gte=start)
         .exclude(status=PlanStatus.SUPERSEDED)
-        .annotate(lsg_pk=F("jmu__lsg_id"))
+        .annotate(lsg_pk=F("jmu__lsg_id"), **envelope_gaps("pk"))
         .only("pk", "title", "status", "version", "period_start", "period_end", "jmu_id")
     )
     by_lsg: dict[int, list[OperationalPlan]] = defaultdict(list)
@@ -319,23 +320,30 @@ def programme_dashboard(
         rows[lsg_of_plan[item.plan.pk]].figures.overdue += 1
 
     areas = {area.pk: AreaRow(area=area) for area in ThematicArea.objects.order_by("number")}
-    for indicator, progress in _indicator_progress(adopted_ids, start, end):
+    for indicator, met in _indicator_met(adopted_ids, start, end):
         if indicator.target is None:
-            continue  # no target, nothing to reach
-        reached = int(progress is not None and progress >= 100)
-        for figures in (rows[indicator.lsg_pk].figures, areas[indicator.area_pk].figures):
-            figures.indicators += 1
-            figures.reached += reached
+            continue  # a target in words (or none): neither met nor missed
+        for counted in (rows[indicator.lsg_pk].figures, areas[indicator.area_pk].figures):
+            counted.indicators += 1
+            counted.reached += int(bool(met))
 
     planned = (
         BudgetLine.objects.filter(measure__plan_id__in=adopted_ids)
         .values(plan_pk=F("measure__plan_id"), area_pk=F("measure__area_id"))
         .annotate(total=Sum("amount"))
     )
-    # Grouped by plan, not LSG: one join fewer (the plan's LSG is known from the plans above).
+    # An area's planned is what its measures' lines hold; an LSG's is its plans' totals, as each
+    # plan's page gives them: shared envelopes counted once, with what is not yet split.
+    lines_of_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for found in planned:
-        rows[lsg_of_plan[found["plan_pk"]]].figures.planned += found["total"]
         areas[found["area_pk"]].figures.planned += found["total"]
+        lines_of_plan[found["plan_pk"]] += found["total"]
+    for plan in adopted:
+        gaps = [(plan.envelopes_not_split, ZERO), (ZERO, plan.envelopes_overdrawn)]
+        total = figures.plan_total(lines_of_plan[plan.pk], gaps)
+        lsg_figures = rows[plan.lsg_pk].figures
+        lsg_figures.planned += total.overall
+        lsg_figures.not_split += total.not_split
     spent = (
         Spending.objects.filter(
             report__plan_id__in=adopted_ids,
@@ -373,37 +381,39 @@ def programme_dashboard(
     )
 
 
-def _indicator_progress(plan_ids: list[int], start: datetime.date, end: datetime.date):
-    """Each indicator of the plans with its progress over the year's reported months: 3 queries.
+def _indicator_met(plan_ids: list[int], start: datetime.date, end: datetime.date):
+    """Each indicator of the plans with whether its target is met over the year's reported months:
+    3 queries (selectors.indicator_aggregates, then the indicators).
 
-    The roll-up of reporting.selectors.rollup, for many plans at once: values of submitted or
-    accepted monthly reports, combined by each indicator's rule (sum, latest, maximum, average).
+    The roll-up of the report page, for many plans at once: values of submitted or accepted
+    monthly reports, combined by each indicator's rule, judged by jmu_planner.figures.target_met.
     """
     values = IndicatorValue.objects.filter(
         report__plan_id__in=plan_ids,
         report__kind=Report.Kind.MONTHLY,
         report__status__in=REPORTED,
         report__period_start__range=(start, end),
-        value__isnull=False,  # a month left empty on purpose is skipped, as in selectors.rollup
     )
-    found = {
-        row["indicator"]: row
-        for row in values.values("indicator").annotate(sum=Sum("value"), max=Max("value"), avg=Avg("value"))
-    }
-    newest_first = Window(
-        RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
-    )
-    for row in values.annotate(rank=newest_first).filter(rank=1).values("indicator", "value"):
-        found[row["indicator"]]["latest"] = row["value"]
+    found = indicator_aggregates(values)
     # Named tuples, not model instances: the programme's plans hold thousands of indicators.
     indicators = (
         Indicator.objects.filter(measure__plan_id__in=plan_ids)
         .annotate(lsg_pk=F("measure__plan__jmu__lsg_id"), area_pk=F("measure__area_id"))
-        .values_list("pk", "target", "baseline", "aggregation", "lsg_pk", "area_pk", named=True)
+        .values_list(
+            "pk", "target", "baseline", "target_qualifier", "aggregation", "lsg_pk", "area_pk", named=True
+        )
     )
     for indicator in indicators:
-        value = _dec(found.get(indicator.pk, {}).get(indicator.aggregation))
-        yield indicator, _progress(value, indicator)
+        value = figures.picked(found.get(indicator.pk, {}), indicator.aggregation)
+        yield (
+            indicator,
+            figures.target_met(
+                value,
+                target=indicator.target,
+                qualifier=indicator.target_qualifier,
+                baseline=indicator.baseline,
+            ),
+        )
 
 
 # --- Review queue for reports ------------------------------------------------------------------------
@@ -618,11 +628,17 @@ class LSGProfile:
     reports: list[Report]
     report_counts: dict[str, int]
     documents: list[Document]
+    # The plan in force and its indicators to date (selectors.IndicatorRow); `exact` for the
+    # LSG's own people, else counts from 1 to 4 read "<5" with no progress beside them.
+    in_force: OperationalPlan | None = None
+    indicators: list = field(default_factory=list)
+    exact: bool = True
 
 
 def lsg_profile(*, user: User, pk: int) -> LSGProfile:
     """The LSG's profile as the national monitoring database shows it, with its plan and report
-    history: 7 queries."""
+    history and the indicators of the plan in force to date: 10 queries (7, + 1 indicators +
+    2 their roll-up, monitoring.progress_of, when a plan is in force)."""
     lsg = get_object_or_404(LSG.objects.visible_to(user).select_related("district"), pk=pk)
     jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()  # at most one (a constraint)
     members = []
@@ -637,16 +653,30 @@ def lsg_profile(*, user: User, pk: int) -> LSGProfile:
             "pk", "kind", "period_start", "period_end", "status", "due_date", "submitted_at", "jmu_id"
         )
     )
+    plans = list(
+        OperationalPlan.objects.filter(jmu__lsg=lsg)
+        .only("pk", "title", "status", "version", "period_start", "period_end", "adoption_date", "jmu_id")
+        .order_by("-period_start", "-version")
+    )
+    in_force = _latest([p for p in plans if p.status == PlanStatus.ADOPTED], local_today())
+    indicator_rows = []
+    if in_force is not None:
+        indicators = list(
+            Indicator.objects.filter(measure__plan=in_force)
+            .select_related("measure__area")
+            .order_by("measure__area__number", "measure__number", "position", "pk")
+        )
+        found = progress_of(indicators)
+        indicator_rows = [found[i.pk] for i in indicators]
     return LSGProfile(
         lsg=lsg,
         jmu=jmu,
         members=members,
         cohorts=list(lsg.cohorts.all()),
-        plans=list(
-            OperationalPlan.objects.filter(jmu__lsg=lsg)
-            .only("pk", "title", "status", "version", "period_start", "period_end", "adoption_date", "jmu_id")
-            .order_by("-period_start", "-version")
-        ),
+        in_force=in_force,
+        indicators=indicator_rows,
+        exact=lsg.pk in access.lsg_roles(user),
+        plans=plans,
         reports=reports,
         report_counts=dict(Counter(r.get_status_display() for r in reports)),
         documents=list(

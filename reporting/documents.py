@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jmu_planner import fragment_cache, i18n
+from jmu_planner import figures, fragment_cache, i18n
 from plans.models import OperationalPlan
-from plans.selectors import measures_with_details, plan_envelopes, plan_totals
+from plans.selectors import envelope_gaps, measures_with_details, plan_envelopes, plan_totals
 from reporting import document_kinds, selectors
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
@@ -183,12 +183,21 @@ def plan_context(plan: OperationalPlan) -> dict[str, Any]:
 
 
 def report_context(report: Report) -> dict[str, Any]:
-    """Everything the report's print layout shows; counts below 5 are suppressed (it leaves the LSG)."""
-    report = Report.objects.select_related("jmu__lsg", "plan").get(pk=report.pk)
+    """Everything the report's print layout shows. It leaves the LSG: counts from 1 to 4 read "<5",
+    totals beside them are ranges, and no progress stands beside a hidden value (selectors.Reach.
+    outside, IndicatorRow.*_outside: jmu_planner.figures)."""
+    report = Report.objects.select_related("jmu__lsg", "plan").annotate(**envelope_gaps()).get(pk=report.pk)
     reach = selectors.people_reached(report)
+    outside = reach.outside()
     activities = []
     if report.kind == Report.Kind.MONTHLY:
         activities = list(report.activities.select_related("settlement").order_by("date", "pk"))
+    # The people of each activity add up to the people of the month, which the age and sex table
+    # also adds up: where a count is hidden in either, the two sums side by side would give it
+    # back (their difference is the hidden counts' sum), so the people per activity are left out.
+    people_per_activity = not any(
+        figures.is_small(n) for n in [*reach.counts.values(), *(a.people for a in activities)]
+    )
     return {
         "report": report,
         "lsg": report.jmu.lsg,
@@ -196,26 +205,19 @@ def report_context(report: Report) -> dict[str, Any]:
         "plan": report.plan,
         "indicators": selectors.rollup(report),
         "execution": selectors.budget_execution(report),
-        "reach": {
-            "people": selectors.suppress(reach.people),
-            "households": selectors.suppress(reach.households),
-            "activities": reach.activities,
-            "rows": [
-                (
-                    label,
-                    selectors.suppress(reach.counts[f"male_{age}"]),
-                    selectors.suppress(reach.counts[f"female_{age}"]),
-                )
-                for age, label in [("0_17", "0-17"), ("18_64", "18-64"), ("65", "65+")]
-            ],
-        },
+        "reach": outside,
+        # The households of the activities add up to the month's: beside hidden ones, a range.
+        "households": figures.hidden_total(a.households for a in activities)
+        if activities
+        else outside.households,
+        "people_per_activity": people_per_activity,
         "activities": [
             {
                 "date": a.date,
                 "type": a.get_type_display(),
                 "settlement": a.settlement,
-                "people": selectors.suppress(a.people),
-                "households": selectors.suppress(a.households),
+                "people": figures.hidden(a.people),
+                "households": figures.hidden(a.households),
                 "note": a.note,
             }
             for a in activities

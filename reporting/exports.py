@@ -2,7 +2,9 @@
 report figures; as CSV (streamed, row by row) or XLSX.
 
 Both formats are safe against formula injection (text starting with = + - @ tab or CR gets a
-leading apostrophe, jmu_planner.spreadsheets.safe_text) and show counts of people below 5 as "<5".
+leading apostrophe, jmu_planner.spreadsheets.safe_text) and show counts of people from 1 to 4 as "<5",
+with no progress beside a hidden value and the totals beside hidden counts as ranges
+(jmu_planner.figures).
 Rows are read in chunks: each chunk costs the same few queries, so memory stays flat.
 """
 
@@ -20,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from jmu_planner import figures
 from jmu_planner.spreadsheets import append_row, safe_text, style_header, xlsx_response
 from reporting import monitoring
 from reporting.models import COUNT_FIELDS
@@ -88,11 +91,17 @@ def _indicator_rows(user: User, selection: monitoring.Selection) -> Iterator[lis
                 indicator.get_type_display(),
                 indicator.get_aggregation_display(),
                 indicator.baseline,
+                indicator.get_target_qualifier_display() if indicator.target_qualifier else "",
                 indicator.target,
-                monitoring.value_outside(indicator, found.value),
+                found.value_outside,
                 found.months,
-                found.progress,
+                found.progress_outside,
+                _yes_no(found.met_outside),
             ]
+
+
+def _yes_no(met: bool | None) -> Any:
+    return "" if met is None else str(_("yes") if met else _("no"))
 
 
 def _budget_rows(user: User, selection: monitoring.Selection) -> Iterator[list[Any]]:
@@ -115,17 +124,17 @@ def _budget_rows(user: User, selection: monitoring.Selection) -> Iterator[list[A
 def _figure_rows(user: User, selection: monitoring.Selection) -> Iterator[list[Any]]:
     groups = monitoring.figure_groups(user=user, selection=selection)
     for chunk in _chunks(groups.iterator(chunk_size=CHUNK)):
-        for figures in monitoring.figures_for(chunk, user=user, selection=selection):
-            shown = figures.outside()
+        for found in monitoring.figures_for(chunk, user=user, selection=selection):
+            shown = found.outside()
             yield [
-                *_lsg_columns(figures.lsg),
-                figures.year,
-                figures.reports,
+                *_lsg_columns(found.lsg),
+                found.year,
+                found.reports,
                 shown["activities"],
                 shown["households"],
                 shown["people"],
                 *[shown[name] for name in COUNT_FIELDS],
-                figures.spent,
+                found.spent,
             ]
 
 
@@ -167,8 +176,10 @@ DATASETS: dict[str, Dataset] = {
             "indicators",
             _("Indicators with progress"),
             _(
-                "Each indicator's value to date over the submitted and accepted monthly reports, and "
-                "its progress to target."
+                "Each indicator's value to date over the submitted and accepted monthly reports, its "
+                "progress to target, (value − baseline) ÷ (target − baseline), or value ÷ target without "
+                "a baseline, and whether the target is met as its qualifier reads. Beside a count shown "
+                "as <5 neither is given: it would give the count back."
             ),
             [
                 *LSG_HEADERS,
@@ -179,10 +190,12 @@ DATASETS: dict[str, Dataset] = {
                 _("Type"),
                 _("Roll-up rule"),
                 _("Baseline"),
+                _("Target qualifier"),
                 _("Target"),
                 _("Value to date"),
                 _("Months reported"),
                 _("Progress %"),
+                _("Target met"),
             ],
             _indicator_rows,
         ),
@@ -246,6 +259,8 @@ def csv_cell(value: Any) -> str:
         return f"{value:f}"
     if isinstance(value, int):  # a number is data, never a formula: -3 stays -3
         return str(value)
+    if isinstance(value, figures.Range):
+        return str(value)
     return safe_text(str(value))
 
 
@@ -282,6 +297,8 @@ def workbook(dataset: Dataset, *, user: User, selection: monitoring.Selection) -
     append_row(sheet, [str(h) for h in dataset.headers])
     style_header(sheet[1])
     for row in dataset.rows(user, selection):
+        # A total shown as a range (jmu_planner.figures) is text: "6–9".
+        row = [str(v) if isinstance(v, figures.Range) else v for v in row]
         append_row(sheet, row, money_columns=dataset.money_columns)
     sheet.freeze_panes = "A2"
     return book

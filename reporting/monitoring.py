@@ -2,33 +2,26 @@
 
 Everything starts from a scoped queryset (`visible_to`), is narrowed by year and district, and is
 computed by the database in a fixed number of grouped queries, whatever the number of LSGs.
-Figures that count people and households leave the LSG's own pages suppressed below 5
-(`suppressed`, the rule of reporting.selectors.suppress).
+Figures that count people and households leave the LSG's own pages with counts from 1 to 4 read
+"<5" and the totals beside them as ranges (jmu_planner.figures).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractYear
 
+from jmu_planner import figures
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
 from reporting.models import COUNT_FIELDS, FieldActivity, IndicatorValue, Report, Spending
-from reporting.selectors import REPORTED, SUPPRESS_BELOW, _progress
+from reporting.selectors import REPORTED, IndicatorRow, indicator_aggregates
 from stakeholders.models import LSG, User
 
 ZERO = Decimal("0.00")
-SUPPRESSED = "<5"
-
-
-def suppressed(count: int | None) -> int | str | None:
-    """A count as it may leave the LSG: the number, or "<5" for 1 to 4 (DOMAIN.md)."""
-    if count is None:
-        return None
-    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else int(count)
 
 
 @dataclass(frozen=True)
@@ -103,49 +96,23 @@ def indicators(*, user: User, selection: Selection = Selection(), adopted_only: 
     )
 
 
-@dataclass(frozen=True)
-class Progress:
-    value: Decimal | None
-    months: int
-    progress: Decimal | None
-
-
-def progress_of(indicator_list: list[Indicator]) -> dict[int, Progress]:
-    """Each indicator's value to date over its plan's reported months, by its roll-up rule, and
-    its progress to target: 2 queries for any number of indicators (as selectors.rollup)."""
+def progress_of(indicator_list: list[Indicator]) -> dict[int, IndicatorRow]:
+    """Each indicator's value to date over its plan's reported months, by its roll-up rule, with
+    its progress and "target met" (selectors.IndicatorRow): 2 queries for any number of indicators
+    (selectors.indicator_aggregates, as the report page)."""
     values = IndicatorValue.objects.filter(
         indicator__in=[i.pk for i in indicator_list],
         report__kind=Report.Kind.MONTHLY,
         report__status__in=REPORTED,
-        value__isnull=False,  # a month left empty on purpose is skipped, as in selectors.rollup
     )
-    found = {
-        row["indicator"]: row
-        for row in values.values("indicator").annotate(
-            months=Count("pk"), sum=Sum("value"), max=Max("value"), avg=Avg("value")
-        )
-    }
-    newest_first = Window(
-        RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
-    )
-    for row in values.annotate(rank=newest_first).filter(rank=1).values("indicator", "value"):
-        found.setdefault(row["indicator"], {})["latest"] = row["value"]
+    found = indicator_aggregates(values)
     result = {}
     for indicator in indicator_list:
         row = found.get(indicator.pk, {})
-        raw = row.get(indicator.aggregation)
-        value = None if raw is None else Decimal(raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        result[indicator.pk] = Progress(
-            value=value, months=row.get("months", 0), progress=_progress(value, indicator)
+        result[indicator.pk] = IndicatorRow(
+            indicator=indicator, value=figures.picked(row, indicator.aggregation), months=row.get("months", 0)
         )
     return result
-
-
-def value_outside(indicator: Indicator, value: Decimal | None) -> Decimal | str | None:
-    """A reported value as it may leave the LSG: a whole count of people below 5 reads "<5"."""
-    if value is not None and indicator.type == Indicator.Type.NUMBER and value == int(value):
-        return suppressed(int(value))
-    return value
 
 
 def budget_lines(*, user: User, selection: Selection = Selection()) -> QuerySet[BudgetLine]:
@@ -207,13 +174,14 @@ class Figures:
     def people(self) -> int:
         return sum(self.counts.values())
 
-    def outside(self) -> dict[str, int | str | None]:
-        """The counts as they may leave the LSG."""
+    def outside(self) -> dict[str, int | str | figures.Range | None]:
+        """The counts as they may leave the LSG: 1 to 4 read "<5", and the people, the total of
+        the six groups beside them, a range where a group is hidden (jmu_planner.figures)."""
         return {
             "activities": self.activities,
-            "households": suppressed(self.households),
-            "people": suppressed(self.people),
-            **{name: suppressed(value) for name, value in self.counts.items()},
+            "households": figures.hidden(self.households),
+            "people": figures.hidden_total(self.counts.values()),
+            **{name: figures.hidden(value) for name, value in self.counts.items()},
         }
 
 

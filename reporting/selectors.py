@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
@@ -13,12 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from jmu_planner import access
+from jmu_planner import access, figures
 from jmu_planner.dates import iter_months
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
+from plans.selectors import envelope_draws, envelope_gaps
 from reporting.lifecycle import REPORT_LIFECYCLE
 from reporting.models import (
+    AGE_GROUPS,
     COUNT_FIELDS,
+    SEXES,
     FieldActivity,
     IndicatorValue,
     Report,
@@ -32,15 +36,7 @@ Kind = Report.Kind
 Status = Report.Status
 ZERO = Decimal("0.00")
 REPORTED = [Status.SUBMITTED, Status.ACCEPTED]
-SUPPRESS_BELOW = 5
 BREAKDOWN_PARTS = ["male", "female", *COUNT_FIELDS]
-
-
-def suppress(count) -> str:
-    """A count as it may leave the LSG's own pages: below 5 it reads "<5" (DOMAIN.md)."""
-    if count is None:
-        return "—"
-    return "<5" if 0 < count < SUPPRESS_BELOW else str(count)
 
 
 def months_of(report: Report) -> QuerySet[Report]:
@@ -72,26 +68,57 @@ class EmptyMonth:
 
 @dataclass
 class IndicatorRow:
+    """An indicator with its value for a period, and the figures read off it (jmu_planner.figures)."""
+
     indicator: Indicator
     value: Decimal | None
-    breakdown: dict[str, Decimal | None]
-    months: int
-    progress: Decimal | None
+    breakdown: dict[str, Decimal | None] = field(default_factory=dict)
+    months: int = 0
     empty_months: list[EmptyMonth] = field(default_factory=list)
     # Months of the period the measure ran with neither a value nor a reason (set by report_page).
     unreported: int = 0
 
     @property
+    def progress(self) -> Decimal | None:
+        indicator = self.indicator
+        return figures.progress(self.value, baseline=indicator.baseline, target=indicator.target)
+
+    @property
+    def met(self) -> bool | None:
+        indicator = self.indicator
+        return figures.target_met(
+            self.value,
+            target=indicator.target,
+            qualifier=indicator.target_qualifier,
+            baseline=indicator.baseline,
+        )
+
+    @property
     def display(self) -> str:
         return self.indicator.display_value(self.value)
 
+    # As the row leaves the LSG (documents, exports, the API, officers' cross-LSG views): a whole
+    # count from 1 to 4 reads "<5", and its progress and "met" are not shown beside it (10 % of a
+    # target of 30 would give the 3 back).
+    @property
+    def hidden(self) -> bool:
+        return self.value_outside == figures.SMALL
+
+    @property
+    def value_outside(self) -> Decimal | str | None:
+        return figures.hidden_value(self.value, is_count=self.indicator.type == Indicator.Type.NUMBER)
+
     @property
     def display_outside(self) -> str:
-        """As shown outside the LSG (exports, PDFs): a count of people below 5 reads "<5"."""
-        value = self.value
-        if self.indicator.type == Indicator.Type.NUMBER and value is not None and value == int(value):
-            return suppress(int(value))
-        return self.display
+        return figures.SMALL if self.hidden else self.display
+
+    @property
+    def progress_outside(self) -> Decimal | None:
+        return None if self.hidden else self.progress
+
+    @property
+    def met_outside(self) -> bool | None:
+        return None if self.hidden else self.met
 
 
 def plan_measures(plan_id: int) -> dict[int, Measure]:
@@ -109,18 +136,15 @@ def _attach_measure(row: Indicator | BudgetLine, measures: dict[int, Measure] | 
             row.measure = measure
 
 
-def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[IndicatorRow]:
-    """Each indicator of the plan with its value for the report's period: 4 queries (the
-    indicators' measures joined, or taken from `measures`, plan_measures()).
-
-    Monthly values roll up by the indicator's rule (sum, latest, maximum, average), computed by
-    the database: one grouped aggregate, and one window query for each indicator's latest month.
-    A month with no value is skipped, and so is a month left empty on purpose ("not measured",
-    "no activity": its value is NULL); zero counts as zero. "Latest" is the last month with a value.
-    """
-    values = IndicatorValue.objects.filter(report__in=months_of(report))
-    aggregates = {"months": Count("value")}  # months with a value: an on-purpose empty is NULL
-    for part in ["value", *BREAKDOWN_PARTS]:
+def indicator_aggregates(values: QuerySet[IndicatorValue], parts: list[str] | None = None) -> dict[int, dict]:
+    """Each indicator's months of `values` by every roll-up rule, for jmu_planner.figures.picked:
+    2 queries, whatever the number of indicators and months (one grouped aggregate, and one window
+    query for each indicator's latest month with a value). `months` counts the months with a value
+    (one left empty on purpose is NULL). The one roll-up query of the report page, the exports, the
+    API and the dashboard."""
+    parts = parts or ["value"]
+    aggregates: dict[str, Any] = {"months": Count("value")}
+    for part in parts:
         aggregates |= {f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part)}
     by_indicator = {row["indicator"]: row for row in values.values("indicator").annotate(**aggregates)}
     newest_first = Window(
@@ -130,11 +154,25 @@ def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[I
         values.filter(value__isnull=False)
         .annotate(rank=newest_first)
         .filter(rank=1)
-        .values("indicator", "value", *BREAKDOWN_PARTS)
+        .values("indicator", *parts)
     )
     for row in latest_rows:
         found = by_indicator.setdefault(row["indicator"], {})
-        found |= {f"{part}__latest": row[part] for part in ["value", *BREAKDOWN_PARTS]}
+        found |= {f"{part}__latest": row[part] for part in parts}
+    return by_indicator
+
+
+def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[IndicatorRow]:
+    """Each indicator of the plan with its value for the report's period: 4 queries (the
+    indicators' measures joined, or taken from `measures`, plan_measures()).
+
+    Monthly values roll up by the indicator's rule (sum, latest, maximum, average: the rules of
+    jmu_planner.figures.roll_up), computed by the database (indicator_aggregates). A month with no
+    value is skipped, and so is a month left empty on purpose ("not measured", "no activity": its
+    value is NULL); zero counts as zero. "Latest" is the last month with a value.
+    """
+    values = IndicatorValue.objects.filter(report__in=months_of(report))
+    by_indicator = indicator_aggregates(values, ["value", *BREAKDOWN_PARTS])
     # What was not reported on purpose, and why: shown against the plan.
     empty = values.filter(value__isnull=True).order_by("report__period_start")
     for indicator_id, month, reason, note in empty.values_list(
@@ -151,41 +189,17 @@ def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[I
     for indicator in indicators:
         _attach_measure(indicator, measures)
         found = by_indicator.get(indicator.pk, {})
-        pick = indicator.aggregation  # sum, latest, max or avg: the names of the columns above
-        value = _dec(found.get(f"value__{pick}"))
-        breakdown = {part: _dec(found.get(f"{part}__{pick}")) for part in BREAKDOWN_PARTS}
+        rule = indicator.aggregation
         rows.append(
             IndicatorRow(
                 indicator=indicator,
-                value=value,
-                breakdown=breakdown,
+                value=figures.picked(found, rule),
+                breakdown={part: figures.picked(found, rule, part) for part in BREAKDOWN_PARTS},
                 months=found.get("months", 0),
-                progress=_progress(value, indicator),
                 empty_months=found.get("empty", []),
             )
         )
     return rows
-
-
-def _dec(value) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _progress(value: Decimal | None, indicator: Indicator) -> Decimal | None:
-    """Progress to target in percent. Where the target is below the baseline (a drop-out rate to
-    bring down), progress is the share of the planned fall achieved; otherwise value / target."""
-    target, baseline = indicator.target, indicator.baseline
-    if value is None or target is None:
-        return None
-    if baseline is not None and target < baseline:
-        share = (baseline - value) / (baseline - target)
-    elif target:
-        share = value / target
-    else:
-        return None
-    return (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --- Budget execution -------------------------------------------------------------------------------------
@@ -208,7 +222,7 @@ class ExecutionRow:
 
     @property
     def rate(self) -> Decimal | None:
-        return (self.to_date / self.planned * 100).quantize(Decimal("0.1")) if self.planned else None
+        return figures.share(self.to_date, self.planned)
 
 
 @dataclass
@@ -218,6 +232,9 @@ class Execution:
     areas: list[ExecutionRow] = field(default_factory=list)
     sources: list[ExecutionRow] = field(default_factory=list)
     total: ExecutionRow = field(default_factory=lambda: ExecutionRow(label=gettext("Total")))
+    # The plan's total as its page gives it (jmu_planner.figures.plan_total): the shared
+    # envelopes' part no measure draws on yet is planned, and shown as such beside the lines.
+    plan_total: figures.PlanTotal | None = None
 
     @property
     def overspent(self) -> list[ExecutionRow]:
@@ -225,10 +242,13 @@ class Execution:
 
 
 def budget_execution(report: Report, measures: dict[int, Measure] | None = None) -> Execution:
-    """Planned against spent per line, measure, area and source: 2 queries (the lines' measures
-    joined, or taken from `measures`, plan_measures()).
+    """Planned against spent per line, measure, area and source: 3 queries (the lines' measures
+    joined, or taken from `measures`, plan_measures(); the plan's envelopes, unless the report was
+    read with plans.selectors.envelope_gaps(): then 2).
 
-    "In period" is the report's period; "to date" runs from the plan's start to its end.
+    "In period" is the report's period; "to date" runs from the plan's start to its end. The
+    total planned is the plan's total (plans.selectors.plan_totals gives the same): the lines,
+    and what shared envelopes hold that no measure draws on yet (`plan_total.not_split`).
     """
     spent = (
         Spending.objects.filter(
@@ -287,6 +307,13 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             group.planned += row.planned
             group.in_period += row.in_period
             group.to_date += row.to_date
+    lines_planned = result.total.planned
+    if hasattr(report, "envelopes_not_split"):  # read with the report (report_page: envelope_gaps)
+        draws = [(report.envelopes_not_split, ZERO), (ZERO, report.envelopes_overdrawn)]
+    else:
+        draws = envelope_draws([report.plan_id])[report.plan_id]
+    result.plan_total = figures.plan_total(lines_planned, draws)
+    result.total.planned = result.plan_total.overall
     return result
 
 
@@ -308,6 +335,41 @@ class Reach:
         return {
             sex: sum(v for k, v in self.counts.items() if k.startswith(sex)) for sex in ("male", "female")
         }
+
+    def grid(self) -> list[list[int]]:
+        """People by age group (rows) and sex (columns: men/boys, women/girls)."""
+        return [[self.counts[f"{sex}_{age}"] for sex, _s in SEXES] for age, _a in AGE_GROUPS]
+
+    def outside(self) -> ReachOutside:
+        """As the period's figures leave the LSG (documents, exports): counts from 1 to 4 read
+        "<5", and every total beside them (by age, by sex, people) is the range the shown counts
+        allow, so that none can be worked back by subtraction (jmu_planner.figures)."""
+        grid = figures.hidden_grid(self.grid())
+        return ReachOutside(
+            activities=self.activities,
+            households=figures.hidden(self.households),
+            people=grid.total,
+            rows=[
+                (label, *cells, total)
+                for (_age, label), cells, total in zip(AGE_GROUPS, grid.cells, grid.row_totals, strict=True)
+            ],
+            by_sex=grid.column_totals,
+            counts={
+                f"{sex}_{age}": grid.cells[r][c]
+                for r, (age, _a) in enumerate(AGE_GROUPS)
+                for c, (sex, _s) in enumerate(SEXES)
+            },
+        )
+
+
+@dataclass(frozen=True)
+class ReachOutside:
+    activities: int
+    households: int | str | None
+    people: int | str | figures.Range
+    rows: list[tuple]  # (age label, men/boys, women/girls, total)
+    by_sex: list  # totals of men/boys, women/girls
+    counts: dict[str, int | str | None]
 
 
 def people_reached(report: Report) -> Reach:
@@ -366,7 +428,9 @@ def _missing(report: Report, indicators: list[IndicatorRow]) -> list[str]:
 
 
 def report_page(*, user: User, pk: int) -> ReportPage:
-    report = get_object_or_404(Report.objects.visible_to(user).select_related("jmu__lsg", "plan"), pk=pk)
+    report = get_object_or_404(
+        Report.objects.visible_to(user).select_related("jmu__lsg", "plan").annotate(**envelope_gaps()), pk=pk
+    )
 
     activities = []
     if report.kind == Kind.MONTHLY:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from jmu_planner import access
+from jmu_planner import access, figures
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
@@ -312,12 +312,15 @@ class OverdueView(LoginRequiredMixin, TemplateView):
         return context
 
 
+def _cell(value):
+    """A figure as a spreadsheet cell: numbers stay numbers, "<5" and ranges ("6–9") are text."""
+    return str(value) if isinstance(value, figures.Range) else value
+
+
 class ReportExportView(LoginRequiredMixin, View):
     """The report's figures as XLSX for use outside the LSG: counts below 5 read "<5"."""
 
     def get(self, request, pk):
-        from decimal import Decimal
-
         from openpyxl import Workbook
 
         from jmu_planner.spreadsheets import append_row, style_header, style_title, xlsx_response
@@ -329,23 +332,27 @@ class ReportExportView(LoginRequiredMixin, View):
         sheet.title = _("Report")[:31]
         append_row(sheet, [str(report)])
         style_title(sheet["A1"])
-        append_row(sheet, [_("People reached"), selectors.suppress(page.reach.people)])
-        append_row(sheet, [_("Households visited"), selectors.suppress(page.reach.households)])
+        # It leaves the LSG: counts from 1 to 4 read "<5", totals beside them are ranges, and no
+        # progress stands beside a hidden value (jmu_planner.figures).
+        outside = page.reach.outside()
+        append_row(sheet, [_("People reached"), _cell(outside.people)])
+        append_row(sheet, [_("Households visited"), _cell(outside.households)])
         for sex, sex_label in SEXES:
             for age, age_label in AGE_GROUPS:
-                count = page.reach.counts[f"{sex}_{age}"]
-                append_row(sheet, [f"{sex_label}, {age_label}", selectors.suppress(count)])
+                append_row(sheet, [f"{sex_label}, {age_label}", outside.counts[f"{sex}_{age}"]])
         sheet.append([])
-        append_row(sheet, [_("Indicator"), _("Value"), _("Target"), _("Progress %")])
+        append_row(sheet, [_("Indicator"), _("Value"), _("Target"), _("Progress %"), _("Target met")])
         style_header(sheet[sheet.max_row])
         for row in page.indicators:
+            met = row.met_outside
             append_row(
                 sheet,
                 [
                     f"{row.indicator.measure.code} {row.indicator.name}",
-                    row.display_outside,
-                    row.indicator.display_value(row.indicator.target),
-                    Decimal(row.progress) if row.progress is not None else None,
+                    _cell(row.value_outside),
+                    row.indicator.target_display,
+                    row.progress_outside,
+                    "" if met is None else str(_("yes") if met else _("no")),
                 ],
             )
         sheet.append([])

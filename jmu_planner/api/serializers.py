@@ -5,15 +5,29 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jmu_planner import figures
 from plans.models import Indicator, Measure, OperationalPlan
-from reporting import monitoring
+from reporting import selectors
 from reporting.models import COUNT_FIELDS
 from stakeholders.models import LSG
 
 COUNT_SCHEMA = {
-    "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [monitoring.SUPPRESSED]}],
+    "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [figures.SMALL]}],
     "nullable": True,
     "description": 'A count of people or households; 1 to 4 read "<5".',
+}
+TOTAL_SCHEMA = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "enum": [figures.SMALL]},
+        {"type": "string", "pattern": "^[0-9]+–[0-9]+$"},
+    ],
+    "nullable": True,
+    "description": (
+        "A total of counts (people: the six age and sex groups; Roma population: men and women); "
+        'where one of them reads "<5", the range the shown ones allow ("6–9"), so that no hidden '
+        "count can be worked back by subtraction."
+    ),
 }
 
 
@@ -24,7 +38,25 @@ class SuppressedCountField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return monitoring.suppressed(value)
+        return figures.hidden(value)
+
+
+@extend_schema_field(TOTAL_SCHEMA)
+class HiddenTotalField(serializers.Field):
+    """The total of the counts `parts(row)` as it may stand beside them (figures.hidden_total)."""
+
+    def __init__(self, parts, **kwargs):
+        self.parts = parts
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, row):
+        parts = self.parts(row)
+        if any(part is None for part in parts):
+            return None
+        total = figures.hidden_total(parts)
+        return str(total) if isinstance(total, figures.Range) else total
 
 
 class LSGSerializer(serializers.ModelSerializer):
@@ -33,7 +65,7 @@ class LSGSerializer(serializers.ModelSerializer):
     population = serializers.IntegerField(allow_null=True)
     roma_male = SuppressedCountField()
     roma_female = SuppressedCountField()
-    roma_population = SuppressedCountField()
+    roma_population = HiddenTotalField(lambda lsg: [lsg.roma_male, lsg.roma_female])
 
     class Meta:
         model = LSG
@@ -85,15 +117,17 @@ class IndicatorSerializer(serializers.ModelSerializer):
     value = serializers.SerializerMethodField()
     months_reported = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
+    target_met = serializers.SerializerMethodField()
 
     class Meta:
         model = Indicator
         fields = [
             "id", "lsg", "plan", "measure", "measure_code", "name", "unit", "type", "breakdown",
-            "aggregation", "baseline", "target", "value", "months_reported", "progress",
+            "aggregation", "baseline", "target_qualifier", "target", "target_milestone", "value",
+            "months_reported", "progress", "target_met",
         ]  # fmt: skip
 
-    def _progress(self, indicator) -> monitoring.Progress:
+    def _progress(self, indicator) -> selectors.IndicatorRow:
         return self.context["progress"][indicator.pk]
 
     @extend_schema_field(
@@ -107,16 +141,41 @@ class IndicatorSerializer(serializers.ModelSerializer):
         }
     )
     def get_value(self, indicator) -> str | None:
-        shown = monitoring.value_outside(indicator, self._progress(indicator).value)
+        shown = self._progress(indicator).value_outside
         return None if shown is None else str(shown)
 
     def get_months_reported(self, indicator) -> int:
         return self._progress(indicator).months
 
-    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True))
+    @extend_schema_field(
+        {
+            "type": "string",
+            "format": "decimal",
+            "nullable": True,
+            "description": (
+                "Progress to target in percent, one decimal: (value − baseline) ÷ (target − baseline) "
+                "with a baseline, value ÷ target without; null where neither makes sense or the "
+                'value reads "<5" (the progress would give it back).'
+            ),
+        }
+    )
     def get_progress(self, indicator):
-        progress = self._progress(indicator).progress
+        progress = self._progress(indicator).progress_outside
         return None if progress is None else f"{progress:.1f}"
+
+    @extend_schema_field(
+        {
+            "type": "boolean",
+            "nullable": True,
+            "description": (
+                'Whether the value meets the target as its qualifier reads ("at least": ≥, "at most": ≤, '
+                "none: reached in the planned direction); null for a target in words, no value, or a "
+                'value that reads "<5".'
+            ),
+        }
+    )
+    def get_target_met(self, indicator) -> bool | None:
+        return self._progress(indicator).met_outside
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -125,7 +184,7 @@ class FiguresSerializer(serializers.Serializer):
     monthly_reports = serializers.IntegerField(source="reports")
     activities = serializers.IntegerField()
     households = SuppressedCountField()
-    people = SuppressedCountField()
+    people = HiddenTotalField(lambda row: list(row.counts.values()))
     spent = serializers.DecimalField(max_digits=16, decimal_places=2)
 
     def get_fields(self):

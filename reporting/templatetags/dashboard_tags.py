@@ -13,6 +13,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
 
@@ -47,6 +48,10 @@ def dashboard_lsg_rows(rows: Iterable) -> SafeString:
         reached = f"{formats.localize(figures.reached)} / {formats.localize(figures.indicators)}"
         if share is not None:
             reached += f' <span class="small text-body-secondary">({e(i18n.number(share))} %)</span>'
+        not_split = ""
+        if figures.not_split:
+            note = _("of which %(amount)s in shared envelopes, not yet split across measures")
+            not_split = f' title="{e(note % {"amount": i18n.money(figures.not_split)})}"'
         parts.append(
             f'<tr data-lsg="{lsg.pk}">'
             f'<td><a href="{lsg_url(lsg.pk)}">{e(lsg.name)}</a>'
@@ -55,7 +60,7 @@ def dashboard_lsg_rows(rows: Iterable) -> SafeString:
             f'<td class="text-end">{formats.localize(figures.due)}</td>'
             f'<td class="text-end{overdue}">{formats.localize(figures.overdue)}</td>'
             f'<td class="text-end">{reached}</td>'
-            f'<td class="text-end">{e(i18n.money(figures.planned))}</td>'
+            f'<td class="text-end"{not_split}>{e(i18n.money(figures.planned))}</td>'
             f'<td class="text-end">{e(i18n.money(figures.spent))}</td></tr>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value from the database is escaped above

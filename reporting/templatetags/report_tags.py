@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from jmu_planner import i18n
+from jmu_planner import figures, i18n
 from plans.models import Indicator
 from reporting.models import IndicatorValue
 
@@ -64,6 +64,21 @@ def _step(progress: Decimal) -> str:
     return f"progress-step-{round(float(progress) / 5.0)}"
 
 
+@register.filter
+def progress(value: Decimal | None) -> str:
+    """Progress as shown everywhere: one decimal in the reader's format, "75,0 %"; none is "—"."""
+    return "—" if value is None else f"{i18n.number(value, 1)} %"
+
+
+@register.filter
+def progress_title(row) -> str:
+    """The tooltip beside a progress: the formula with the row's three numbers."""
+    indicator = row.indicator
+    return figures.progress_formula(
+        row.value, baseline=indicator.baseline, target=indicator.target, number=i18n.number
+    )
+
+
 @register.simple_tag
 def indicator_rows(rows: Iterable) -> SafeString:
     """The indicator roll-up's rows (selectors.IndicatorRow): code, name with the months counted,
@@ -96,17 +111,18 @@ def indicator_rows(rows: Iterable) -> SafeString:
             f'</td><td class="small">{e(labels[f"agg:{indicator.aggregation}"])}</td>'
             f'<td class="text-end">{e(indicator.display_value(indicator.baseline))}</td>'
             f'<td class="text-end fw-semibold">{e(row.display)}</td>'
-            f'<td class="text-end">{e(indicator.display_value(indicator.target))}</td><td class="text-end">'
+            f'<td class="text-end">{e(indicator.target_display)}</td><td class="text-end">'
         )
-        progress = row.progress
-        if progress is None:
-            parts.append("—</td></tr>")
+        shown_progress = row.progress
+        if shown_progress is None:
+            parts.append(f'<span title="{e(progress_title(row))}">—</span></td></tr>')
         else:
-            shown = e(_localize(progress))
+            shown = e(i18n.number(shown_progress, 1))
             parts.append(
                 f'<div class="progress" role="progressbar" aria-label="{progress_label}" '
-                f'aria-valuenow="{shown}" aria-valuemin="0" aria-valuemax="100">'
-                f'<div class="progress-bar {_step(progress)}">{shown} %</div></div></td></tr>'
+                f'aria-valuenow="{shown}" aria-valuemin="0" aria-valuemax="100" '
+                f'title="{e(progress_title(row))}">'
+                f'<div class="progress-bar {_step(shown_progress)}">{shown} %</div></div></td></tr>'
             )
     return mark_safe("".join(parts))  # noqa: S308 - every database value above is escaped
 

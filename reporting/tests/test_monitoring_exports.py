@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jmu_planner.spreadsheets import MONEY_FORMAT
-from reporting import exports, monitoring
+from reporting import exports
 from reporting.tests.monitoring_world import YEAR, build_world
 
 
@@ -42,7 +42,9 @@ def test_report_figures_equal_hand_computed_ones_and_suppress_small_counts(clien
     assert row["LSG code"] == world.home.code and row["Year"] == str(YEAR)
     # January and February count; March is a draft.
     assert row["Monthly reports"] == "2" and row["Field activities"] == "2"
-    assert row["Households visited"] == "7" and row["People reached"] == "14"
+    # 14 people, but boys 0-17 (4) read "<5": an exact 14 beside the other groups (10 + 0 + …)
+    # would give the 4 back, so the total is the range the shown groups allow: 10 + 1 … 10 + 4.
+    assert row["Households visited"] == "7" and row["People reached"] == "11–14"
     assert row["boys 0-17"] == "<5" and row["women 18-64"] == "10" and row["girls 0-17"] == "0"
     assert row["Spent (RSD)"] == "500.50"
 
@@ -50,7 +52,9 @@ def test_report_figures_equal_hand_computed_ones_and_suppress_small_counts(clien
 def test_indicators_with_progress(client, world):
     rows = {r["Indicator"]: r for r in download_csv(client, world.users["officer"], "indicators")}
     assert rows["Upućeni"]["Value to date"] == "<5"  # 2 + 1 referred: a count of people below 5
-    assert rows["Upućeni"]["Progress %"] == "3.0" and rows["Upućeni"]["Months reported"] == "2"
+    # Its progress, (3 − 0) ÷ (100 − 0) = 3.0 %, would give the 3 back: not shown beside "<5".
+    assert rows["Upućeni"]["Progress %"] == "" and rows["Upućeni"]["Months reported"] == "2"
+    assert rows["Upućeni"]["Target met"] == ""
     assert rows["Obuhvat"]["Value to date"] == "60.00" and rows["Obuhvat"]["Progress %"] == "60.0"
 
 
@@ -86,7 +90,7 @@ def test_xlsx_has_no_formulas_money_as_decimals_and_suppressed_counts(client, wo
     figures = download_xlsx(client, world.users["coordinator"], "figures")
     header = [c.value for c in figures[1]]
     row = {h: c.value for h, c in zip(header, figures[2], strict=True)}
-    assert row["boys 0-17"] == "<5" and row["People reached"] == 14
+    assert row["boys 0-17"] == "<5" and row["People reached"] == "11–14"  # 10 shown + 1 … 4 hidden
 
 
 @pytest.mark.parametrize(
@@ -146,7 +150,3 @@ def test_indicator_export_reads_a_constant_number_of_queries(client, world, djan
     IndicatorFactory.create_batch(40, measure=world.referrals.measure)
     with django_assert_num_queries(7):
         assert b"".join(client.get(url).streaming_content).count(b"\n") == 43
-
-
-def test_suppressed_is_the_reporting_rule():
-    assert [monitoring.suppressed(n) for n in (None, 0, 1, 4, 5, 12)] == [None, 0, "<5", "<5", 5, 12]

@@ -26,7 +26,7 @@ LANGUAGES = ["en", "sr-latn", "sr"]
 # The template loops the tags replaced, as they were (templates/reporting/report_detail.html and
 # spending_form.html before issue 15), without the whitespace between rows.
 OLD_INDICATOR_ROWS = (
-    "{% load i18n plan_tags %}{% for row in rows %}"
+    "{% load i18n plan_tags report_tags %}{% for row in rows %}"
     "<tr><td>{{ row.indicator.measure.code }}</td><td>{{ row.indicator.name }}{% if row.months %} "
     '<span class="small text-body-secondary">({% blocktranslate count counter=row.months %}{{ counter }} month'
     "{% plural %}{{ counter }} months{% endblocktranslate %})</span>{% endif %}{% if row.unreported %}"
@@ -38,12 +38,15 @@ OLD_INDICATOR_ROWS = (
     '{% endfor %}</td><td class="small">{{ row.indicator.get_aggregation_display }}</td>'
     '<td class="text-end">{{ row.indicator|indicator_value:"baseline" }}</td>'
     '<td class="text-end fw-semibold">{{ row.display }}</td>'
-    '<td class="text-end">{{ row.indicator|indicator_value:"target" }}</td>'
+    # The target with its qualifier ("at most 70 %"), progress with one decimal and its formula.
+    '<td class="text-end">{{ row.indicator.target_display }}</td>'
     '<td class="text-end">{% if row.progress is not None %}<div class="progress" role="progressbar" '
-    'aria-label="{% translate \'Progress\' %}" aria-valuenow="{{ row.progress }}" aria-valuemin="0" '
-    'aria-valuemax="100"><div class="progress-bar {% if row.progress >= 100 %}bg-success progress-step-20'
+    "aria-label=\"{% translate 'Progress' %}\" aria-valuenow=\"{{ row.progress|progress|cut:' %' }}\" "
+    'aria-valuemin="0" aria-valuemax="100" title="{{ row|progress_title }}">'
+    '<div class="progress-bar {% if row.progress >= 100 %}bg-success progress-step-20'
     "{% elif row.progress <= 0 %}progress-step-0{% else %}progress-step-{% widthratio row.progress 5 1 %}"
-    '{% endif %}">{{ row.progress }} %</div></div>{% else %}—{% endif %}</td></tr>{% endfor %}'
+    '{% endif %}">{{ row.progress|progress }}</div></div>{% else %}<span title="{{ row|progress_title }}">—'
+    "</span>{% endif %}</td></tr>{% endfor %}"
 )
 OLD_EXECUTION_LINES = (
     '{% load plan_tags %}{% for row in rows %}<tr{% if row.overspent %} class="table-danger"{% endif %}>'

@@ -332,10 +332,3 @@ def test_overdue_reports_for_the_lsg_and_the_programme(plan, users, monthly, ind
         selectors.overdue_reports(user=users["coordinator"], lsg_id=plan.jmu.lsg_id, today=today) == overdue
     )
     assert selectors.overdue_reports(user=users["other_coordinator"], today=today) == []
-
-
-@pytest.mark.parametrize(
-    ("count", "shown"), [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120"), (None, "—")]
-)
-def test_counts_below_five_are_suppressed_outside_the_lsg(count, shown):
-    assert selectors.suppress(count) == shown
