@@ -1,9 +1,8 @@
 """A double click sends one form: the submit button is disabled while the POST is in flight
 (static/js/submit-once.js); the server's one-time token and constraints are tested elsewhere."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from plans.models import OperationalPlan
@@ -15,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_double_clicked_save_sends_one_post_and_makes_one_plan(live_server, page, reference_data):
     demo_seed()
-    year = datetime.date.today().year + 1
+    year = timezone.localdate().year + 1
     log_in(page, live_server, "coordinator.leskovac", "demo-coordinator")
     page.goto(f"{live_server.url}/plans/new/")
     title = f"Dvostruki klik {year}"
