@@ -5,9 +5,6 @@ import os
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -33,17 +30,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (no browser download needed)."""
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright (no browser download needed), one per test.
+
+    Playwright's sync API runs an event loop in the test's thread for as long as it is started, and
+    Django refuses ORM calls where a loop runs unless DJANGO_ALLOW_ASYNC_UNSAFE is set. So both
+    last only as long as a browser test: every other test keeps Django's guard (a session-wide
+    Playwright would leave its loop running under the tests after the first browser test)."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run).")
+    from django.db import connections
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While the loop runs, Django keeps the test's connections per asyncio context, not per
+        # thread: close them here, or they outlive the loop and keep the test database in use.
+        connections.close_all()
 
 
 @pytest.fixture
