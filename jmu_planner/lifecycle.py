@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +24,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jmu_planner import access
+from jmu_planner.services import set_history_user
+
+if TYPE_CHECKING:
+    from stakeholders.models import User
+
+# A row with a `status` field whose model has a `Status` TextChoices (a plan, a report, a time
+# sheet...): Django's models share no type that says so.
+Stateful = Any
 
 
 class TransitionRefused(ValidationError):
@@ -73,7 +81,13 @@ class Lifecycle:
     def move(self, status: str, to: str) -> Move | None:
         return self._by_edge.get((status, to))
 
-    def allowed(self, user, obj) -> list[Move]:
+    def status_label(self, status: str) -> str:
+        """The status's name as a sentence reads it ("submitted"), or the value if it is none."""
+        # Each lifecycle's model declares its Status choices; models.Model does not.
+        choices: type[models.TextChoices] = self.model.Status  # type: ignore[attr-defined]
+        return str(choices(status).label).lower() if status in choices.values else status
+
+    def allowed(self, user: User, obj: Stateful) -> list[Move]:
         """The moves this user may make on this object now (for the page's buttons)."""
         return [
             move
@@ -83,11 +97,11 @@ class Lifecycle:
             and access.may(user, self.permission(move), obj)
         ]
 
-    def may(self, user, obj, to: str) -> bool:
+    def may(self, user: User, obj: Stateful, to: str) -> bool:
         move = self.move(obj.status, to)
         return move is not None and not move.automatic and access.may(user, self.permission(move), obj)
 
-    def require_move(self, user, obj, to: str) -> Move:
+    def require_move(self, user: User, obj: Stateful, to: str) -> Move:
         """For a page that makes the move to `to`: a 404 when no person ever makes such a move, a 403
         that says why when this user may not make it now (wrong status or role)."""
         by_target = {move.target: move for move in self.moves if not move.automatic}
@@ -100,9 +114,11 @@ class Lifecycle:
         return move
 
     @transaction.atomic
-    def transition(self, obj, *, to: str, actor, note: str = "", system: bool = False, **context):
+    def transition(
+        self, obj: Stateful, *, to: str, actor: User, note: str = "", system: bool = False, **context: Any
+    ) -> Stateful:
         """Move `obj` to `to`, or refuse with the reason. `system` moves skip the role check."""
-        locked = self.model.objects.select_for_update()
+        locked = self.model._default_manager.select_for_update()
         if self.lock_related:
             locked = locked.select_related(*self.lock_related)
         obj = locked.get(pk=obj.pk)
@@ -114,7 +130,7 @@ class Lifecycle:
                 % {
                     "noun": obj._meta.verbose_name,
                     "status": status_label,
-                    "to": self.model.Status(to).label.lower() if to in self.model.Status.values else to,
+                    "to": self.status_label(to),
                 }
             )
         if not system and not access.may(actor, self.permission(move), obj):
@@ -127,12 +143,12 @@ class Lifecycle:
         for name, value in (changes or {}).items():
             setattr(obj, name, value)
         obj.status = move.target
-        obj._history_user = actor
+        set_history_user(obj, actor)
         update_fields = ["status", *(changes or {})]
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             update_fields.append("updated_at")
         obj.save(update_fields=update_fields)
-        self.transition_model.objects.create(
+        self.transition_model._default_manager.create(
             **{self.transition_fk: obj},
             actor=actor,
             from_status=from_status,
@@ -148,22 +164,22 @@ _LIFECYCLES: dict[tuple[str, str], Lifecycle] = {}
 
 
 def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:
-    def check(user, obj) -> bool:
+    def check(user: User, obj: Stateful) -> bool:
         return obj is not None and obj.status in statuses
 
     return rules.Predicate(check, name=f"{noun}_in_{'_'.join(sorted(statuses))}")
 
 
-def refusal_for_move(user, permission: str, obj) -> str:
+def refusal_for_move(user: User, permission: str, obj: Stateful) -> str:
     """The 403 reason for a lifecycle move: the status is wrong, or the role is."""
     app_label, _sep, codename = permission.partition(".")
     verb, _sep, noun = codename.rpartition("_")
     lifecycle = _LIFECYCLES.get((app_label, noun))
     move = next((m for m in lifecycle.moves if m.name == verb), None) if lifecycle else None
-    if move is not None and obj is not None and obj.status not in move.source:
+    if lifecycle and move is not None and obj is not None and obj.status not in move.source:
         return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
             "noun": obj._meta.verbose_name,
             "status": obj.get_status_display().lower(),
-            "to": lifecycle.model.Status(move.target).label.lower(),
+            "to": lifecycle.status_label(move.target),
         }
     return _("You may not make this change.")

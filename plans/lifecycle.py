@@ -9,6 +9,7 @@ predicate named in the table; the mechanism is `jmu_planner.lifecycle`.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Effect, Lifecycle, Move, TransitionRefused
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.notifications.services import notify
 from jmu_planner.uploads import validate_pdf_upload
@@ -60,13 +61,13 @@ def missing_for_submission(plan: OperationalPlan) -> list[str]:
 # --- Guards: refuse with the reason, or give the fields the move sets ---------------------------
 
 
-def _complete(plan: OperationalPlan, **context) -> None:
+def _complete(plan: OperationalPlan, **context: Any) -> None:
     missing = missing_for_submission(plan)
     if missing:
         raise TransitionRefused([_("The plan is not complete yet:"), *missing])
 
 
-def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = False, **context) -> None:
+def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = False, **context: Any) -> None:
     if confirm_open_threads:
         return
     open_threads = plan.threads.filter(resolved_at__isnull=True).count()
@@ -80,10 +81,10 @@ def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = Fa
 
 def _decision(
     plan: OperationalPlan, *, body: str = "", number: str = "", date: datetime.date | None = None,
-    file: UploadedFile | None = None, **context,
-) -> dict:  # fmt: skip
+    file: UploadedFile | None = None, **context: Any,
+) -> dict[str, Any]:  # fmt: skip
     """The LSG body's decision: body, number, a date not in the future and the scanned PDF."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if body not in OperationalPlan.AdoptingBody.values:
         errors["adopting_body"] = _("Choose the body that adopted the plan.")
     if not (number or "").strip():
@@ -109,7 +110,7 @@ def _decision(
 # --- Effects ------------------------------------------------------------------------------------
 
 
-def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> None:
+def _supersede_previous(plan: OperationalPlan, *, actor: User, **context: Any) -> None:
     previous = plan.amends
     if previous is not None and previous.status == Status.ADOPTED:
         PLAN_LIFECYCLE.transition(
@@ -118,7 +119,7 @@ def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> Non
         )  # fmt: skip
 
 
-def _freeze_references(plan: OperationalPlan, **context) -> None:
+def _freeze_references(plan: OperationalPlan, **context: Any) -> None:
     """The adopted version keeps the funding sources, institutions and areas it shows as they are
     today (plans.snapshot): later edits of the reference rows do not reach it."""
     snapshot.freeze(plan)
@@ -134,8 +135,8 @@ def plan_params(plan: OperationalPlan, actor: User | None, note: str = "") -> di
     }
 
 
-def _tell(event: str, audience: str):
-    def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context) -> None:
+def _tell(event: str, audience: str) -> Effect:
+    def effect(plan: OperationalPlan, *, actor: User, note: str = "", **context: Any) -> None:
         if audience == "officers":
             users = access.programme_officers()
         else:

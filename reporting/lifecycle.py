@@ -6,13 +6,15 @@ Who may make each move is the access policy's predicate named in the table; the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Effect, Lifecycle, Move, TransitionRefused
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.notifications.services import notify
 from reporting.models import Report, ReportTransition
@@ -32,7 +34,7 @@ def report_params(report: Report, actor: User | None, note: str = "") -> dict:
     }
 
 
-def _values_complete(report: Report, **context) -> dict:
+def _values_complete(report: Report, **context: Any) -> dict[str, Any]:
     from reporting.services import missing_values
 
     missing = missing_values(report)
@@ -41,8 +43,8 @@ def _values_complete(report: Report, **context) -> dict:
     return {"submitted_at": timezone.now()}
 
 
-def _tell(event: str, audience: str):
-    def effect(report: Report, *, actor: User, note: str = "", **context) -> None:
+def _tell(event: str, audience: str) -> Effect:
+    def effect(report: Report, *, actor: User, note: str = "", **context: Any) -> None:
         if audience == "officers":
             users = access.programme_officers()
         else:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import Aggregate, Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,7 +36,7 @@ SUPPRESS_BELOW = 5
 BREAKDOWN_PARTS = ["male", "female", *COUNT_FIELDS]
 
 
-def suppress(count) -> str:
+def suppress(count: int | None) -> str:
     """A count as it may leave the LSG's own pages: below 5 it reads "<5" (DOMAIN.md)."""
     if count is None:
         return "—"
@@ -118,10 +119,12 @@ def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[I
     "no activity": its value is NULL); zero counts as zero. "Latest" is the last month with a value.
     """
     values = IndicatorValue.objects.filter(report__in=months_of(report))
-    aggregates = {"months": Count("value")}  # months with a value: an on-purpose empty is NULL
+    aggregates: dict[str, Aggregate] = {"months": Count("value")}  # an on-purpose empty is NULL
     for part in ["value", *BREAKDOWN_PARTS]:
         aggregates |= {f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part)}
-    by_indicator = {row["indicator"]: row for row in values.values("indicator").annotate(**aggregates)}
+    by_indicator: dict[int, dict[str, Any]] = {
+        row["indicator"]: dict(row) for row in values.values("indicator").annotate(**aggregates)
+    }
     newest_first = Window(
         RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
     )
@@ -166,7 +169,7 @@ def rollup(report: Report, measures: dict[int, Measure] | None = None) -> list[I
     return rows
 
 
-def _dec(value) -> Decimal | None:
+def _dec(value: Decimal | float | int | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -243,7 +246,7 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             in_period=Sum("amount", filter=Q(report__period_start__gte=report.period_start)),
         )
     )
-    by_line = {row["budget_line"]: row for row in spent}
+    by_line: dict[int, dict[str, Any]] = {row["budget_line"]: dict(row) for row in spent}
     lines = (
         BudgetLine.objects.filter(measure__plan_id=report.plan_id)
         .select_related("source")
@@ -487,7 +490,7 @@ def overdue_page(
     """One page of the overdue reports, the earliest first: 4 queries, whatever the page or the
     programme's size (an officer's list runs to thousands)."""
     today = today or timezone.localdate()
-    page_obj = Paginator(_overdue_keys(user, None, today), per_page).get_page(page)
+    page_obj: Page[Any] = Paginator(_overdue_keys(user, None, today), per_page).get_page(page)
     page_obj.object_list = _overdue_rows(list(page_obj.object_list), today)
     return page_obj
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -27,6 +28,9 @@ from stakeholders.models import (
     TimeSheetEntry,
     User,
 )
+
+if TYPE_CHECKING:
+    from plans.models import Measure, OperationalPlan
 
 ZERO = Decimal("0")
 
@@ -96,7 +100,7 @@ def membership_choices(engagement: Engagement) -> QuerySet[JMUMembership]:
     )
 
 
-def current_plan_measures(lsg_id: int):
+def current_plan_measures(lsg_id: int) -> QuerySet[Measure]:
     """Measures of the LSG's plans that are not superseded by an amendment."""
     from plans.models import Measure, OperationalPlan
 
@@ -122,7 +126,7 @@ class PlanRecommendations:
         return len({r.pk for rows in self.by_measure.values() for r in rows})
 
 
-def plan_recommendations(plan) -> PlanRecommendations:
+def plan_recommendations(plan: OperationalPlan) -> PlanRecommendations:
     """Which recommendations each measure of `plan` answers, and which of the LSG's recommendations
     (not rejected) no measure of this plan answers yet: 2 queries, whatever the number of measures."""
     through = Recommendation.measures.through
@@ -217,7 +221,7 @@ def harmonisation(document: PolicyDocument) -> Harmonisation:
         .select_related("area", "plan")
         .order_by("plan__period_start", "area__number", "number")
     )
-    by_lap: dict[int, list] = defaultdict(list)
+    by_lap: dict[int | None, list[Measure]] = defaultdict(list)
     for measure in plan_measures:
         by_lap[measure.lap_measure_id].append(measure)
     return Harmonisation(

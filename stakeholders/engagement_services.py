@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from jmu_planner.services import M, model_save
 from jmu_planner.uploads import validate_upload
 from stakeholders.lifecycle import FINAL_REPORT_LIFECYCLE, RECOMMENDATION_LIFECYCLE, TIMESHEET_LIFECYCLE
 from stakeholders.models import (
@@ -30,10 +31,13 @@ from stakeholders.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from plans.models import Measure
+
 ZERO = Decimal("0")
 
 
-def _fill(row, data: dict[str, Any], fields: list[str]):
+def _fill(row: M, data: dict[str, Any], fields: list[str]) -> M:
     for name in fields:
         if name in data:
             setattr(row, name, data[name])
@@ -54,9 +58,7 @@ def engagement_save(
     _fill(engagement, data, ENGAGEMENT_FIELDS)
     if not lsgs:
         raise ValidationError({"lsgs": _("Choose at least one LSG.")})
-    engagement.full_clean()
-    engagement._history_user = actor
-    engagement.save()
+    model_save(engagement, actor=actor)
     engagement.lsgs.set(lsgs)
     engagement._lsg_ids = {lsg.pk for lsg in lsgs}
     return engagement
@@ -96,9 +98,7 @@ def recommendation_add(*, engagement: Engagement, actor: User, data: dict[str, A
     recommendation = _fill(
         Recommendation(engagement=engagement, created_by=actor), data, ["lsg", "text", "addressee"]
     )
-    recommendation.full_clean()
-    recommendation._history_user = actor
-    recommendation.save()
+    model_save(recommendation, actor=actor)
     return recommendation
 
 
@@ -108,7 +108,7 @@ def recommendation_transition(
     return RECOMMENDATION_LIFECYCLE.transition(recommendation, to=to, actor=actor, note=note)
 
 
-def recommendation_link(*, recommendation: Recommendation, measure, actor: User) -> Recommendation:
+def recommendation_link(*, recommendation: Recommendation, measure: Measure, actor: User) -> Recommendation:
     """Say that `measure` (of a current plan of the recommendation's LSG) carries it out."""
     from stakeholders.engagement_selectors import current_plan_measures
 
@@ -128,9 +128,7 @@ def policy_document_save(
 ) -> PolicyDocument:
     document = document or PolicyDocument(lsg=lsg)
     _fill(document, data, ["kind", "title", "period_start", "period_end", "adopted_by", "adoption_date"])
-    document.full_clean()
-    document._history_user = actor
-    document.save()
+    model_save(document, actor=actor)
     return document
 
 

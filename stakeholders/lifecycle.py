@@ -11,13 +11,15 @@ return or an acceptance the expert, an answer to a recommendation the one who wr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, TransitionRefused
+from jmu_planner.lifecycle import Effect, Guard, Lifecycle, Move, TransitionRefused
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.notifications.services import notify
 from stakeholders.models import (
@@ -39,10 +41,10 @@ experts = access.is_administrator | access.owns_contract
 officers = access.is_administrator | access.is_programme_officer
 
 
-def _tell_author(event: str):
+def _tell_author(event: str) -> Effect:
     """The one who wrote the recommendation hears how the LSG answered it."""
 
-    def effect(recommendation: Recommendation, *, actor: User, note: str = "", **context) -> None:
+    def effect(recommendation: Recommendation, *, actor: User, note: str = "", **context: Any) -> None:
         author = recommendation.created_by
         if author is None or not author.is_active or author.pk == getattr(actor, "pk", None):
             return
@@ -78,13 +80,13 @@ RECOMMENDATION_LIFECYCLE = Lifecycle(
 )  # fmt: skip
 
 
-def _has_entries(timesheet: TimeSheet, **context) -> dict:
+def _has_entries(timesheet: TimeSheet, **context: Any) -> dict[str, Any]:
     if not timesheet.entries.exists():
         raise TransitionRefused(gettext_lazy("Enter at least one day before submitting the time sheet."))
     return {"submitted_at": timezone.now()}
 
 
-def _submitted_now(row, **context) -> dict:
+def _submitted_now(row: FinalReport, **context: Any) -> dict[str, Any]:
     return {"submitted_at": timezone.now()}
 
 
@@ -94,10 +96,10 @@ def _work_url(row: TimeSheet | FinalReport) -> str:
     return reverse("stakeholders:final-report", args=[row.contract_id])
 
 
-def _tell_work(event: str, audience: str):
+def _tell_work(event: str, audience: str) -> Effect:
     """A submission goes to the programme officers; a return or an acceptance to the expert."""
 
-    def effect(row: TimeSheet | FinalReport, *, actor: User, note: str = "", **context) -> None:
+    def effect(row: TimeSheet | FinalReport, *, actor: User, note: str = "", **context: Any) -> None:
         contract = row.contract
         users = access.programme_officers() if audience == "officers" else [contract.expert]
         params = {
@@ -114,7 +116,7 @@ def _tell_work(event: str, audience: str):
     return effect
 
 
-def _work_moves(noun: str, guard) -> list[Move]:
+def _work_moves(noun: str, guard: Guard) -> list[Move]:
     return [
         Move("submit", frozenset({W.DRAFT, W.RETURNED}), W.SUBMITTED, experts,
              label=gettext_lazy("Submit"), guard=guard,
