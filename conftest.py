@@ -4,6 +4,13 @@ import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (Hypothesis): `full` (`make test`, CI) tries 300 examples of each property; `fast`
+# (`make test-fast`: HYPOTHESIS_PROFILE=fast) 10. Tests whose examples are requests cap it lower.
+hypothesis_settings.register_profile("full", max_examples=300)
+hypothesis_settings.register_profile("fast", max_examples=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
 
 
 @pytest.fixture(scope="session")
