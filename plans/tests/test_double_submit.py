@@ -15,7 +15,7 @@ from plans import services
 from plans.lifecycle import plan_transition
 from plans.models import Measure, OperationalPlan
 from plans.tests.factories import PlanFactory
-from plans.tests.test_views import measure_post
+from plans.tests.helpers import measure_post
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -5,21 +5,13 @@ import pytest
 from django.core import mail
 from django.utils.formats import date_format
 
-from jmu_planner.celery import app as celery_app
 from jmu_planner.notifications.models import Notification
 from jmu_planner.tests.threads import JOIN_TIMEOUT, run_and_join
 from reporting.models import ReminderSent
 from reporting.tasks import send_report_reminders
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def texts(user):

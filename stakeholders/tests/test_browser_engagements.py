@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in, log_out
 from plans.models import Measure, OperationalPlan
-from plans.tests.test_browser_review import log_out
 from stakeholders.demo import demo_seed
 from stakeholders.models import Recommendation
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
