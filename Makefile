@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # a run narrowed with PYTEST_ARGS reports coverage without failing on it.
 COVERAGE_ARGS = --cov --cov-branch --cov-report=term $(if $(PYTEST_ARGS),--cov-fail-under=0)
 
-.PHONY: run test lint format worker serve install static messages messages-update migrate check-deploy bench clean
+.PHONY: run test test-fast lint format worker install static messages messages-update bench clean
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -79,20 +79,34 @@ run: install
 worker: install
 	$(VENV)/bin/celery -A jmu_planner worker --loglevel=INFO -Q celery,pdf
 
-test: install
+# Everything: migrations in step with the models, `make lint`, the whole suite with coverage (the
+# 25 slowest tests printed at the end), then the production smoke test.
+test: install lint
 	@$(PY) scripts/wait_for_services.py "$${DATABASE_URL:-$(TEST_DATABASE_URL)}" "$${REDIS_URL:-$(TEST_REDIS_URL)}"
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	  DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-	  $(VENV)/bin/pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest --durations=25 $(COVERAGE_ARGS) $(PYTEST_ARGS)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	  $(PY) scripts/smoke_production.py
 
+# The edit-test loop: no lint, no browser journeys (marker `browser`), the property tests with
+# fewer examples (conftest.py's `fast` Hypothesis profile), no coverage and no smoke test.
+# `make test` and CI still run everything.
+test-fast: install
+	@$(PY) scripts/wait_for_services.py "$${DATABASE_URL:-$(TEST_DATABASE_URL)}" "$${REDIS_URL:-$(TEST_REDIS_URL)}"
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	  HYPOTHESIS_PROFILE=fast $(VENV)/bin/pytest -m "not browser" --durations=10 $(PYTEST_ARGS)
+
+# Python (ruff: lint and format), templates (djLint), types of the access policy, lifecycles,
+# services and selectors (mypy), the layers (import-linter, .importlinter). The same checks run
+# before each commit with `.venv/bin/pre-commit install` (.pre-commit-config.yaml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	DJANGO_DEBUG=true $(VENV)/bin/mypy  # the Django plugin reads the development settings
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

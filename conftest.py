@@ -4,9 +4,13 @@ import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Property tests (Hypothesis): `full` (`make test`, CI) tries 300 examples of each property; `fast`
+# (`make test-fast`: HYPOTHESIS_PROFILE=fast) 10. Tests whose examples are requests cap it lower.
+hypothesis_settings.register_profile("full", max_examples=300)
+hypothesis_settings.register_profile("fast", max_examples=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
 
 
 @pytest.fixture(scope="session")
@@ -33,17 +37,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (no browser download needed)."""
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright (no browser download needed), one per test.
+
+    Playwright's sync API runs an event loop in the test's thread for as long as it is started, and
+    Django refuses ORM calls where a loop runs unless DJANGO_ALLOW_ASYNC_UNSAFE is set. So both
+    last only as long as a browser test: every other test keeps Django's guard (a session-wide
+    Playwright would leave its loop running under the tests after the first browser test)."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run).")
+    from django.db import connections
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While the loop runs, Django keeps the test's connections per asyncio context, not per
+        # thread: close them here, or they outlive the loop and keep the test database in use.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -4,6 +4,11 @@ import gc
 import multiprocessing
 import os
 
+# gunicorn's threads keep their PostgreSQL connection for the next request, 60 s unless the
+# environment says otherwise (settings.py keeps none by default: the development server).
+# Read by the settings, which the app (preloaded) imports after this file.
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # A 2-core box also runs the PDF worker (at nice 10: Procfile, deploy/systemd). gthread workers,
 # two per core with two threads each: a request waiting on PostgreSQL lets another run, and few

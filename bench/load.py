@@ -61,6 +61,7 @@ def seed(lsg_count: int, years: int) -> dict:
     from dashboard import seed as seed_programme
     from django.contrib.auth.hashers import make_password
     from django.db import connection
+    from django.utils import timezone
     from plan_page import seed_plan
 
     from jmu_planner.access import GlobalRole, Role
@@ -69,7 +70,7 @@ def seed(lsg_count: int, years: int) -> dict:
     from stakeholders.models import JMU, LSG, RoleAssignment, User
 
     lsgs = list(LSG.objects.order_by("code")[:lsg_count])
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     started = time.perf_counter()
     counts = seed_programme(lsgs, list(range(this_year - years + 1, this_year + 1)))
     jmus = {j.lsg_id: j for j in JMU.objects.filter(lsg__in=lsgs)}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import rules
 from django.apps import apps
@@ -32,6 +32,9 @@ from jmu_planner.text import serbian_sort_key
 
 if TYPE_CHECKING:
     from stakeholders.models import User
+
+# The scoping functions return the queryset they were given, narrowed: its class and its model.
+Rows = TypeVar("Rows", bound=models.QuerySet)
 
 
 class Role(models.TextChoices):
@@ -76,7 +79,7 @@ class LSGLink:
         return self.name_cyr if (get_language() or "") == "sr" and self.name_cyr else self.name_lat
 
 
-def _is_active(user) -> bool:
+def _is_active(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -164,7 +167,8 @@ def lsg_roles(user: User) -> dict[int, LSGLink]:
         pk: LSGLink(pk=pk, name_lat=lat, name_cyr=cyr, roles=frozenset(roles))
         for pk, (lat, cyr, roles) in by_lsg.items()
     }
-    user._jmu_lsg_roles = cached
+    # A per-request cache on the user object, which declares no such field.
+    user._jmu_lsg_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -190,7 +194,8 @@ def lsg_id_of(obj: Any) -> int | None:
 
 
 def roles_in(user: User, lsg: Any) -> frozenset[str]:
-    link = lsg_roles(user).get(lsg_id_of(lsg))
+    lsg_id = lsg_id_of(lsg)
+    link = lsg_roles(user).get(lsg_id) if lsg_id is not None else None
     return link.roles if link else frozenset()
 
 
@@ -391,7 +396,7 @@ MOVE_REFUSALS: dict[str, Callable[[Any], str]] = {}
 # --- Visibility -----------------------------------------------------------------------------------
 
 
-def scope_visible(queryset: models.QuerySet, user: User, lsg_path: str) -> models.QuerySet:
+def scope_visible(queryset: Rows, user: User, lsg_path: str) -> Rows:
     """Rows whose LSG (reached through `lsg_path`) the user may read."""
     if not _is_active(user):
         return queryset.none()
@@ -400,9 +405,7 @@ def scope_visible(queryset: models.QuerySet, user: User, lsg_path: str) -> model
     return queryset.filter(**{f"{lsg_path}__in": lsg_ids_with_role(user)})
 
 
-def scope_editable(
-    queryset: models.QuerySet, user: User, lsg_path: str, roles: Iterable[str]
-) -> models.QuerySet:
+def scope_editable(queryset: Rows, user: User, lsg_path: str, roles: Iterable[str]) -> Rows:
     """Rows whose LSG the user may change through one of `roles`; administrators change all."""
     if not _is_active(user):
         return queryset.none()
@@ -411,7 +414,7 @@ def scope_editable(
     return queryset.filter(**{f"{lsg_path}__in": lsg_ids_with_role(user, roles)})
 
 
-def scope_engagement_rows(queryset: models.QuerySet, user: User, lsg_path: str) -> models.QuerySet:
+def scope_engagement_rows(queryset: Rows, user: User, lsg_path: str) -> Rows:
     """Engagement work of the LSGs reached through `lsg_path`: officers and administrators read
     all of it; the LSG's coordinators and experts their LSGs'; nobody else any."""
     if sees_everything(user):

@@ -113,12 +113,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# PostgreSQL connections are kept for 60 s by default: opening one costs ~5 ms per request
-# (bench/load.py). SQLite (the embedded default) keeps none. DB_CONN_MAX_AGE=0 behind a pooler.
-DATABASES["default"].setdefault(
-    "CONN_MAX_AGE",
-    env.int("DB_CONN_MAX_AGE", default=60 if "postgresql" in DATABASES["default"].get("ENGINE", "") else 0),
-)
+# Connections are closed after each request unless DB_CONN_MAX_AGE says how long to keep them.
+# gunicorn.conf.py sets 60 s for gunicorn (opening one costs ~5 ms per request, bench/load.py):
+# its threads are few and fixed. The development server (`make run`) keeps none: it runs a thread
+# per browser connection, and each kept one until PostgreSQL refused new clients.
+# DB_CONN_MAX_AGE=0 behind a pooler.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 # With persistent connections (DB_CONN_MAX_AGE > 0), check a kept connection before each request
 # reuses it: after a database restart the first request gets a fresh one instead of a 500.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", DATABASES["default"]["CONN_MAX_AGE"] != 0)

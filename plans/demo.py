@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from plans import services
 from plans.models import FundingSource, Indicator, Measure, OperationalPlan, ThematicArea
 from plans.services import ChildRow, MeasureInput
@@ -39,7 +41,7 @@ DEMO_MEASURES = [
 
 
 def plan_demo_seed(jmu: JMU, year: int | None = None) -> OperationalPlan:
-    year = year or datetime.date.today().year + 1
+    year = year or timezone.localdate().year + 1
     existing = OperationalPlan.objects.filter(jmu=jmu, period_start__year=year).first()
     if existing is not None:
         return existing

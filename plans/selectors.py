@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -33,6 +33,10 @@ from plans.models import (
     ThematicArea,
 )
 from stakeholders.models import Institution, LAPMeasure, Recommendation, User
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import ManyToManyDescriptor
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0.00")
 SCTM_MAX_SHARE = Decimal("0.70")
@@ -98,7 +102,7 @@ class Totals:
     overall: Decimal = ZERO
     by_area: dict[int, Decimal] = field(default_factory=dict)
     by_source: list[tuple[FundingSource, Decimal]] = field(default_factory=list)
-    by_financing: list[tuple[str, Decimal]] = field(default_factory=list)
+    by_financing: list[tuple[StrOrPromise, Decimal]] = field(default_factory=list)
     # In EUR at the plan's rate (None when no rate is given).
     overall_eur: Decimal | None = None
     # What the lines written in EUR or USD add up to in their own currency (the rates are theirs).
@@ -235,10 +239,11 @@ def plan_totals(
             lines += line.amount
             if line.currency != Currency.RSD:
                 by_currency[line.currency] += line.amount_in_currency or ZERO
-            if line.envelope_id:
-                use = uses.get(line.envelope_id)
+            envelope = line.envelope if line.envelope_id else None  # selected with the line
+            if envelope is not None:
+                use = uses.get(envelope.pk)
                 if use is None:
-                    use = uses[line.envelope_id] = EnvelopeUse(envelope=line.envelope)
+                    use = uses[envelope.pk] = EnvelopeUse(envelope=envelope)
                 use.drawn += line.amount
                 use.measures.append(measure.code)
                 continue
@@ -353,8 +358,15 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
     query (a UNION of the three link tables) rather than one per link table."""
     from django.db.models import CharField, F, IntegerField, Value
 
-    def links(relation, target: str, kind: str, number: str, name_en: str, name_sr: str):
-        return relation.through.objects.filter(measure__plan=plan).values_list(
+    def links(
+        relation: ManyToManyDescriptor[Any, Any],
+        target: str,
+        kind: str,
+        number: str,
+        name_en: str,
+        name_sr: str,
+    ) -> QuerySet[Any, tuple[Any, ...]]:
+        return relation.through._default_manager.filter(measure__plan=plan).values_list(
             "measure_id",
             Value(kind, output_field=CharField()),
             f"{target}_id",
@@ -409,7 +421,7 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
     )
 
 
-def _recommendations(plan: OperationalPlan, measures: list[Measure], user: User):
+def _recommendations(plan: OperationalPlan, measures: list[Measure], user: User) -> PlanRecommendations:
     """The measures with the recommendations they answer, and the unanswered ones: 2 queries
     (none for a reader who may not see the LSG's engagements, e.g. a JMU member)."""
     if not access.may_read_engagements(user, plan.jmu.lsg_id):

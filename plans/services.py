@@ -6,16 +6,17 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jmu_planner.dates import add_months, month_start, months_between
-from jmu_planner.services import model_save
+from jmu_planner.services import M, model_save, set_history_user
 from plans.models import (
+    BudgetEnvelope,
     BudgetLine,
     CommunicationItem,
     Indicator,
@@ -34,11 +35,17 @@ class MeasureConflict(ValidationError):
     """Someone saved the measure after this person opened it (optimistic locking)."""
 
 
+# What an inline formset edits: a measure's indicators and budget lines, a plan's communication
+# items and envelopes.
+Row = TypeVar("Row", Indicator, BudgetLine, CommunicationItem, BudgetEnvelope)
+MeasureChild = TypeVar("MeasureChild", Indicator, BudgetLine)
+
+
 @dataclass
-class ChildRow:
+class ChildRow(Generic[Row]):
     """A row of an inline formset: an existing row or a new one, its data, whether to drop it."""
 
-    instance: Indicator | BudgetLine | None
+    instance: Row | None
     data: dict[str, Any]
     delete: bool = False
     # False when the form saw no change to an existing row (form.has_changed()): its instance
@@ -49,8 +56,8 @@ class ChildRow:
 @dataclass
 class MeasureInput:
     data: dict[str, Any]
-    indicators: list[ChildRow] = field(default_factory=list)
-    budget_lines: list[ChildRow] = field(default_factory=list)
+    indicators: list[ChildRow[Indicator]] = field(default_factory=list)
+    budget_lines: list[ChildRow[BudgetLine]] = field(default_factory=list)
 
 
 def _require_editable(plan: OperationalPlan) -> None:
@@ -78,8 +85,8 @@ def _lock_jmu(jmu: JMU) -> None:
     JMU.objects.select_for_update().filter(pk=jmu.pk).values_list("pk", flat=True).first()
 
 
-def _already_made(model: type, token: Any, **scope: Any) -> Any:
-    return model.objects.filter(request_token=token, **scope).first() if token else None
+def _already_made(model: type[M], token: Any, **scope: Any) -> M | None:
+    return model._default_manager.filter(request_token=token, **scope).first() if token else None
 
 
 @transaction.atomic
@@ -132,7 +139,7 @@ def _outside(plan: OperationalPlan, measure: Measure) -> bool:
 
 @transaction.atomic
 def communication_save(
-    *, plan: OperationalPlan, actor: User, rows: Sequence[ChildRow]
+    *, plan: OperationalPlan, actor: User, rows: Sequence[ChildRow[CommunicationItem]]
 ) -> list[CommunicationItem]:
     plan = _lock(plan)
     kept = []
@@ -150,11 +157,11 @@ def communication_save(
 
 
 @transaction.atomic
-def envelopes_save(*, plan: OperationalPlan, actor: User, rows: Sequence[ChildRow]) -> list:
+def envelopes_save(
+    *, plan: OperationalPlan, actor: User, rows: Sequence[ChildRow[BudgetEnvelope]]
+) -> list[BudgetEnvelope]:
     """The plan's shared envelopes (yearly allocations several measures draw on)."""
     from django.db.models import ProtectedError
-
-    from plans.models import BudgetEnvelope
 
     plan = _lock(plan)
     kept = []
@@ -193,7 +200,9 @@ def _renumber(plan: OperationalPlan, area_id: int) -> None:
     Measure.objects.bulk_update(changed, ["number"])
 
 
-def _save_children(*, measure: Measure, actor: User, rows: Iterable[ChildRow], model: type) -> None:
+def _save_children(
+    *, measure: Measure, actor: User, rows: Iterable[ChildRow[MeasureChild]], model: type[MeasureChild]
+) -> None:
     errors: list[str] = []
     position = 0
     for row in rows:
@@ -322,7 +331,7 @@ def plan_import_apply(
     result.created = [_create_measure(plan, actor, resolved(values)) for values in new]
     for measure in remove:
         area_id = measure.area_id
-        measure._history_user = actor
+        set_history_user(measure, actor)
         measure.delete()
         _renumber(plan, area_id)
         result.removed += 1
@@ -359,7 +368,7 @@ def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_
     # Links that did not change were checked when saved: no query each to check them again.
     unchanged = [n for n, pk in links_before.items() if getattr(measure, f"{n}_id") == pk]
     measure.full_clean(exclude=["plan", "request_token", *unchanged])
-    measure._history_user = actor
+    set_history_user(measure, actor)
     measure.save()
     _set_links(measure, links)
     if measure.area_id != old_area_id:
@@ -373,7 +382,7 @@ def measure_update(*, measure: Measure, actor: User, values: MeasureInput, lock_
 def measure_delete(*, measure: Measure, actor: User) -> None:
     plan = _lock(measure.plan)
     area_id = measure.area_id
-    measure._history_user = actor
+    set_history_user(measure, actor)
     measure.delete()
     _renumber(plan, area_id)
 
@@ -455,13 +464,13 @@ def plan_copy(
     for relation, target in ((Measure.co_responsible, "institution_id"),
                              (Measure.partner_institutions, "institution_id"),
                              (Measure.secondary_areas, "thematicarea_id")):  # fmt: skip
-        through = relation.through
-        through.objects.bulk_create(
-            through(measure_id=copy_of[link.measure_id], **{target: getattr(link, target)})
-            for link in through.objects.filter(measure__plan=plan)
+        through: type[models.Model] = relation.through  # three tables, one shape: (measure, target)
+        links = through._default_manager.filter(measure__plan=plan).values_list("measure_id", target)
+        through._default_manager.bulk_create(
+            through(measure_id=copy_of[measure_id], **{target: target_id}) for measure_id, target_id in links
         )
     # The shared envelopes, and the lines drawing on them point to the copies.
-    envelope_of = {}
+    envelope_of: dict[int | None, int] = {}
     for envelope in plan.envelopes.all():
         old_pk = envelope.pk
         envelope.pk, envelope.id, envelope.plan = None, None, copy

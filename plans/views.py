@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -129,8 +130,9 @@ class PlanCreateView(PlanFormView):
 
     def get_initial(self) -> dict[str, Any]:
         # Plans are written for the next year, or the first later one the user's JMU has no plan
-        # for (with several JMUs to write for, the JMU is not chosen yet: next year).
-        year = datetime.date.today().year + 1
+        # for (with several JMUs to write for, the JMU is not chosen yet: next year). The year is
+        # Belgrade's (TIME_ZONE), not the server clock's: at New Year they differ for an hour.
+        year = timezone.localdate().year + 1
         jmus = list(writable_jmus(self.request.user)[:2])
         if len(jmus) == 1:
             year = selectors.first_free_year(jmus, from_year=year)

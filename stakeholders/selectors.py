@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -9,16 +10,16 @@ from django.shortcuts import get_object_or_404
 
 from jmu_planner import access
 from jmu_planner.db import ScriptOrder, SerbianCollate
-from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement, User
+from stakeholders.models import JMU, LSG, Institution, JMUMembership, LSGQuerySet, Settlement, User
 
 
-def jmus_writable_by(user: User, roles) -> QuerySet[JMU]:
+def jmus_writable_by(user: User, roles: Iterable[str]) -> QuerySet[JMU]:
     """Active JMUs of the LSGs where the user holds one of `roles` (administrators: all)."""
     jmus = JMU.objects.filter(status=JMU.Status.ACTIVE).select_related("lsg")
     return access.scope_editable(jmus, user, "lsg", roles)
 
 
-def lsg_list(*, user: User) -> QuerySet[LSG]:
+def lsg_list(*, user: User) -> LSGQuerySet:
     """LSGs the user may see, with their district and whether an active JMU exists."""
     active_jmu = JMU.objects.filter(lsg=OuterRef("pk"), status=JMU.Status.ACTIVE)
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from jmu_planner.notifications.events import EVENTS, render, subject_line
-from jmu_planner.notifications.models import Notification
+from jmu_planner.notifications.models import Notification, NotificationQuerySet
+
+if TYPE_CHECKING:
+    from stakeholders.models import User
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 8
@@ -43,7 +46,7 @@ def _enqueue_emails(ids: list[int]) -> None:
         log.warning("E-mails for notifications %s not queued; the sweep will send them", ids, exc_info=True)
 
 
-def recipient_language(user) -> str:
+def recipient_language(user: User) -> str:
     from jmu_planner.i18n import user_language
 
     return user_language(user)
@@ -74,7 +77,7 @@ def notification_email(notification: Notification) -> None:
     )
 
 
-def pending_emails(ids: Iterable[int] | None = None):
+def pending_emails(ids: Iterable[int] | None = None) -> NotificationQuerySet:
     rows = Notification.objects.pending_email().filter(email_attempts__lt=MAX_EMAIL_ATTEMPTS)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))

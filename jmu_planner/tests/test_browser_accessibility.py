@@ -14,10 +14,10 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in
 from plans.models import OperationalPlan
 from reporting.models import Report
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

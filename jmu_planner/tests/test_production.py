@@ -4,6 +4,7 @@ The production steps themselves (collectstatic with the manifest, gunicorn, a pa
 are scripts/smoke_production.py, which `make test` runs after pytest.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -241,13 +242,28 @@ def test_500_template_renders_without_a_request():
     assert "<html lang=" in html and "JMU Planner" in html
 
 
-def test_a_gunicorn_worker_freezes_what_it_holds_once_warm():
+def test_gunicorn_keeps_its_database_connections_unless_told_otherwise(monkeypatch):
+    """Persistent connections are gunicorn's (gunicorn.conf.py); the settings' default, which the
+    development server gets, is none (test_development_server.py)."""
+    import runpy
+
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "")  # undone after the test, whatever the file sets
+    monkeypatch.delenv("DB_CONN_MAX_AGE")
+    runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert os.environ["DB_CONN_MAX_AGE"] == "60"
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "5")
+    runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert os.environ["DB_CONN_MAX_AGE"] == "5"  # the environment's own value wins
+
+
+def test_a_gunicorn_worker_freezes_what_it_holds_once_warm(monkeypatch):
     """gunicorn.conf.py: after WARM_AFTER requests a worker moves its objects out of the cyclic
     GC's full collections (their pauses were the tail of every page under load)."""
     import gc
     import runpy
     import types
 
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "60")  # what the file would set, undone after the test
     conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     worker = types.SimpleNamespace()
     before = gc.get_freeze_count()

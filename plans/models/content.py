@@ -308,6 +308,13 @@ class Measure(models.Model):
     history = HistoricalRecords()
     objects = PlanChildQuerySet.as_manager()
 
+    # Set by plans.selectors.measures_with_details (the whole plan in 4 queries), not fields.
+    indicator_list: "list[Indicator]"
+    line_list: "list[BudgetLine]"
+    co_responsible_list: list[Institution]
+    partner_list: list[Institution]
+    secondary_area_list: list[ThematicArea]
+
     class Meta:
         ordering = ["area__number", "number"]
         verbose_name = _("measure")
@@ -413,6 +420,10 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
     objects = MeasureChildQuerySet.as_manager()
+
+    # Formatted once by plans.selectors.measures_with_details, not fields.
+    baseline_text: str
+    target_text: str
 
     class Meta:
         ordering = ["position", "pk"]

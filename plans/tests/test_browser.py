@@ -1,14 +1,14 @@
 """A coordinator writes a plan in a real browser (Debian's Chromium driven by Playwright)."""
 
-import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in
 from plans.models import OperationalPlan
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def test_coordinator_writes_a_plan_and_sees_the_totals_change(
     live_server, page, reference_data, artifacts_dir
 ):
     demo_seed()
-    year = datetime.date.today().year + 1
+    year = timezone.localdate().year + 1
     log_in(page, live_server, "coordinator.leskovac", "demo-coordinator")
     page.get_by_role("link", name="Plans").click()
     page.get_by_role("link", name="New plan").click()

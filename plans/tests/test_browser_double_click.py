@@ -1,21 +1,20 @@
 """A double click sends one form: the submit button is disabled while the POST is in flight
 (static/js/submit-once.js); the server's one-time token and constraints are tested elsewhere."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in
 from plans.models import OperationalPlan
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_double_clicked_save_sends_one_post_and_makes_one_plan(live_server, page, reference_data):
     demo_seed()
-    year = datetime.date.today().year + 1
+    year = timezone.localdate().year + 1
     log_in(page, live_server, "coordinator.leskovac", "demo-coordinator")
     page.goto(f"{live_server.url}/plans/new/")
     title = f"Dvostruki klik {year}"

@@ -5,18 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in, log_out
 from plans.models import OperationalPlan
-from plans.tests.test_review import PDF
+from plans.tests.helpers import PDF
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page):
-    page.locator("nav [data-bs-toggle=dropdown]").last.click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, artifacts_dir, tmp_path):

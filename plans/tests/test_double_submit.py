@@ -10,11 +10,12 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
+from jmu_planner.tests.threads import JOIN_TIMEOUT, run_and_join
 from plans import services
 from plans.lifecycle import plan_transition
 from plans.models import Measure, OperationalPlan
 from plans.tests.factories import PlanFactory
-from plans.tests.test_views import measure_post
+from plans.tests.helpers import measure_post
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,7 +26,7 @@ pytestmark = [
 
 def at_once(user, url: str, data_for_each: list[dict]) -> list:
     """POST each data at the same moment from its own client and connection; the responses."""
-    barrier = threading.Barrier(len(data_for_each))
+    barrier = threading.Barrier(len(data_for_each), timeout=JOIN_TIMEOUT)
     responses: list = [None] * len(data_for_each)
 
     def send(index: int, data: dict) -> None:
@@ -37,11 +38,7 @@ def at_once(user, url: str, data_for_each: list[dict]) -> list:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=send, args=(i, d)) for i, d in enumerate(data_for_each)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_and_join([threading.Thread(target=send, args=(i, d)) for i, d in enumerate(data_for_each)])
     return responses
 
 
@@ -134,11 +131,7 @@ def test_a_header_edit_racing_a_submission_waits_for_it_and_is_refused(users, me
             edit_done.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=submit), threading.Thread(target=edit)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_and_join([threading.Thread(target=submit), threading.Thread(target=edit)])
     plan.refresh_from_db()
     assert (plan.status, plan.title) == ("submitted", measure.plan.title)
     assert outcome["edit_done_while_locked"] is False and "refused" in outcome

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from plans import selectors
 from plans.models import FundingSource, OperationalPlan, ThematicArea
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, source
-from plans.tests.test_review import adopt, through_approval
+from plans.tests.helpers import adopt, through_approval
 from reporting import documents
 from reporting.models import Document
 from stakeholders.tests.factories import InstitutionFactory

@@ -13,7 +13,7 @@ from jmu_planner import access
 from jmu_planner.lifecycle import TransitionRefused
 from plans.lifecycle import PLAN_LIFECYCLE
 from plans.models import OperationalPlan, PlanTransition
-from plans.tests.test_review import adopt, move, through_approval
+from plans.tests.helpers import adopt, move, through_approval
 from reporting.lifecycle import REPORT_LIFECYCLE
 from reporting.models import Report
 

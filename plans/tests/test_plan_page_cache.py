@@ -19,7 +19,7 @@ from django.utils import translation
 from jmu_planner import fragment_cache
 from plans.models import Measure, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, source
-from plans.tests.test_review import adopt, through_approval
+from plans.tests.helpers import adopt, through_approval
 from stakeholders.tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_readers_with_other_rights_share_the_entry_and_keep_their_own_parts(clie
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
 def test_a_plan_not_yet_adopted_is_never_cached(client, complete, users, status):
-    from plans.tests.test_review import move
+    from plans.tests.helpers import move
 
     if status == "submitted":
         move(complete, OperationalPlan.Status.SUBMITTED, users["coordinator"])

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from jmu_planner.text import to_cyrillic
@@ -445,15 +446,24 @@ def test_the_new_plan_form_defaults_to_the_first_year_without_a_plan(client, use
     client.force_login(users["coordinator"])
     # The fixture's plan is for 2027; one for 2028 too: the form offers 2029 (from next year on).
     PlanFactory(jmu=plan.jmu, period_start=datetime.date(2028, 1, 1), period_end=datetime.date(2028, 12, 31))
-    first_free = max(datetime.date.today().year + 1, 2029)
+    first_free = max(timezone.localdate().year + 1, 2029)
     form = client.get(reverse("plans:plan-create")).context["form"]
     assert form.initial["period_start"] == datetime.date(first_free, 1, 1)
     assert str(first_free) in str(form.initial["title"])
 
 
+def test_the_new_plan_form_counts_the_next_year_from_belgrade_new_year(client, users, monkeypatch):
+    # 23:30 UTC on New Year's Eve is already 00:30 on 1 January 2031 in Belgrade (TIME_ZONE): the
+    # next year is 2032 there, whatever the server's own clock or zone says.
+    new_year_in_belgrade = datetime.datetime(2030, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: new_year_in_belgrade)
+    client.force_login(users["coordinator"])
+    form = client.get(reverse("plans:plan-create")).context["form"]
+    assert form.initial["period_start"] == datetime.date(2032, 1, 1)
+
+
 def test_the_pdf_area_total_is_a_last_row_not_a_repeated_footer(plan):
     from django.template.loader import render_to_string
-    from django.utils import timezone
 
     for _ in range(3):
         BudgetLineFactory(measure=MeasureFactory(plan=plan))

@@ -14,24 +14,10 @@ from plans.lifecycle import PLAN_LIFECYCLE
 from plans.models import OperationalPlan, PlanTransition
 from plans.services import MeasureInput, PlanNotEditable
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, area, source
+from plans.tests.helpers import PDF, adopt, decision, move, through_approval
 
 pytestmark = pytest.mark.django_db
 Status = OperationalPlan.Status
-
-
-def one_page_pdf() -> bytes:
-    """A real (blank, one-page) PDF: a scanned decision must parse, not just start with %PDF-."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer, out = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(width=595, height=842)
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = one_page_pdf()
 
 
 @pytest.fixture
@@ -40,28 +26,6 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
-
-
-def decision(content=PDF, name="odluka.pdf"):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def move(plan, to, actor, **kwargs):
-    return lifecycle.plan_transition(plan=plan, to=to, actor=actor, **kwargs)
-
-
-def through_approval(plan, users):
-    move(plan, Status.SUBMITTED, users["coordinator"])
-    move(plan, Status.APPROVED, users["officer"])
-    plan.refresh_from_db()
-    return plan
-
-
-def adopt(plan, users, date=datetime.date(2026, 11, 1)):
-    return lifecycle.plan_adopt(
-        plan=plan, actor=users["coordinator"], body="city_council", number="06-12/2026",
-        date=date, file=decision(),
-    )  # fmt: skip
 
 
 # --- Transitions -------------------------------------------------------------------------------------

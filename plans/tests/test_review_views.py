@@ -9,7 +9,7 @@ from jmu_planner.notifications.models import Notification
 from plans import comments, lifecycle
 from plans.models import OperationalPlan, PlanTransition
 from plans.tests.factories import MeasureFactory
-from plans.tests.test_review import PDF, adopt, through_approval
+from plans.tests.helpers import PDF, adopt, through_approval
 
 pytestmark = pytest.mark.django_db
 Status = OperationalPlan.Status

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from plans.models import Indicator, Measure, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, area, source
+from plans.tests.helpers import measure_post
 
 pytestmark = pytest.mark.django_db
 
@@ -117,24 +118,6 @@ def test_overlapping_plan_is_refused_at_the_field(client, users, plan):
 
 
 # --- The measure form ------------------------------------------------------------------------------
-
-
-def measure_post(plan, measure=None, **overrides):
-    data = {
-        "area": area(2).pk, "title": "Obuka za traženje posla", "financing": "new",
-        "start_month": "2027-03", "end_month": "2027-10", "lock_version": measure.lock_version if measure else 0,
-        "indicators-TOTAL_FORMS": "2", "indicators-INITIAL_FORMS": "0",
-        "indicators-0-name": "Osobe upućene NSZ", "indicators-0-unit": "osoba", "indicators-0-type": "number",
-        "indicators-0-baseline": "20", "indicators-0-target": "45", "indicators-0-breakdown": "sex",
-        "indicators-0-aggregation": "sum",
-        "indicators-1-name": "Održan sajam", "indicators-1-unit": "da/ne", "indicators-1-type": "yes_no",
-        "indicators-1-baseline": "ne", "indicators-1-target": "da", "indicators-1-breakdown": "none",
-        "indicators-1-aggregation": "latest",
-        "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0",
-        "budget-0-source": source("sctm").pk, "budget-0-category": "services",
-        "budget-0-amount": "200000.00",
-    }  # fmt: skip
-    return data | overrides
 
 
 def test_coordinator_adds_a_measure_with_indicators_and_budget(client, users, plan):

@@ -5,13 +5,19 @@ from decimal import Decimal
 import pytest
 
 from jmu_planner.access import GlobalRole, Role
+from jmu_planner.celery import app as celery_app
 from plans.models import Indicator, OperationalPlan
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory, source
-from reporting import services
+from reporting import dashboard, services
 from reporting.document_kinds import KINDS
-from stakeholders.tests.factories import JMUFactory, LSGFactory, SettlementFactory, user_with_role
-
-YEAR = 2026
+from reporting.tests.worlds import DASHBOARD_TODAY, YEAR, build_dashboard_world
+from stakeholders.tests.factories import (
+    InstitutionFactory,
+    JMUFactory,
+    LSGFactory,
+    SettlementFactory,
+    user_with_role,
+)
 
 
 @pytest.fixture
@@ -88,3 +94,46 @@ def plan_print_template(monkeypatch):
         monkeypatch.setitem(KINDS, "plan", replace(plan_kind, template=template))
 
     return use
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in-process (the suite otherwise queues them on the real Redis)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def dashboard_today(monkeypatch):
+    """The dashboard's today: 20 May of YEAR."""
+    monkeypatch.setattr(dashboard, "local_today", lambda: DASHBOARD_TODAY)
+    return DASHBOARD_TODAY
+
+
+@pytest.fixture
+def dashboard_world(plan, indicators, users):
+    """Two LSGs' adopted plans and months of reports (worlds.build_dashboard_world)."""
+    return build_dashboard_world(plan, indicators, users)
+
+
+@pytest.fixture
+def adopted_plan(db, reference_data):
+    lsg = LSGFactory(name_lat="Šabac test", name_cyr="Шабац тест")
+    plan = PlanFactory(
+        jmu=JMUFactory(lsg=lsg),
+        status=OperationalPlan.Status.ADOPTED,
+        title="Operativni plan za Šabac",
+        adopting_body="assembly",
+        adoption_number="06-12/2026",
+    )
+    for title, amount in [
+        ("Upis dece u vrtić – ćirilica Ђорђе", "120000.50"),
+        ("Lična dokumenta za žene", "80000"),
+    ]:
+        measure = MeasureFactory(
+            plan=plan, title=title, responsible=InstitutionFactory(lsg=lsg, name=f"CSR {title[:5]}")
+        )
+        IndicatorFactory(measure=measure, name="Broj dece")
+        BudgetLineFactory(measure=measure, source=source("sctm"), amount=amount)
+    return plan

@@ -6,11 +6,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from plans.tests.test_browser_review import log_out
+from jmu_planner.tests.browser import log_in, log_out
 from reporting.models import Report
 from reporting.selectors import people_reached
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ sit one click away, and nothing makes the page wider than a 375 px phone."""
 import pytest
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in
 from stakeholders.demo import demo_seed
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

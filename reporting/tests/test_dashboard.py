@@ -1,6 +1,6 @@
 """The programme dashboard, the home page per role, the review queue for reports, the LSG profile.
 
-A small world, figures computed by hand: LSG A (the `plan` fixture: an adopted 2026 plan, one
+A small dashboard_world, figures computed by hand: LSG A (the `plan` fixture: an adopted 2026 plan, one
 measure in area 1, four indicators with target 100, one per roll-up rule, budget 1,000 + 500 RSD)
 and LSG B (an adopted 2026 plan in area 2, one indicator, budget 2,000 RSD). Today is 20 May 2026.
 """
@@ -19,90 +19,36 @@ from jmu_planner.access import Role
 from jmu_planner.i18n import money
 from jmu_planner.notifications.models import Notification
 from jmu_planner.text import to_cyrillic
-from plans.models import BudgetLine, OperationalPlan, PlanTransition, ThematicArea
+from plans.models import OperationalPlan, PlanTransition, ThematicArea
 from plans.tests.factories import (
     BudgetLineFactory,
     IndicatorFactory,
     MeasureFactory,
     PlanFactory,
     area,
-    source,
 )
-from reporting import dashboard, lifecycle, services
-from reporting.models import Document, IndicatorValue, Report, Spending
-from reporting.tests.conftest import YEAR
+from reporting import dashboard, lifecycle
+from reporting.models import Document, IndicatorValue, Report
+from reporting.tests.worlds import DASHBOARD_TODAY, YEAR, month_report
 from stakeholders.models import ProgrammeCohort
 from stakeholders.tests.factories import JMUFactory, LSGFactory
 
-TODAY = datetime.date(YEAR, 5, 20)
+TODAY = DASHBOARD_TODAY
 Status = Report.Status
+pytestmark = pytest.mark.usefixtures("dashboard_today")
 
 
-@pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "local_today", lambda: TODAY)
-    return TODAY
-
-
-def month_report(plan, month: int, status: str, actor) -> Report:
-    report = services.report_create(
-        jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, month, 1), actor=actor
-    )
-    submitted = timezone.now() - datetime.timedelta(days=20 - month) if status != Status.DRAFT else None
-    Report.objects.filter(pk=report.pk).update(status=status, submitted_at=submitted)
-    report.refresh_from_db()
-    return report
-
-
-@pytest.fixture
-def world(plan, indicators, users):
-    """LSG A's months: January accepted, February and March submitted, April a draft (not counted)."""
-    coordinator = users["coordinator"]
-    lines = {line.source.code: line for line in BudgetLine.objects.filter(measure__plan=plan)}
-    values = {  # rule: January, February, March, April (draft)
-        "sum": [30, 40, 40, 90],  # 110: reached
-        "latest": [100, 50, 60, 100],  # 60: not reached (April does not count)
-        "max": [20, 100, 10, 0],  # 100: reached
-        "avg": [50, 60, 70, 100],  # 60: not reached
-    }
-    spent = [("lsg-budget", "100.00"), ("sctm", "200.00"), ("lsg-budget", "50.00"), ("sctm", "999.00")]
-    statuses = [Status.ACCEPTED, Status.SUBMITTED, Status.SUBMITTED, Status.DRAFT]
-    for month, status in enumerate(statuses, start=1):
-        report = month_report(plan, month, status, coordinator)
-        for rule, indicator in indicators.items():
-            IndicatorValue.objects.create(
-                report=report, indicator=indicator, value=Decimal(values[rule][month - 1])
-            )
-        code, amount = spent[month - 1]
-        Spending.objects.create(report=report, budget_line=lines[code], amount=Decimal(amount))
-
-    other = PlanFactory(
-        jmu=JMUFactory(lsg=users["other_coordinator"].lsg_roles.get().lsg),
-        status=OperationalPlan.Status.ADOPTED,
-        period_start=datetime.date(YEAR, 1, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-        title="Plan Bezistan",
-    )
-    measure = MeasureFactory(plan=other, area=area(2), start_month=datetime.date(YEAR, 1, 1),
-                             end_month=datetime.date(YEAR, 12, 1))  # fmt: skip
-    indicator = IndicatorFactory(measure=measure, baseline=Decimal(10), target=Decimal(5))  # to bring down
-    BudgetLineFactory(measure=measure, source=source("lsg-budget"), amount=Decimal("2000.00"))
-    report = month_report(other, 1, Status.ACCEPTED, users["other_coordinator"])
-    IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(4))  # below 5: reached
-    return {"a": plan, "b": other}
-
-
-def test_dashboard_figures_equal_hand_computed_ones(world, users):
+def test_dashboard_figures_equal_hand_computed_ones(dashboard_world, users):
     page = dashboard.programme_dashboard(user=users["officer"], year=YEAR, today=TODAY)
     rows = {row.lsg.pk: row for row in page.rows}
-    a, b = rows[world["a"].jmu.lsg_id], rows[world["b"].jmu.lsg_id]
+    a, b = rows[dashboard_world["a"].jmu.lsg_id], rows[dashboard_world["b"].jmu.lsg_id]
 
     assert (a.figures.indicators, a.figures.reached, a.figures.reached_share) == (4, 2, Decimal("50.0"))
     assert a.figures.planned == Decimal("1500.00") and a.figures.spent == Decimal("350.00")
     # Overdue on 20 May: April's monthly (due 10 May, a draft), Q1 (due 15 April, none).
     # Due: May's monthly (due 10 June), Q2 (due 15 July), the annual report (due 31 January).
     assert (a.figures.overdue, a.figures.due) == (2, 3)
-    assert a.in_force == world["a"] and a.draft is None and a.jmu_status == "Active"
+    assert a.in_force == dashboard_world["a"] and a.draft is None and a.jmu_status == "Active"
 
     assert (b.figures.indicators, b.figures.reached) == (1, 1)
     assert (b.figures.planned, b.figures.spent) == (Decimal("2000.00"), Decimal("0.00"))
@@ -124,15 +70,17 @@ def test_dashboard_figures_equal_hand_computed_ones(world, users):
     assert page.plan_statuses == [("Adopted", 2)]
 
 
-def test_dashboard_filters_by_district_cohort_and_lsg(world, users):
+def test_dashboard_filters_by_district_cohort_and_lsg(dashboard_world, users):
     officer = users["officer"]
-    a_lsg = world["a"].jmu.lsg
+    a_lsg = dashboard_world["a"].jmu.lsg
     cohort = ProgrammeCohort.objects.create(code="T", name="Test programme (EU)", period="2026")
     cohort.lsgs.add(a_lsg)
     by_cohort = dashboard.programme_dashboard(user=officer, year=YEAR, cohort=cohort, today=TODAY)
     assert [row.lsg for row in by_cohort.rows] == [a_lsg]
     assert by_cohort.totals.planned == Decimal("1500.00")
-    by_lsg = dashboard.programme_dashboard(user=officer, year=YEAR, lsg=world["b"].jmu.lsg, today=TODAY)
+    by_lsg = dashboard.programme_dashboard(
+        user=officer, year=YEAR, lsg=dashboard_world["b"].jmu.lsg, today=TODAY
+    )
     assert by_lsg.totals.planned == Decimal("2000.00")
     elsewhere = LSGFactory(district__code="ELS", district__name_lat="Drugi okrug")
     by_district = dashboard.programme_dashboard(user=officer, year=YEAR, district=elsewhere.district)
@@ -150,9 +98,9 @@ def test_the_real_cohorts_are_loaded_as_reference_data(db):
     assert "Niš" in names or {"Pantelej", "Niška Banja"} <= names
 
 
-def test_dashboard_page_is_scoped_per_role(client, world, users):
+def test_dashboard_page_is_scoped_per_role(client, dashboard_world, users):
     url = reverse("dashboard:programme")
-    a_name, b_name = world["a"].jmu.lsg.name_lat, world["b"].jmu.lsg.name_lat
+    a_name, b_name = dashboard_world["a"].jmu.lsg.name_lat, dashboard_world["b"].jmu.lsg.name_lat
     client.force_login(users["officer"])
     html = client.get(url).content.decode()
     assert a_name in html and b_name in html and money(Decimal("3500")) in html
@@ -163,7 +111,7 @@ def test_dashboard_page_is_scoped_per_role(client, world, users):
     # B's budget, and the programme's total.
     assert money(Decimal("2000")) not in html and money(Decimal("3500")) not in html
     # Asking for another LSG by its id is refused by the form; nothing of it shows.
-    html = client.get(url, {"lsg": world["b"].jmu.lsg_id}).content.decode()
+    html = client.get(url, {"lsg": dashboard_world["b"].jmu.lsg_id}).content.decode()
     assert b_name not in html and money(Decimal("2000")) not in html
 
     client.force_login(users["other_coordinator"])
@@ -171,7 +119,7 @@ def test_dashboard_page_is_scoped_per_role(client, world, users):
     assert b_name in html and a_name not in html
 
 
-def test_dashboard_charts_carry_their_data_and_a_table(client, world, users):
+def test_dashboard_charts_carry_their_data_and_a_table(client, dashboard_world, users):
     client.force_login(users["officer"])
     response = client.get(reverse("dashboard:programme"), {"year": YEAR})
     html = response.content.decode()
@@ -186,7 +134,7 @@ def test_dashboard_charts_carry_their_data_and_a_table(client, world, users):
 
 
 @pytest.mark.serbian
-def test_dashboard_chart_labels_follow_the_readers_script(client, world, users):
+def test_dashboard_chart_labels_follow_the_readers_script(client, dashboard_world, users):
     client.force_login(users["officer"])
     client.post(reverse("set_language"), {"language": "sr"})
     html = client.get(reverse("dashboard:programme")).content.decode()
@@ -195,7 +143,9 @@ def test_dashboard_chart_labels_follow_the_readers_script(client, world, users):
     assert all(not any("a" <= ch <= "z" for ch in label) for label in data["progress"]["labels"])
 
 
-def test_dashboard_queries_are_constant_in_lsgs_and_years(client, world, users, django_assert_num_queries):
+def test_dashboard_queries_are_constant_in_lsgs_and_years(
+    client, dashboard_world, users, django_assert_num_queries
+):
     """1 session + 1 user, 1 years (min/max), the dashboard's 9 (LSGs, plans, reports, roll-up
     aggregate, latest values, indicators, budget, spending, areas), 1 roles (navbar), the filters'
     choices 1 LSGs + 1 districts + 1 cohorts = 16, + 1 the data stamp (a cache miss) + SAVEPOINT/
@@ -221,7 +171,7 @@ def test_dashboard_queries_are_constant_in_lsgs_and_years(client, world, users, 
 
 
 def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
-    client, world, users, django_assert_num_queries
+    client, dashboard_world, users, django_assert_num_queries
 ):
     """A second look costs the page without the dashboard's 9 queries: 19 - 9 = 10. A report
     submitted (a status change) makes the figures anew: April's 999 RSD now count."""
@@ -230,7 +180,9 @@ def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
     assert client.get(url).context["page"].totals.spent == Decimal("350.00")
     with django_assert_num_queries(10):
         assert client.get(url).context["page"].totals.spent == Decimal("350.00")
-    april = Report.objects.get(jmu=world["a"].jmu, kind="monthly", period_start=datetime.date(YEAR, 4, 1))
+    april = Report.objects.get(
+        jmu=dashboard_world["a"].jmu, kind="monthly", period_start=datetime.date(YEAR, 4, 1)
+    )
     lifecycle.report_transition(report=april, to=Status.SUBMITTED, actor=users["coordinator"])
     with django_assert_num_queries(19):
         assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
@@ -240,8 +192,8 @@ def test_the_dashboard_is_served_from_the_cache_until_what_it_counts_changes(
         assert client.get(url).context["page"].totals.spent == Decimal("1349.00")
 
 
-def test_officer_home_counts_every_report_waiting_and_shows_the_first(client, world, users):
-    for plan, months in ((world["a"], range(5, 13)), (world["b"], range(2, 5))):
+def test_officer_home_counts_every_report_waiting_and_shows_the_first(client, dashboard_world, users):
+    for plan, months in ((dashboard_world["a"], range(5, 13)), (dashboard_world["b"], range(2, 5))):
         for month in months:
             month_report(plan, month, Status.SUBMITTED, users["coordinator"])
     waiting = Report.objects.filter(status=Status.SUBMITTED).count()
@@ -266,28 +218,28 @@ def draft_with_request(plan, users):
 
 
 def test_coordinator_home_shows_plans_reviewer_note_reports_due_and_links(
-    client, world, users, draft_with_request
+    client, dashboard_world, users, draft_with_request
 ):
     coordinator = users["coordinator"]
     Notification.objects.create(recipient=coordinator, event="legacy", params={"text": "x"}, url="/")
-    current = month_report(world["a"], 5, Status.DRAFT, coordinator)
+    current = month_report(dashboard_world["a"], 5, Status.DRAFT, coordinator)
     client.force_login(coordinator)
     html = client.get(reverse("home")).content.decode()
-    assert world["a"].title in html and "Nacrt 2027" in html and "Changes requested" in html
+    assert dashboard_world["a"].title in html and "Nacrt 2027" in html and "Changes requested" in html
     assert "Dopunite budžet za stanovanje." in html and "Prvo: dodajte" not in html  # the latest request
     assert "04/2026" in html and "Q1/2026" in html  # overdue, with their dates
     assert "10.05.2026" in html or "05/10/2026" in html or "2026-05-10" in html
     assert "1 unread notification" in html
     assert reverse("reporting:activity-create", args=[current.pk]) in html  # log field work
     assert (
-        f"{reverse('reporting:report-create')}?jmu={world['a'].jmu_id}&amp;kind=quarterly&amp;month=2026-01"
+        f"{reverse('reporting:report-create')}?jmu={dashboard_world['a'].jmu_id}&amp;kind=quarterly&amp;month=2026-01"
         in html
     )
-    assert world["b"].title not in html and "officer-home" not in html
+    assert dashboard_world["b"].title not in html and "officer-home" not in html
 
 
-def test_member_home_offers_field_log_but_not_report_creation(client, world, users):
-    current = month_report(world["a"], 5, Status.DRAFT, users["coordinator"])
+def test_member_home_offers_field_log_but_not_report_creation(client, dashboard_world, users):
+    current = month_report(dashboard_world["a"], 5, Status.DRAFT, users["coordinator"])
     client.force_login(users["member"])
     html = client.get(reverse("home")).content.decode()
     assert reverse("reporting:activity-create", args=[current.pk]) in html
@@ -295,37 +247,43 @@ def test_member_home_offers_field_log_but_not_report_creation(client, world, use
 
 
 def test_expert_home_shows_what_each_lsg_waits_on_and_recent_documents(
-    client, world, users, draft_with_request
+    client, dashboard_world, users, draft_with_request
 ):
-    Document.objects.create(plan=world["a"], status=Document.Status.DONE, finished_at=timezone.now())
-    Document.objects.create(plan=world["b"], status=Document.Status.DONE, finished_at=timezone.now())
+    Document.objects.create(
+        plan=dashboard_world["a"], status=Document.Status.DONE, finished_at=timezone.now()
+    )
+    Document.objects.create(
+        plan=dashboard_world["b"], status=Document.Status.DONE, finished_at=timezone.now()
+    )
     client.force_login(users["expert"])
     html = client.get(reverse("home")).content.decode()
     assert 'id="expert-lsgs"' in html and "The reviewer asked for changes to the plan." in html
     assert "2 reports are overdue." in html
-    assert 'id="recent-documents"' in html and world["a"].title in html
+    assert 'id="recent-documents"' in html and dashboard_world["a"].title in html
     assert "Plan Bezistan" not in html  # the other LSG's document
 
 
-def test_officer_home_shows_queues_overdue_and_lsgs_without_a_plan(client, world, users):
-    Report.objects.filter(jmu=world["a"].jmu, period_start=datetime.date(YEAR, 2, 1)).update(
+def test_officer_home_shows_queues_overdue_and_lsgs_without_a_plan(client, dashboard_world, users):
+    Report.objects.filter(jmu=dashboard_world["a"].jmu, period_start=datetime.date(YEAR, 2, 1)).update(
         submitted_at=timezone.now() - datetime.timedelta(days=9)
     )
-    PlanFactory(jmu=world["a"].jmu, status=OperationalPlan.Status.SUBMITTED, title="Čeka pregled",
+    PlanFactory(jmu=dashboard_world["a"].jmu, status=OperationalPlan.Status.SUBMITTED, title="Čeka pregled",
                 period_start=datetime.date(YEAR + 1, 1, 1), period_end=datetime.date(YEAR + 1, 12, 31))  # fmt: skip
     idle = JMUFactory(lsg=LSGFactory(name_lat="Bez plana"))
     client.force_login(users["officer"])
     html = client.get(reverse("home")).content.decode()
     assert "Čeka pregled" in html and 'id="reports-waiting"' in html and "9 days" in html
     overdue = html.split('id="programme-overdue"')[1].split("</ul>")[0]
-    assert world["a"].jmu.lsg.name_lat in overdue and world["b"].jmu.lsg.name_lat in overdue
+    assert (
+        dashboard_world["a"].jmu.lsg.name_lat in overdue and dashboard_world["b"].jmu.lsg.name_lat in overdue
+    )
     without = html.split('id="without-plan"')[1].split("</ul>")[0]
-    assert idle.lsg.name_lat in without and world["a"].jmu.lsg.name_lat not in without
+    assert idle.lsg.name_lat in without and dashboard_world["a"].jmu.lsg.name_lat not in without
 
 
 @pytest.mark.parametrize("role, expected", [("coordinator", 10), ("expert", 11), ("officer", 13)])
 def test_home_queries_are_constant(
-    client, world, users, draft_with_request, role, expected, django_assert_num_queries
+    client, dashboard_world, users, draft_with_request, role, expected, django_assert_num_queries
 ):
     """1 session + 1 user + 1 roles + 1 unread, + SAVEPOINT/RELEASE = 6; LSG people + 1 plans +
     1 reviewers' notes + 1 reports + 1 JMUs = 10; experts + 1 documents = 11; officers + 1 plans
@@ -350,8 +308,8 @@ def test_home_queries_are_constant(
 # --- The review queue for reports, the LSG profile and links -------------------------------------------
 
 
-def test_report_review_queue_lists_submitted_reports_with_days_waited(client, world, users):
-    Report.objects.filter(jmu=world["a"].jmu, period_start=datetime.date(YEAR, 3, 1)).update(
+def test_report_review_queue_lists_submitted_reports_with_days_waited(client, dashboard_world, users):
+    Report.objects.filter(jmu=dashboard_world["a"].jmu, period_start=datetime.date(YEAR, 3, 1)).update(
         submitted_at=timezone.now() - datetime.timedelta(days=21)
     )
     client.force_login(users["officer"])
@@ -360,15 +318,15 @@ def test_report_review_queue_lists_submitted_reports_with_days_waited(client, wo
     queue = html.split('id="report-queue"')[1]
     assert "02/2026" in queue and "03/2026" in queue and "01/2026" not in queue  # accepted ones wait no more
     assert "21</span>" in queue
-    only_b = client.get(url, {"lsg": world["b"].jmu.lsg_id, "status": "accepted"}).content.decode()
-    assert world["b"].jmu.lsg.name_lat in only_b.split('id="report-queue"')[1]
-    assert world["a"].jmu.lsg.name_lat not in only_b.split('id="report-queue"')[1]
+    only_b = client.get(url, {"lsg": dashboard_world["b"].jmu.lsg_id, "status": "accepted"}).content.decode()
+    assert dashboard_world["b"].jmu.lsg.name_lat in only_b.split('id="report-queue"')[1]
+    assert dashboard_world["a"].jmu.lsg.name_lat not in only_b.split('id="report-queue"')[1]
     client.force_login(users["coordinator"])
     response = client.get(url)
     assert response.status_code == 403 and "for programme officers" in response.content.decode()
 
 
-def test_report_review_queue_queries_are_constant(client, world, users, django_assert_num_queries):
+def test_report_review_queue_queries_are_constant(client, dashboard_world, users, django_assert_num_queries):
     """1 session + 1 user + 1 roles, 1 count + 1 page of reports with LSG and district, filter choices
     1 LSGs + 1 districts = 7, + SAVEPOINT/RELEASE = 9; the same with more reports."""
     client.force_login(users["officer"])
@@ -376,13 +334,13 @@ def test_report_review_queue_queries_are_constant(client, world, users, django_a
     with django_assert_num_queries(9):
         client.get(url)
     for month in (5, 6, 7):
-        month_report(world["a"], month, Status.SUBMITTED, users["coordinator"])
+        month_report(dashboard_world["a"], month, Status.SUBMITTED, users["coordinator"])
     with django_assert_num_queries(9):
         client.get(url)
 
 
-def test_lsg_profile_shows_census_commitments_jmu_and_history(client, world, users):
-    lsg = world["a"].jmu.lsg
+def test_lsg_profile_shows_census_commitments_jmu_and_history(client, dashboard_world, users):
+    lsg = dashboard_world["a"].jmu.lsg
     lsg.__class__.objects.filter(pk=lsg.pk).update(
         population_male=87334, population_female=92083, roma_male=751, roma_female=731,
         coordinator_engagement="contract", coordinator_post="Koordinator za romska pitanja",
@@ -397,7 +355,7 @@ def test_lsg_profile_shows_census_commitments_jmu_and_history(client, world, use
     commitments = html.split('id="profile-commitments"')[1].split("</dl>")[0]
     assert "Service contract" in commitments and "not in the job systematisation" in commitments
     assert "1,000,900.00" in commitments and str(YEAR) in commitments
-    assert world["a"].title in html.split('id="plan-history"')[1]
+    assert dashboard_world["a"].title in html.split('id="plan-history"')[1]
     assert "Accepted: 1" in html and "Submitted: 2" in html and "Draft: 1" in html
     client.force_login(users["other_coordinator"])
     assert client.get(reverse("dashboard:lsg-profile", args=[lsg.pk])).status_code == 404
@@ -425,20 +383,20 @@ def test_navbar_links_the_report_queue_for_officers_only(client, users):
     assert queue not in client.get(reverse("home")).content.decode()
 
 
-def test_lsg_profile_queries_are_constant(client, world, users, django_assert_num_queries):
+def test_lsg_profile_queries_are_constant(client, dashboard_world, users, django_assert_num_queries):
     """1 session + 1 user + 1 roles, 1 LSG with district, 1 active JMU, 1 members, 1 reports,
     1 cohorts, 1 plans, 1 documents = 10, + 1 the plan in force's indicators + 1 their roll-up
     aggregate + 1 latest values = 13, + SAVEPOINT/RELEASE = 15; the same with more reports,
     plans and documents."""
     client.force_login(users["coordinator"])
-    url = reverse("dashboard:lsg-profile", args=[world["a"].jmu.lsg_id])
+    url = reverse("dashboard:lsg-profile", args=[dashboard_world["a"].jmu.lsg_id])
     with django_assert_num_queries(15):
         client.get(url)
     for month in (5, 6, 7):
-        month_report(world["a"], month, Status.SUBMITTED, users["coordinator"])
-        Document.objects.create(plan=world["a"], status=Document.Status.DONE)
+        month_report(dashboard_world["a"], month, Status.SUBMITTED, users["coordinator"])
+        Document.objects.create(plan=dashboard_world["a"], status=Document.Status.DONE)
     PlanFactory(
-        jmu=world["a"].jmu,
+        jmu=dashboard_world["a"].jmu,
         period_start=datetime.date(YEAR + 1, 1, 1),
         period_end=datetime.date(YEAR + 1, 12, 31),
     )

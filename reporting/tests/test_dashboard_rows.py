@@ -8,9 +8,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from reporting.tests.test_dashboard import YEAR, today, world  # noqa: F401 - fixtures
+from reporting.tests.worlds import YEAR
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("dashboard_today", "dashboard_world")]
 
 # The loop the page had, kept here as the reference.
 TEMPLATE_LOOP = """{% load i18n jmu_i18n %}

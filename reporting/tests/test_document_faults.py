@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures adopted_plan and eager come from test_documents
 """Documents that would never finish: every one ends done or failed within a bounded time.
 
 A worker killed mid-render (a real worker on Redis, SIGKILL), the sweep of stale documents, a
@@ -24,7 +23,6 @@ from django.utils import timezone
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, source
 from reporting import documents, tasks
 from reporting.models import Document
-from reporting.tests.test_documents import adopted_plan, eager  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 

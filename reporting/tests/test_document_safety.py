@@ -16,6 +16,7 @@ from django.db import models
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from jmu_planner.tests.threads import JOIN_TIMEOUT
 from plans.models import CommunicationItem, FundingSource, OperationalPlan, ThematicArea
 from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory
 from reporting import documents, services
@@ -63,6 +64,8 @@ class Listener:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.thread.join(JOIN_TIMEOUT)
+        assert not self.thread.is_alive(), "the listener's thread did not stop"
 
 
 @pytest.fixture

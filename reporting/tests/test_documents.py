@@ -13,12 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jmu_planner.celery import app as celery_app
 from plans.models import OperationalPlan
-from plans.tests.factories import BudgetLineFactory, IndicatorFactory, MeasureFactory, PlanFactory, source
+from plans.tests.factories import MeasureFactory
 from reporting import document_kinds, documents, tasks
 from reporting.models import DOCUMENT_SUBJECTS, Document
-from stakeholders.tests.factories import InstitutionFactory, JMUFactory, LSGFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,35 +26,6 @@ def pdf_text(document: Document) -> str:
         ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
     )
     return result.stdout
-
-
-@pytest.fixture
-def eager():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def adopted_plan(db, reference_data):
-    lsg = LSGFactory(name_lat="Šabac test", name_cyr="Шабац тест")
-    plan = PlanFactory(
-        jmu=JMUFactory(lsg=lsg),
-        status=OperationalPlan.Status.ADOPTED,
-        title="Operativni plan za Šabac",
-        adopting_body="assembly",
-        adoption_number="06-12/2026",
-    )
-    for title, amount in [
-        ("Upis dece u vrtić – ćirilica Ђорђе", "120000.50"),
-        ("Lična dokumenta za žene", "80000"),
-    ]:
-        measure = MeasureFactory(
-            plan=plan, title=title, responsible=InstitutionFactory(lsg=lsg, name=f"CSR {title[:5]}")
-        )
-        IndicatorFactory(measure=measure, name="Broj dece")
-        BudgetLineFactory(measure=measure, source=source("sctm"), amount=amount)
-    return plan
 
 
 @pytest.mark.django_db

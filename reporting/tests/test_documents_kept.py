@@ -9,13 +9,12 @@ from plans import snapshot
 from plans.models import OperationalPlan
 from reporting import documents
 from reporting.models import Document
-from reporting.tests.test_documents import adopted_plan, eager  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 @pytest.fixture
-def kept_plan(adopted_plan):  # noqa: F811 - the fixture above
+def kept_plan(adopted_plan):
     snapshot.freeze(adopted_plan)  # as adoption does
     adopted_plan.refresh_from_db()
     assert fragment_cache.may_cache(adopted_plan)

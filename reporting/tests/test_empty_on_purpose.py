@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reporting import lifecycle, selectors, services
 from reporting.models import IndicatorValue, Report
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
 

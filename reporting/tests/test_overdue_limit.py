@@ -9,7 +9,7 @@ from plans.models import OperationalPlan
 from plans.tests.factories import PlanFactory
 from reporting import selectors
 from reporting.models import Report
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 from stakeholders.tests.factories import JMUFactory, LSGFactory
 
 pytestmark = pytest.mark.django_db

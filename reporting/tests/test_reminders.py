@@ -5,20 +5,13 @@ import pytest
 from django.core import mail
 from django.utils.formats import date_format
 
-from jmu_planner.celery import app as celery_app
 from jmu_planner.notifications.models import Notification
+from jmu_planner.tests.threads import JOIN_TIMEOUT, run_and_join
 from reporting.models import ReminderSent
 from reporting.tasks import send_report_reminders
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def texts(user):
@@ -111,7 +104,7 @@ def test_two_runs_at_once_send_each_reminder_once(reference_data, plan, users):
     record lets one of them send each reminder."""
     from django.db import connections
 
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=JOIN_TIMEOUT)
     results = []
 
     def worker():
@@ -121,10 +114,6 @@ def test_two_runs_at_once_send_each_reminder_once(reference_data, plan, users):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_and_join([threading.Thread(target=worker) for _ in range(2)])
     assert len(results) == 2 and sum(results) == 3
     assert len(texts(users["coordinator"])) == 3

@@ -17,7 +17,7 @@ from reporting import lifecycle, selectors, services
 from reporting.forms import SpendingForm
 from reporting.models import IndicatorValue, Report, Spending
 from reporting.templatetags import report_tags
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from plans.tests.factories import BudgetLineFactory, PlanFactory
 from reporting import lifecycle, selectors, services
 from reporting.models import FieldActivity, IndicatorValue, Report, Spending
 from reporting.services import ReportNotEditable, ValueRow
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from plans.models import Indicator
 from reporting import services
 from reporting.models import FieldActivity, IndicatorValue, Report, Spending
-from reporting.tests.conftest import YEAR
+from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
 

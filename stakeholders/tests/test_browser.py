@@ -5,18 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in
 from stakeholders.demo import demo_seed
 from stakeholders.models import LSG, JMUMembership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
 def test_coordinator_adds_a_member_and_another_lsg_cannot_open_the_page(

@@ -5,13 +5,13 @@ measure answers."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from jmu_planner.tests.browser import log_in, log_out
 from plans.models import Measure, OperationalPlan
-from plans.tests.test_browser_review import log_out
 from stakeholders.demo import demo_seed
 from stakeholders.models import Recommendation
-from stakeholders.tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_workshop_recommendation_reaches_the_plan(live_server, page, reference_d
     page.get_by_role("link", name="New engagement").click()
     page.get_by_label("Type").select_option(label="Workshop")
     page.get_by_label("Title").fill("Radionica o upisu u predškolsko")
-    page.get_by_label("Date").fill((datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Date").fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
     page.get_by_label("Kragujevac").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Radionica o upisu u predškolsko")).to_be_visible()
