@@ -45,9 +45,10 @@ class PlanCreateForm(PlanForm):
     jmu = forms.ModelChoiceField(label=_("JMU"), queryset=JMU.objects.none())
     # One per form shown: a second submit of the same form returns the plan the first one made.
     request_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    class Meta(PlanForm.Meta):
-        fields = ["jmu", *PlanForm.Meta.fields]
+    # The JMU is not put on the unsaved plan here: the overlap with the JMU's other plans is
+    # checked by plan_create under the JMU's lock, after the token lookup. Checked here, a second
+    # click could be told its period overlaps the plan its first click committed a moment before.
+    field_order = ["jmu"]
 
     def __init__(self, *args, jmus=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,18 +57,6 @@ class PlanCreateForm(PlanForm):
         if len(choices) == 1 and not self.initial.get("jmu"):
             self.initial["jmu"] = choices[0].pk  # one JMU to write for: chosen already
         self.initial.setdefault("request_token", self.instance.request_token)
-
-    def clean(self):
-        cleaned = super().clean()
-        # Model validation (overlapping periods) needs the JMU on the instance.
-        if cleaned.get("jmu"):
-            self.instance.jmu = cleaned["jmu"]
-            # A repeated submit: validate as the plan it made (it overlaps only itself).
-            made = OperationalPlan.objects.filter(
-                request_token=cleaned.get("request_token"), jmu=cleaned["jmu"]
-            )
-            self.instance = made.first() or self.instance
-        return cleaned
 
 
 class PlanCopyForm(forms.Form):
@@ -141,10 +130,12 @@ class MeasureForm(forms.ModelForm):
         excluded = super()._get_validation_exclusions()
         if self.instance.pk:
             excluded |= {
-                name for name in ("area", "responsible", "lap_measure", "request_token")
+                name for name in ("area", "responsible", "lap_measure")
                 if name not in self.changed_data
             }  # fmt: skip
-        return excluded
+        # A token already used is the second click of a double submit, not an error: the service
+        # returns the measure the first click made.
+        return excluded | {"request_token"}
 
 
 class _Once:
