@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -101,6 +101,18 @@ def enqueue(document_id: int) -> bool:
 def _fail(document_id: int, reason: str) -> int:
     return Document.objects.filter(pk=document_id).update(
         status=Document.Status.FAILED, error=reason[:2000],
+        finished_at=timezone.now(), status_changed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def document_fail_pending(*, document_id: int, error: str) -> int:
+    """Fail a document still queued or rendering because the database did not answer its worker."""
+    log.error("Document %s: given up, the database did not answer (%s)", document_id, error)
+    reason = _("The PDF could not be made: the database did not answer (%(error)s). Ask again.")
+    return Document.objects.filter(
+        pk=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]
+    ).update(
+        status=Document.Status.FAILED, error=(reason % {"error": error})[:2000],
         finished_at=timezone.now(), status_changed_at=timezone.now(),
     )  # fmt: skip
 
@@ -254,6 +266,8 @@ def document_render(document: Document) -> Document:
         rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesFetcher()).render()
         pages = len(rendered.pages)
         pdf = rendered.write_pdf()
+    except (OperationalError, InterfaceError):
+        raise  # the database did not answer: the task waits for it and tries again
     except Exception as exc:
         log.exception("Document %s: rendering failed", document.pk)
         _fail(document.pk, f"{exc.__class__.__name__}: {exc}")
