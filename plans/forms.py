@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
@@ -302,10 +303,47 @@ class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
             del self._errors["amount_in_currency"]
 
 
-IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """At most `max_num` rows a submit (`validate_max`), and never more than `absolute_max` forms
+    built whatever TOTAL_FORMS says: a forged count of 100,000 is a message above the table, not a
+    worker busy for 20 seconds. Rows saved before (a spreadsheet import may make more) still fit."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "At most %(num)d row can be saved here. Remove the extra rows and save again.",
+            "At most %(num)d rows can be saved here. Remove the extra rows and save again.",
+            "num",
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the saved rows, read once (the formset reads them anyway)
+            saved = len(self.get_queryset())
+            self.max_num = max(self.max_num, saved)
+            self.absolute_max = max(self.absolute_max, saved + ROWS_ADDED_AT_ONCE)
 
 
-class BudgetLineInlineFormSet(BaseInlineFormSet):
+# Rows a form may carry: far above a real measure's or plan's, far below a forged count.
+ROWS_ADDED_AT_ONCE = 10
+INDICATORS_PER_MEASURE = 30
+BUDGET_LINES_PER_MEASURE = 60
+ROWS_PER_PLAN_TABLE = 60
+
+
+def bounded_formset(parent, model, *, max_num: int, formset=BoundedInlineFormSet, **kwargs):
+    return inlineformset_factory(
+        parent, model, formset=formset, can_delete=True, max_num=max_num, validate_max=True,
+        absolute_max=max_num + ROWS_ADDED_AT_ONCE, **kwargs,
+    )  # fmt: skip
+
+
+IndicatorFormSet = bounded_formset(
+    Measure, Indicator, form=IndicatorForm, extra=1, max_num=INDICATORS_PER_MEASURE
+)
+
+
+class BudgetLineInlineFormSet(BoundedInlineFormSet):
     """Every row's funding-source dropdown shares one query's choices."""
 
     def get_queryset(self):
@@ -333,9 +371,9 @@ class BudgetLineInlineFormSet(BaseInlineFormSet):
         return form
 
 
-BudgetLineFormSet = inlineformset_factory(
+BudgetLineFormSet = bounded_formset(
     Measure, BudgetLine, form=BudgetLineForm, formset=BudgetLineInlineFormSet, extra=1,
-    can_delete=True,
+    max_num=BUDGET_LINES_PER_MEASURE,
 )  # fmt: skip
 
 
@@ -346,8 +384,8 @@ class EnvelopeForm(CompactRowMixin, forms.ModelForm):
         formfield_callback = formfield
 
 
-EnvelopeFormSet = inlineformset_factory(
-    OperationalPlan, BudgetEnvelope, form=EnvelopeForm, extra=2, can_delete=True
+EnvelopeFormSet = bounded_formset(
+    OperationalPlan, BudgetEnvelope, form=EnvelopeForm, extra=2, max_num=ROWS_PER_PLAN_TABLE
 )
 
 
@@ -358,8 +396,8 @@ class CommunicationForm(CompactRowMixin, forms.ModelForm):
         formfield_callback = formfield
 
 
-CommunicationFormSet = inlineformset_factory(
-    OperationalPlan, CommunicationItem, form=CommunicationForm, extra=2, can_delete=True
+CommunicationFormSet = bounded_formset(
+    OperationalPlan, CommunicationItem, form=CommunicationForm, extra=2, max_num=ROWS_PER_PLAN_TABLE
 )
 
 

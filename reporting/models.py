@@ -340,10 +340,15 @@ class DocumentQuerySet(models.QuerySet):
 
         plans = OperationalPlan.objects.visible_to(user)
         reports = Report.objects.visible_to(user)
+        engagements = models.Q(engagement__in=Engagement.objects.visible_to(user))
+        if not access.sees_everything(user):
+            # A shared engagement's PDF holds the parts its asker may read: it is the asker's.
+            one_lsg = Engagement.objects.annotate(lsg_count=models.Count("lsgs")).filter(lsg_count=1)
+            engagements &= models.Q(created_by=user) | models.Q(engagement__in=one_lsg)
         return self.filter(
             models.Q(plan__in=plans)
             | models.Q(report__in=reports)
-            | models.Q(engagement__in=Engagement.objects.visible_to(user))
+            | engagements
             | models.Q(final_report__in=FinalReport.objects.visible_to(user))
         )
 

@@ -12,8 +12,10 @@ from stakeholders.engagement_selectors import final_report_context
 from stakeholders.models import Engagement, FinalReport, Participant
 
 
-def engagement_context(engagement: Engagement) -> dict[str, Any]:
-    """The engagement's (mentoring session) report in the learning cluster's template: 5 queries."""
+def engagement_context(engagement: Engagement, reader=None) -> dict[str, Any]:
+    """The engagement's (mentoring session) report in the learning cluster's template: 5 queries.
+    With `reader` (who asked for the PDF), only the follow-ups and recommendations of the LSGs the
+    reader may read besides the shared part, as on the page."""
     engagement = Engagement.objects.prefetch_related("lsgs").get(pk=engagement.pk)
     lsgs = list(engagement.lsgs.all())
     return {
@@ -25,15 +27,24 @@ def engagement_context(engagement: Engagement) -> dict[str, Any]:
         "participants": list(
             Participant.objects.filter(engagement=engagement).select_related("membership__institution")
         ),
-        "follow_ups": list(engagement.followups.all()),
-        "recommendations": list(engagement.recommendations.select_related("lsg")),
+        "follow_ups": list(
+            engagement.followups.readable_parts(reader) if reader else engagement.followups.all()
+        ),
+        "recommendations": list(
+            (
+                engagement.recommendations.visible_to(reader) if reader else engagement.recommendations
+            ).select_related("lsg")
+        ),
         "is_draft": False,
     }
 
 
 def expert_document_html(document) -> str:
     if document.engagement_id:
-        template, context = "pdf/engagement.html", engagement_context(document.engagement)
+        template, context = (
+            "pdf/engagement.html",
+            engagement_context(document.engagement, reader=document.created_by),
+        )
     else:
         report = FinalReport.objects.select_related("contract__expert").get(pk=document.final_report_id)
         template, context = "pdf/final_report.html", final_report_context(report)

@@ -194,12 +194,13 @@ class AttachmentCreateView(EngagementChildView):
     success_message = _("The file is attached.")
 
     def build_form(self, data=None, files=None):
-        return AttachmentForm(data, files)
+        return AttachmentForm(data, files, lsgs=self.engagement.lsgs.all())
 
     def perform(self, form):
         return services.attachment_add(
-            engagement=self.engagement, actor=self.request.user, upload=form.cleaned_data["file"]
-        )
+            engagement=self.engagement, actor=self.request.user, upload=form.cleaned_data["file"],
+            lsg=form.cleaned_data.get("lsg"),
+        )  # fmt: skip
 
 
 class FollowUpCreateView(EngagementChildView):
@@ -207,7 +208,7 @@ class FollowUpCreateView(EngagementChildView):
     success_message = _("The follow-up is added.")
 
     def build_form(self, data=None, files=None):
-        return FollowUpForm(data)
+        return FollowUpForm(data, lsgs=self.engagement.lsgs.all())
 
     def perform(self, form):
         return services.follow_up_add(engagement=self.engagement, actor=self.request.user, data=_data(form))
@@ -257,7 +258,11 @@ class DocumentsView(LoginRequiredMixin, View):
         context = {
             "subject": subject,
             "kind": self.kind,
-            "documents": list(Document.objects.filter(**{self.kind: subject}).order_by("-created_at", "-pk")),
+            "documents": list(
+                Document.objects.visible_to(request.user)
+                .filter(**{self.kind: subject})
+                .order_by("-created_at", "-pk")
+            ),
             "can_export": access.may(request.user, f"stakeholders.request_{self.kind}_document", subject),
         }
         return render(request, self.template_name, context)
@@ -333,7 +338,10 @@ class TransitionView(LoginRequiredMixin, View):
         row = self.row()
         self.lifecycle.require_move(request.user, row, to)
         form = TransitionForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():  # a note over its length: refused, nothing moves
+            for message in form.errors.get("note", []):
+                messages.error(request, message)
+            return HttpResponseRedirect(self.url(row))
         try:
             self.perform(row, to, form.cleaned_data.get("note", ""))
         except ValidationError as error:
