@@ -79,3 +79,31 @@ def test_a_send_interrupted_before_it_was_recorded_is_not_sent_again_and_the_inb
     client.force_login(user)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "e-mail may not have been delivered" in page
+
+
+def test_the_task_and_the_sweep_sending_one_row_at_the_same_moment_mail_it_once():
+    """85 mails for 84 notifications under load: the task and the sweep both read the row as pending.
+    Two senders in two threads (two connections), both past the read when they send."""
+    import threading
+
+    from django.db import connections
+
+    (row,) = notify(users=[UserFactory()], event="plan.submitted", params=PARAMS, url="/plans/1/")
+    both_read = threading.Barrier(2)
+
+    def sender():
+        try:
+            rows = list(services.pending_emails([row.pk]))
+            both_read.wait(timeout=30)
+            for pending in rows:
+                services.notification_email(pending)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(mail.outbox) == 1
