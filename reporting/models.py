@@ -344,7 +344,7 @@ class DocumentQuerySet(models.QuerySet):
         if not access.sees_everything(user):
             # A shared engagement's PDF holds the parts its asker may read: it is the asker's.
             one_lsg = Engagement.objects.annotate(lsg_count=models.Count("lsgs")).filter(lsg_count=1)
-            engagements &= models.Q(created_by=user) | models.Q(engagement__in=one_lsg)
+            engagements &= models.Q(created_by_id=user.pk) | models.Q(engagement__in=one_lsg)
         return self.filter(
             models.Q(plan__in=plans)
             | models.Q(report__in=reports)
