@@ -110,6 +110,14 @@ class UserNameLengthMixin:
                 _("A user name has at most %(limit_value)d characters (this one has %(show_value)d)."),
             )
         )
+        # A password is free text too: no real one is longer, and a megabyte is not hashed.
+        password = self.fields["password"]
+        password.max_length = PASSWORD_MAX_LENGTH
+        password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+        password.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+
+
+PASSWORD_MAX_LENGTH = 4096
 
 
 class LoginForm(UserNameLengthMixin, AuthenticationForm):

@@ -24,3 +24,23 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer `/healthz/` before the session and user middleware run.
+
+    A load balancer sends no cookie, but a person's browser does: the session and the user would
+    then be read from the database before the view, and with the database down that is an HTML 500
+    instead of the health check's JSON 503. So the check is answered here, ahead of them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from django.urls import reverse
+
+        from jmu_planner.views import healthz
+
+        if request.path_info == reverse("healthz"):
+            return healthz(request)
+        return self.get_response(request)

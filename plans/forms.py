@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
@@ -45,9 +46,10 @@ class PlanCreateForm(PlanForm):
     jmu = forms.ModelChoiceField(label=_("JMU"), queryset=JMU.objects.none())
     # One per form shown: a second submit of the same form returns the plan the first one made.
     request_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    class Meta(PlanForm.Meta):
-        fields = ["jmu", *PlanForm.Meta.fields]
+    # The JMU is not put on the unsaved plan here: the overlap with the JMU's other plans is
+    # checked by plan_create under the JMU's lock, after the token lookup. Checked here, a second
+    # click could be told its period overlaps the plan its first click committed a moment before.
+    field_order = ["jmu"]
 
     def __init__(self, *args, jmus=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,18 +58,6 @@ class PlanCreateForm(PlanForm):
         if len(choices) == 1 and not self.initial.get("jmu"):
             self.initial["jmu"] = choices[0].pk  # one JMU to write for: chosen already
         self.initial.setdefault("request_token", self.instance.request_token)
-
-    def clean(self):
-        cleaned = super().clean()
-        # Model validation (overlapping periods) needs the JMU on the instance.
-        if cleaned.get("jmu"):
-            self.instance.jmu = cleaned["jmu"]
-            # A repeated submit: validate as the plan it made (it overlaps only itself).
-            made = OperationalPlan.objects.filter(
-                request_token=cleaned.get("request_token"), jmu=cleaned["jmu"]
-            )
-            self.instance = made.first() or self.instance
-        return cleaned
 
 
 class PlanCopyForm(forms.Form):
@@ -141,10 +131,12 @@ class MeasureForm(forms.ModelForm):
         excluded = super()._get_validation_exclusions()
         if self.instance.pk:
             excluded |= {
-                name for name in ("area", "responsible", "lap_measure", "request_token")
+                name for name in ("area", "responsible", "lap_measure")
                 if name not in self.changed_data
             }  # fmt: skip
-        return excluded
+        # A token already used is the second click of a double submit, not an error: the service
+        # returns the measure the first click made.
+        return excluded | {"request_token"}
 
 
 class _Once:
@@ -311,10 +303,47 @@ class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
             del self._errors["amount_in_currency"]
 
 
-IndicatorFormSet = inlineformset_factory(Measure, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """At most `max_num` rows a submit (`validate_max`), and never more than `absolute_max` forms
+    built whatever TOTAL_FORMS says: a forged count of 100,000 is a message above the table, not a
+    worker busy for 20 seconds. Rows saved before (a spreadsheet import may make more) still fit."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "At most %(num)d row can be saved here. Remove the extra rows and save again.",
+            "At most %(num)d rows can be saved here. Remove the extra rows and save again.",
+            "num",
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the saved rows, read once (the formset reads them anyway)
+            saved = len(self.get_queryset())
+            self.max_num = max(self.max_num, saved)
+            self.absolute_max = max(self.absolute_max, saved + ROWS_ADDED_AT_ONCE)
 
 
-class BudgetLineInlineFormSet(BaseInlineFormSet):
+# Rows a form may carry: far above a real measure's or plan's, far below a forged count.
+ROWS_ADDED_AT_ONCE = 10
+INDICATORS_PER_MEASURE = 30
+BUDGET_LINES_PER_MEASURE = 60
+ROWS_PER_PLAN_TABLE = 60
+
+
+def bounded_formset(parent, model, *, max_num: int, formset=BoundedInlineFormSet, **kwargs):
+    return inlineformset_factory(
+        parent, model, formset=formset, can_delete=True, max_num=max_num, validate_max=True,
+        absolute_max=max_num + ROWS_ADDED_AT_ONCE, **kwargs,
+    )  # fmt: skip
+
+
+IndicatorFormSet = bounded_formset(
+    Measure, Indicator, form=IndicatorForm, extra=1, max_num=INDICATORS_PER_MEASURE
+)
+
+
+class BudgetLineInlineFormSet(BoundedInlineFormSet):
     """Every row's funding-source dropdown shares one query's choices."""
 
     def get_queryset(self):
@@ -342,9 +371,9 @@ class BudgetLineInlineFormSet(BaseInlineFormSet):
         return form
 
 
-BudgetLineFormSet = inlineformset_factory(
+BudgetLineFormSet = bounded_formset(
     Measure, BudgetLine, form=BudgetLineForm, formset=BudgetLineInlineFormSet, extra=1,
-    can_delete=True,
+    max_num=BUDGET_LINES_PER_MEASURE,
 )  # fmt: skip
 
 
@@ -355,8 +384,8 @@ class EnvelopeForm(CompactRowMixin, forms.ModelForm):
         formfield_callback = formfield
 
 
-EnvelopeFormSet = inlineformset_factory(
-    OperationalPlan, BudgetEnvelope, form=EnvelopeForm, extra=2, can_delete=True
+EnvelopeFormSet = bounded_formset(
+    OperationalPlan, BudgetEnvelope, form=EnvelopeForm, extra=2, max_num=ROWS_PER_PLAN_TABLE
 )
 
 
@@ -367,8 +396,8 @@ class CommunicationForm(CompactRowMixin, forms.ModelForm):
         formfield_callback = formfield
 
 
-CommunicationFormSet = inlineformset_factory(
-    OperationalPlan, CommunicationItem, form=CommunicationForm, extra=2, can_delete=True
+CommunicationFormSet = bounded_formset(
+    OperationalPlan, CommunicationItem, form=CommunicationForm, extra=2, max_num=ROWS_PER_PLAN_TABLE
 )
 
 

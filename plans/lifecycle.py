@@ -9,6 +9,7 @@ predicate named in the table; the mechanism is `jmu_planner.lifecycle`.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +28,8 @@ from plans import snapshot
 from plans.models import Measure, OperationalPlan, PlanTransition
 from plans.services import plan_copy
 from stakeholders.models import User
+
+log = logging.getLogger(__name__)
 
 Status = OperationalPlan.Status
 __all__ = ["PLAN_LIFECYCLE", "TransitionRefused", "plan_adopt", "plan_amend", "plan_transition"]
@@ -191,10 +194,21 @@ def plan_adopt(
     *, plan: OperationalPlan, actor: User, body: str, number: str, date: datetime.date | None,
     file: UploadedFile | None,
 ) -> OperationalPlan:  # fmt: skip
-    """Record the LSG body's decision; the version is frozen, and the one it amends superseded."""
-    return PLAN_LIFECYCLE.transition(
-        plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file
-    )
+    """Record the LSG body's decision; the version is frozen, and the one it amends superseded.
+
+    A decision that cannot be stored (MEDIA_ROOT not writable, disk full) records nothing: the
+    move is rolled back and the reason goes next to the file field."""
+    try:
+        return PLAN_LIFECYCLE.transition(
+            plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file
+        )
+    except OSError as error:
+        log.exception("Plan %s: the adoption decision could not be stored", plan.pk)
+        raise ValidationError({"adoption_file": _(
+            "The scanned decision could not be stored on the server (%(error)s), so the adoption was "
+            "not recorded and the plan is still approved. Your number and date are kept: choose the "
+            "file again and save; if this happens again, tell the administrator."
+        ) % {"error": error.strerror or error.__class__.__name__}}) from error  # fmt: skip
 
 
 @transaction.atomic

@@ -19,12 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 
 def _never(subject: Any) -> bool:
     return False
+
+
+def _every_document(user: Any) -> Q:
+    return Q()
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,9 @@ class DocumentKind:
     name: str
     # The print layout (templates/pdf/), fed by `context` plus the document and the time it was made.
     template: str
-    # Everything the print layout shows, loaded with a fixed number of queries (the template runs none).
-    context: Callable[[Any], dict[str, Any]]
+    # Everything the print layout shows to `reader` (who asked for the document), loaded with a fixed
+    # number of queries (the template runs none): context(subject, reader=user).
+    context: Callable[..., dict[str, Any]]
     # The subjects a user may see (and so the documents they may list and download): the rows
     # `visible_to` the user, loaded as the documents page shows them. A subject outside is a 404.
     subjects: Callable[[Any], QuerySet]
@@ -49,6 +54,9 @@ class DocumentKind:
     # Whether a PDF made before of this subject may be served again instead of a new render
     # (a version that can no longer change: jmu_planner.fragment_cache.may_cache).
     keep: Callable[[Any], bool] = _never
+    # Which of the visible subjects' documents the user may read, when a document holds only what its
+    # asker may see (a shared engagement's PDF holds the asker's LSG's part): a filter on Document.
+    readable: Callable[[Any], Q] = _every_document
 
 
 KINDS: dict[str, DocumentKind] = {}

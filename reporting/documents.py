@@ -17,7 +17,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +113,18 @@ def _fail(document_id: int, reason: str) -> int:
     )  # fmt: skip
 
 
+def document_fail_pending(*, document_id: int, error: str) -> int:
+    """Fail a document still queued or rendering because the database did not answer its worker."""
+    log.error("Document %s: given up, the database did not answer (%s)", document_id, error)
+    reason = _("The PDF could not be made: the database did not answer (%(error)s). Ask again.")
+    return Document.objects.filter(
+        pk=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]
+    ).update(
+        status=Document.Status.FAILED, error=(reason % {"error": error})[:2000],
+        finished_at=timezone.now(), status_changed_at=timezone.now(),
+    )  # fmt: skip
+
+
 def documents_sweep_stale(*, now: datetime.datetime | None = None) -> int:
     """Fail every document still queued or rendering DOCUMENT_STALE_AFTER seconds after its last
     status change: by then a lost render has had its redelivery (visibility timeout) and a full
@@ -152,8 +164,8 @@ class AreaSection:
     total: Any
 
 
-def plan_context(plan: OperationalPlan) -> dict[str, Any]:
-    """Everything the plan's print layout shows, loaded here: 8 queries."""
+def plan_context(plan: OperationalPlan, reader: Any = None) -> dict[str, Any]:
+    """Everything the plan's print layout shows, loaded here: 8 queries (the same for every reader)."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
@@ -182,7 +194,7 @@ def plan_context(plan: OperationalPlan) -> dict[str, Any]:
     }
 
 
-def report_context(report: Report) -> dict[str, Any]:
+def report_context(report: Report, reader: Any = None) -> dict[str, Any]:
     """Everything the report's print layout shows. It leaves the LSG: counts from 1 to 4 read "<5",
     totals beside them are ranges, and no progress stands beside a hidden value (selectors.Reach.
     outside, IndicatorRow.*_outside: jmu_planner.figures)."""
@@ -230,7 +242,7 @@ def report_context(report: Report) -> dict[str, Any]:
 def document_html(document: Document) -> str:
     """The print layout as HTML (the preview, and WeasyPrint's input)."""
     kind = document.kind
-    context = kind.context(document.subject)
+    context = kind.context(document.subject, reader=document.created_by)
     context |= {"document": document, "generated_at": timezone.localtime()}
     return render_to_string(kind.template, context)
 
@@ -260,6 +272,8 @@ def document_render(document: Document) -> Document:
         rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesFetcher()).render()
         pages = len(rendered.pages)
         pdf = rendered.write_pdf()
+    except (OperationalError, InterfaceError):
+        raise  # the database did not answer: the task waits for it and tries again
     except Exception as exc:
         log.exception("Document %s: rendering failed", document.pk)
         _fail(document.pk, f"{exc.__class__.__name__}: {exc}")

@@ -323,7 +323,7 @@ class DocumentQuerySet(models.QuerySet):
         """The documents of the subjects the user may see, whatever their kind (reporting.document_kinds)."""
         visible = models.Q(pk__in=[])
         for kind in document_kinds.KINDS.values():
-            visible |= models.Q(**{f"{kind.name}__in": kind.subjects(user)})
+            visible |= models.Q(**{f"{kind.name}__in": kind.subjects(user)}) & kind.readable(user)
         return self.filter(visible)
 
 

@@ -45,22 +45,24 @@ class RegistryFormView(ServiceFormView):
     heading = ""
 
     @staticmethod
-    def lsg_of(row) -> LSG:
+    def lsg_of(row) -> LSG | None:
+        """The LSG whose page the form returns to; None for a national body (no LSG of its own)."""
         if isinstance(row, LSG):
             return row
         return row.jmu.lsg if isinstance(row, JMUMembership) else row.lsg
 
+    @classmethod
+    def back_url(cls, row) -> str:
+        lsg = cls.lsg_of(row)
+        return reverse("stakeholders:lsg-detail", args=[lsg.pk]) if lsg else reverse("stakeholders:lsg-list")
+
     def get_success_url(self) -> str:
-        return reverse("stakeholders:lsg-detail", args=[self.lsg_of(self.object).pk])
+        return self.back_url(self.object)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        lsg = self.lsg_of(context["form"].instance)
-        context.update(
-            heading=self.heading,
-            lsg=lsg,
-            cancel_url=reverse("stakeholders:lsg-detail", args=[lsg.pk]),
-        )
+        instance = context["form"].instance
+        context.update(heading=self.heading, lsg=self.lsg_of(instance), cancel_url=self.back_url(instance))
         return context
 
 

@@ -1,8 +1,10 @@
 """What happened, for whom: an inbox row per recipient that is also the e-mail outbox.
 
 A notification stores the event and its parameters, not a sentence: the text is rendered when it
-is shown or e-mailed, in the reader's language (`render`). E-mail delivery is at least once: a row
-stays pending (`emailed_at` empty) until a send succeeds, and failures are counted and kept.
+is shown or e-mailed, in the reader's language (`render`). A row stays pending (`emailed_at`
+empty) until a send succeeds, and failures are counted and kept. A sender claims the row
+(`email_claimed_at`, committed) before it talks to the mail server and records the outcome after:
+a claimed row is never sent again, so nobody gets an e-mail twice (services.notification_email).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def pending_email(self) -> NotificationQuerySet:
-        return self.filter(emailed_at__isnull=True, email_skipped=False)
+        """Not sent, and nobody is sending it (or was, and may have: see `delivery`)."""
+        return self.filter(emailed_at__isnull=True, email_skipped=False, email_claimed_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -36,6 +39,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_skipped = models.BooleanField(_("no e-mail address"), default=False)
+    email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
@@ -58,8 +62,15 @@ class Notification(models.Model):
 
     @property
     def delivery(self) -> str:
+        from jmu_planner.notifications.services import EMAIL_CLAIM_STALE_AFTER
+
         if self.emailed_at:
             return "sent"
         if self.email_skipped:
             return "none"
+        if self.email_claimed_at:
+            # A sender stopped between claiming the row and recording the outcome: the e-mail may
+            # have left. It is not sent again (twice would be worse); the inbox says so.
+            stale = self.email_claimed_at < timezone.now() - EMAIL_CLAIM_STALE_AFTER
+            return "uncertain" if stale else "sending"
         return "failing" if self.email_attempts else "pending"

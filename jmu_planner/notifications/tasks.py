@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from jmu_planner.notifications.services import notification_email, pending_emails
+from jmu_planner.notifications.services import notification_email, pending_emails, stale_email_claims
 
 log = logging.getLogger(__name__)
 
@@ -16,14 +16,12 @@ def _send(rows) -> tuple[int, int]:
     sent = failed = 0
     for row in rows:
         try:
-            notification_email(row)
+            sent += notification_email(row)
         except DatabaseError:
             raise
         except Exception:
             log.warning("E-mail for notification %s failed", row.pk, exc_info=True)
             failed += 1
-        else:
-            sent += 1
     return sent, failed
 
 
@@ -41,4 +39,5 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def send_pending_notification_emails() -> int:
     """The periodic sweep: whatever was not delivered (queue down, SMTP down, worker lost)."""
+    stale_email_claims()
     return _send(pending_emails())[0]

@@ -687,3 +687,61 @@ def test_a_date_outside_the_years_dates_can_shift_in_is_refused_with_the_bounds(
         with pytest.raises(ValidationError) as excinfo:
             field.clean(text)
         assert "1900" in " ".join(excinfo.value.messages) and "2200" in " ".join(excinfo.value.messages)
+
+
+# --- Every free-text field has a limit its form enforces (issue 22, point 9) -----------------------
+
+
+def _project_forms():
+    """Every form class defined in the project's modules (admin forms are Django's own business)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    modules = []
+    for app in ("jmu_planner", "stakeholders", "plans", "reporting"):
+        package = importlib.import_module(app)
+        for info in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".tests" in info.name or ".migrations" in info.name or info.name.endswith(".admin"):
+                continue
+            if info.name.rsplit(".", 1)[-1] in {"forms", "engagement_forms", "dashboard_forms", "export_views",
+                                                "views", "engagement_views", "review_views", "filters"}:  # fmt: skip
+                modules.append(importlib.import_module(info.name))
+    found = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == module.__name__
+            ):
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+def _fields(form_class) -> dict:
+    """The fields of a form as shown: built when the form needs no arguments (some fields get their
+    limit in __init__), else as declared."""
+    try:
+        return form_class().fields
+    except (TypeError, AttributeError, KeyError):
+        return form_class.base_fields
+
+
+@pytest.mark.django_db
+def test_every_free_text_field_of_every_form_has_a_limit():
+    from django import forms
+
+    forms_found = _project_forms()
+    assert len(forms_found) > 20, sorted(forms_found)  # the walk found the project's forms
+    unbounded = [
+        f"{path}.{name}"
+        for path, form in sorted(forms_found.items())
+        for name, field in _fields(form).items()
+        if isinstance(field, forms.CharField)
+        and not isinstance(field, forms.UUIDField)
+        and not field.max_length
+    ]
+    assert not unbounded, f"free-text fields without a max_length: {unbounded}"

@@ -278,3 +278,29 @@ def test_a_gunicorn_worker_freezes_what_it_holds_once_warm(monkeypatch):
         assert worker.jmu_served == conf["WARM_AFTER"] + 1
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_from_a_logged_in_browser_answers_json_503_when_the_database_refuses(reference_data):
+    """A session cookie makes the session and user middleware ask the database before the view:
+    with PostgreSQL refusing connections that must still be the JSON 503, not an HTML 500."""
+    import socket
+
+    from django.db import connection
+
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = str(closed_port)
+    try:
+        with PRODUCTION:
+            response = client.get(reverse("healthz"))
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert (response.status_code, response["Content-Type"]) == (503, "application/json")
+    assert response.json() == {"database": "unreachable: OperationalError"}

@@ -2,6 +2,7 @@
 moment (two threads, two database connections, PostgreSQL) make one; the overlap rule is the
 database's too; a header edit racing a submission waits for it and is refused."""
 
+import re
 import threading
 import uuid
 
@@ -54,6 +55,37 @@ def test_a_double_clicked_new_plan_makes_one_and_both_clicks_land_on_it(users, p
     assert made.request_token == token
     assert [r.status_code for r in responses] == [302, 302]
     assert {r.url for r in responses} == {reverse("plans:plan-detail", args=[made.pk])}
+
+
+def test_a_second_click_whose_first_commits_during_its_validation_lands_on_the_first_plan(
+    users, plan, monkeypatch
+):
+    """The 2-in-18 race of the fault probe, made certain: the second click has read the form (no
+    plan with its token yet) when the first click commits; it must still land on that plan, not be
+    told of an overlap with it."""
+    from plans.forms import PlanCreateForm
+
+    token, url = uuid.uuid4(), reverse("plans:plan-create")
+    validate = PlanCreateForm.clean
+
+    def first_click_commits_meanwhile(form):
+        cleaned = validate(form)
+        monkeypatch.setattr(PlanCreateForm, "clean", validate)  # the first click validates plainly
+        first = threading.Thread(
+            target=at_once, args=(users["coordinator"], url, [new_plan_data(plan, token)])
+        )
+        first.start()
+        first.join(timeout=60)
+        assert not first.is_alive(), "the first click waited for the second"
+        return cleaned
+
+    monkeypatch.setattr(PlanCreateForm, "clean", first_click_commits_meanwhile)
+    client = Client()
+    client.force_login(users["coordinator"])
+    second = client.post(url, new_plan_data(plan, token))
+    made = OperationalPlan.objects.get(title="Plan 2028")
+    assert "overlapping period" not in second.content.decode()
+    assert (second.status_code, second.url) == (302, reverse("plans:plan-detail", args=[made.pk]))
 
 
 def test_two_different_forms_for_one_period_make_one_plan_and_the_other_is_told(users, plan):
@@ -136,3 +168,19 @@ def test_a_header_edit_racing_a_submission_waits_for_it_and_is_refused(users, me
     assert (plan.status, plan.title) == ("submitted", measure.plan.title)
     assert outcome["edit_done_while_locked"] is False and "refused" in outcome
     assert connection.vendor == "postgresql"
+
+
+def test_the_new_measure_page_sends_its_token_and_a_second_submit_lands_on_the_first_measure(
+    client, users, plan
+):
+    """The token must reach the browser: read it from the page as a browser would, submit twice."""
+    client.force_login(users["coordinator"])
+    url = reverse("plans:measure-create", args=[plan.pk])
+    page = client.get(url).content.decode()
+    found = re.search(r'<input type="hidden" name="request_token" value="([0-9a-f-]{36})"', page)
+    assert found, "the measure form does not carry its request token"
+    data = measure_post(plan, request_token=found.group(1))
+    first, second = client.post(url, data), client.post(url, data)
+    measure = Measure.objects.get(plan=plan)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.url == second.url == f"{reverse('plans:plan-detail', args=[plan.pk])}#measure-{measure.pk}"

@@ -320,3 +320,44 @@ def test_the_querysets_editable_statuses_are_the_lifecycles():
         == {Report.Status.DRAFT, Report.Status.RETURNED}
     )
     assert editable_statuses(IndicatorValue, "report__status") == REPORT_LIFECYCLE.editable
+
+
+@pytest.fixture
+def unwritable_media_root(settings, tmp_path):
+    """MEDIA_ROOT a folder nobody may write in: read-only and, for root (whom modes do not stop),
+    immutable (chattr +i)."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    folder.chmod(0o555)
+    immutable = os.geteuid() == 0
+    if immutable and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("running as root on a file system without chattr +i")
+    settings.MEDIA_ROOT = folder
+    yield folder
+    if immutable:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    folder.chmod(0o755)
+
+
+def test_adoption_when_the_decision_cannot_be_stored_keeps_the_form_and_records_nothing(
+    client, measure, users, unwritable_media_root
+):
+    from django.urls import reverse
+
+    plan = through_approval(measure.plan, users)
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("plans:plan-adopt", args=[plan.pk]), {
+        "adopting_body": "city_council", "adoption_number": "06-12/2026", "adoption_date": "2026-11-01",
+        "adoption_file": decision(),
+    })  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "could not be stored" in str(response.context["form"].errors["adoption_file"])
+    assert 'value="06-12/2026"' in page and 'value="2026-11-01"' in page
+    plan.refresh_from_db()
+    assert (plan.status, plan.adoption_number, bool(plan.adoption_file)) == (Status.APPROVED, "", False)
+    assert not plan.transitions.filter(to_status=Status.ADOPTED).exists()
+    assert list(unwritable_media_root.iterdir()) == []

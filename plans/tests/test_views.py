@@ -376,3 +376,26 @@ def test_the_history_page_shows_each_changed_field_with_old_and_new_values(clien
     assert "<del>Obuka za traženje posla</del> → <ins>Obuka i sajam zapošljavanja</ins>" in page
     assert "<del>45</del> → <ins>60</ins>" in page
     assert "<del>200,000.00</del> → <ins>250,000.00</ins>" in page
+
+
+def test_a_forged_row_count_is_refused_with_a_message_not_a_page_of_empty_rows(client, users, plan):
+    """indicators-TOTAL_FORMS and budget-TOTAL_FORMS of 100,000 held a worker for 22 s and answered
+    18 MB; a few dozen rows are built at most, and the refusal is a message."""
+    import time
+
+    from plans.forms import BudgetLineFormSet, IndicatorFormSet
+
+    client.force_login(users["coordinator"])
+    data = measure_post(plan, **{"indicators-TOTAL_FORMS": "100000", "budget-TOTAL_FORMS": "100000"})
+    started = time.monotonic()
+    response = client.post(reverse("plans:measure-create", args=[plan.pk]), data)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200 and not plan.measures.exists()
+    page = response.content.decode()
+    assert (
+        f"At most {IndicatorFormSet.max_num} rows" in page
+        and f"At most {BudgetLineFormSet.max_num} rows" in page
+    )
+    assert len(response.context["indicators"].forms) <= IndicatorFormSet.absolute_max <= 100
+    assert len(response.context["budget_lines"].forms) <= BudgetLineFormSet.absolute_max <= 100
+    assert len(page) < 1_000_000 and elapsed < 5, (len(page), elapsed)

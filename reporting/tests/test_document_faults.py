@@ -248,3 +248,98 @@ def test_a_worker_killed_mid_render_is_redelivered_and_the_document_done(
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.communicate()
+
+
+@pytest.fixture
+def retries_queued(monkeypatch):
+    """A retry is sent to the broker for later, as in a worker; not run at once as an eager task's is."""
+    from celery.exceptions import Retry
+
+    def retry(exc=None, countdown=None, **kwargs):
+        raise Retry(exc=exc, when=countdown)
+
+    monkeypatch.setattr(tasks.render_document, "retry", retry)
+
+
+class RefusedDatabase:
+    """PostgreSQL refusing connections (a restart, "too many clients"): the connection is closed
+    and reopened against a port where nothing listens, so every query meets a refused connection."""
+
+    def __enter__(self):
+        self.port = connection.settings_dict["PORT"]
+        connection.close()
+        connection.settings_dict["PORT"] = str(_free_port())
+        return self
+
+    def __exit__(self, *exc):
+        connection.close()
+        connection.settings_dict["PORT"] = self.port
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_refusing_connections_for_30_seconds_delays_the_pdf_and_it_is_made(
+    adopted_plan, reference_data, retries_queued
+):
+    """Every delivery of the task while the database refuses (its first query included) is a retry,
+    and the retries wait longer than a 30-second outage; then the PDF is made."""
+    document = Document.objects.create(plan=adopted_plan)
+    waited, retries = 0, 0
+    with RefusedDatabase():
+        while waited <= 30:
+            result = tasks.render_document.apply(args=[document.pk], retries=retries, throw=False)
+            assert result.state == "RETRY", result.state
+            waited += result.result.when  # the countdown Celery would wait before the next delivery
+            retries += 1
+            assert retries <= tasks.render_document.max_retries, f"retries give up after {waited} s"
+    tasks.render_document.apply(args=[document.pk], retries=retries)
+    document.refresh_from_db()
+    assert document.status == "done" and document.file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_lost_in_the_middle_of_a_render_is_retried_not_given_up(
+    adopted_plan, reference_data, monkeypatch, retries_queued
+):
+    """The connection refused after the document was marked rendering: the retry renders it (it is not
+    counted as a render lost with its worker)."""
+    document = Document.objects.create(plan=adopted_plan)
+    html = documents.document_html
+    outages = iter([True, True])
+
+    def lose_the_database(document):
+        if next(outages, False):
+            connection.close()
+            connection.settings_dict["PORT"], port = str(_free_port()), connection.settings_dict["PORT"]
+            try:
+                return html(document)
+            finally:
+                connection.close()
+                connection.settings_dict["PORT"] = port
+        return html(document)
+
+    monkeypatch.setattr(documents, "document_html", lose_the_database)
+    for retries in range(3):
+        result = tasks.render_document.apply(args=[document.pk], retries=retries, throw=False)
+        connection.close()
+    document.refresh_from_db()
+    assert (result.state, document.status, document.error) == ("SUCCESS", "done", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_database_stays_away_the_document_is_failed_with_the_reason(
+    adopted_plan, reference_data, monkeypatch
+):
+    """The last retry cannot write either: it leaves the failure to be recorded once the database
+    answers (a message on the queue), so the document is not left "queued" without a word."""
+    document = Document.objects.create(plan=adopted_plan)
+    published = []
+    monkeypatch.setattr(tasks.record_document_failure, "apply_async", lambda **kw: published.append(kw))
+    with RefusedDatabase():
+        tasks.render_document.apply(
+            args=[document.pk], retries=tasks.render_document.max_retries, throw=False
+        )
+    document.refresh_from_db()
+    assert document.status == "queued" and len(published) == 1
+    tasks.record_document_failure.apply(args=published[0]["args"])
+    document.refresh_from_db()
+    assert document.status == "failed" and "database" in document.error

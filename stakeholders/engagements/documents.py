@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
+from jmu_planner import access
 from reporting.document_kinds import DocumentKind, register
 from stakeholders.engagements.selectors import engagement_list
 from stakeholders.models import Engagement, Participant
 
 
-def engagement_context(engagement: Engagement) -> dict[str, Any]:
-    """The engagement's (mentoring session) report in the learning cluster's template: 5 queries."""
+def engagement_context(engagement: Engagement, reader: Any = None) -> dict[str, Any]:
+    """The engagement's (mentoring session) report in the learning cluster's template: 5 queries.
+    With `reader` (who asked for the PDF), only the follow-ups and recommendations of the LSGs the
+    reader may read besides the shared part, as on the page."""
     engagement = Engagement.objects.prefetch_related("lsgs").get(pk=engagement.pk)
     lsgs = list(engagement.lsgs.all())
     return {
@@ -26,10 +30,25 @@ def engagement_context(engagement: Engagement) -> dict[str, Any]:
         "participants": list(
             Participant.objects.filter(engagement=engagement).select_related("membership__institution")
         ),
-        "follow_ups": list(engagement.followups.all()),
-        "recommendations": list(engagement.recommendations.select_related("lsg")),
+        "follow_ups": list(
+            engagement.followups.readable_parts(reader) if reader else engagement.followups.all()
+        ),
+        "recommendations": list(
+            (
+                engagement.recommendations.visible_to(reader) if reader else engagement.recommendations
+            ).select_related("lsg")
+        ),
         "is_draft": False,
     }
+
+
+def engagement_documents_readable(user: Any) -> Q:
+    """A shared engagement's PDF holds the parts its asker may read: it is the asker's (officers and
+    administrators read every one); a one-LSG engagement's PDFs are read by all who see it."""
+    if access.sees_everything(user):
+        return Q()
+    one_lsg = Engagement.objects.annotate(lsg_count=Count("lsgs")).filter(lsg_count=1)
+    return Q(created_by_id=user.pk) | Q(engagement__in=one_lsg)
 
 
 register(
@@ -42,5 +61,6 @@ register(
         file_stem=lambda engagement: f"{engagement.date:%Y-%m-%d}-{engagement.type}-{engagement.title}",
         page_url=lambda engagement: reverse("stakeholders:engagement-detail", args=[engagement.pk]),
         label=lambda engagement: engagement.title,
+        readable=engagement_documents_readable,
     )
 )

@@ -61,18 +61,46 @@ class ParticipantForm(forms.ModelForm):
         self.fields["membership"].label_from_instance = lambda m: f"{m.person_name} ({m.jmu.lsg.name})"
 
 
-class AttachmentForm(forms.Form):
+class ForLSGMixin:
+    """The optional "for LSG" choice of a shared engagement's row: its own LSGs; with one LSG there
+    is nothing to choose and the field is left out."""
+
+    def limit_lsgs(self, lsgs) -> None:
+        lsgs = list(lsgs)
+        if len(lsgs) < 2:
+            del self.fields["lsg"]
+            return
+        self.fields["lsg"].queryset = LSG.objects.filter(pk__in=[lsg.pk for lsg in lsgs])
+        self.fields["lsg"].choices = [
+            ("", _("All the engagement's LSGs")),
+            *((lsg.pk, str(lsg)) for lsg in lsgs),
+        ]
+
+
+class AttachmentForm(ForLSGMixin, forms.Form):
     file = forms.FileField(
         label=_("File"), help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.")
     )
+    lsg = forms.ModelChoiceField(
+        label=_("For LSG"), queryset=LSG.objects.none(), required=False,
+        help_text=_("Leave empty when it concerns all the engagement's LSGs."),
+    )  # fmt: skip
+
+    def __init__(self, *args, lsgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_lsgs(lsgs)
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(ForLSGMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         formfield_callback = formfield
-        fields = ["task", "owner", "due_date"]
+        fields = ["task", "owner", "due_date", "lsg"]
         widgets = {"due_date": DATE_INPUT}
+
+    def __init__(self, *args, lsgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_lsgs(lsgs)
 
 
 class RecommendationForm(forms.ModelForm):

@@ -69,8 +69,11 @@ def engagement_page(*, user: User, pk: int) -> EngagementPage:
     participants = list(
         Participant.objects.filter(engagement=engagement).select_related("membership__institution")
     )
+    # A shared engagement (an exchange event of several LSGs): each reader sees its shared part
+    # and the recommendations, follow-ups and attachments of the LSGs they may read.
     recommendations = list(
         Recommendation.objects.filter(engagement=engagement)
+        .visible_to(user)
         .select_related("lsg")
         .prefetch_related("measures__area", "measures__plan")
     )
@@ -78,10 +81,16 @@ def engagement_page(*, user: User, pk: int) -> EngagementPage:
         engagement=engagement,
         lsgs=list(engagement.lsgs.all()),
         participants=participants,
-        attachments=list(Attachment.objects.filter(engagement=engagement)),
-        follow_ups=list(FollowUp.objects.filter(engagement=engagement)),
+        attachments=list(
+            Attachment.objects.filter(engagement=engagement).readable_parts(user).select_related("lsg")
+        ),
+        follow_ups=list(
+            FollowUp.objects.filter(engagement=engagement).readable_parts(user).select_related("lsg")
+        ),
         recommendations=recommendations,
-        documents=list(Document.objects.filter(engagement=engagement).order_by("-created_at", "-pk")),
+        documents=list(
+            Document.objects.visible_to(user).filter(engagement=engagement).order_by("-created_at", "-pk")
+        ),
         can_change=access.may(user, "stakeholders.change_engagement", engagement),
         can_export=access.may(user, "stakeholders.request_engagement_document", engagement),
     )

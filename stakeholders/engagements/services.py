@@ -62,23 +62,25 @@ def participant_add(*, engagement: Engagement, actor: User, data: dict[str, Any]
     return participant
 
 
-def attachment_add(*, engagement: Engagement, actor: User, upload: Any) -> Attachment:
-    """Keep a file whose content is a PDF, DOCX, XLSX or image of at most 10 MB."""
+def attachment_add(*, engagement: Engagement, actor: User, upload: Any, lsg: LSG | None = None) -> Attachment:
+    """Keep a file whose content is a PDF, DOCX, XLSX or image of at most 10 MB; with `lsg`, it is
+    that LSG's part of a shared engagement (seen by its readers only)."""
     try:
         kind = validate_upload(upload)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     attachment = Attachment(
         engagement=engagement, kind=kind, original_name=(upload.name or "")[:200] or kind,
-        size=upload.size, uploaded_by=actor,
+        size=upload.size, uploaded_by=actor, lsg=lsg,
     )  # fmt: skip
+    attachment.clean()
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
 
 
 def follow_up_add(*, engagement: Engagement, actor: User, data: dict[str, Any]) -> FollowUp:
-    follow_up = fill(FollowUp(engagement=engagement), data, ["task", "owner", "due_date"])
+    follow_up = fill(FollowUp(engagement=engagement), data, ["task", "owner", "due_date", "lsg"])
     follow_up.owner = (follow_up.owner or "").strip()
     follow_up.full_clean()
     follow_up.save()

@@ -187,12 +187,13 @@ class AttachmentCreateView(EngagementChildView):
     success_message = _("The file is attached.")
 
     def build_form(self, data=None, files=None):
-        return AttachmentForm(data, files)
+        return AttachmentForm(data, files, lsgs=self.engagement.lsgs.all())
 
     def perform(self, form):
         return services.attachment_add(
-            engagement=self.engagement, actor=self.request.user, upload=form.cleaned_data["file"]
-        )
+            engagement=self.engagement, actor=self.request.user, upload=form.cleaned_data["file"],
+            lsg=form.cleaned_data.get("lsg"),
+        )  # fmt: skip
 
 
 class FollowUpCreateView(EngagementChildView):
@@ -200,7 +201,7 @@ class FollowUpCreateView(EngagementChildView):
     success_message = _("The follow-up is added.")
 
     def build_form(self, data=None, files=None):
-        return FollowUpForm(data)
+        return FollowUpForm(data, lsgs=self.engagement.lsgs.all())
 
     def perform(self, form):
         return services.follow_up_add(

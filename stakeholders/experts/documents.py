@@ -13,7 +13,7 @@ from stakeholders.experts.selectors import final_report_context
 from stakeholders.models import FinalReport
 
 
-def final_report_document_context(report: FinalReport) -> dict[str, Any]:
+def final_report_document_context(report: FinalReport, reader: Any = None) -> dict[str, Any]:
     """The final report's print layout: its data, and the running header "<expert> · <contract>"."""
     report = FinalReport.objects.select_related("contract__expert").get(pk=report.pk)
     return final_report_context(report) | {

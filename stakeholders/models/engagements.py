@@ -102,7 +102,23 @@ class Engagement(models.Model):
 
 class EngagementChildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(engagement__in=Engagement.objects.visible_to(user))
+        return self.filter(engagement__in=Engagement.objects.visible_to(user)).readable_parts(user)
+
+    def readable_parts(self, user):
+        """Of engagements the user sees: the shared rows, and those given to one LSG only where the
+        user may read that LSG's engagement work. An exchange event of several LSGs shows each
+        reader its shared part and its own LSG's follow-ups and attachments, not the others'."""
+        if not any(f.name == "lsg" for f in self.model._meta.fields) or access.sees_everything(user):
+            return self
+        return self.filter(
+            models.Q(lsg__isnull=True)
+            | models.Q(lsg_id__in=access.lsg_ids_with_role(user, access.ENGAGEMENT_READERS))
+        )
+
+
+def _require_engagement_lsg(row) -> None:
+    if row.lsg_id and row.engagement_id and row.lsg_id not in row.engagement.engagement_lsg_ids:
+        raise ValidationError({"lsg": _("Choose one of the engagement's LSGs.")})
 
 
 class EngagementChild(models.Model):
@@ -169,6 +185,11 @@ class Attachment(EngagementChild):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Empty: the engagement's shared part, for all its LSGs; else one LSG's part (seen by its readers).
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("for LSG"),
+        help_text=_("Leave empty when it concerns all the engagement's LSGs."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -177,6 +198,9 @@ class Attachment(EngagementChild):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def clean(self) -> None:
+        _require_engagement_lsg(self)
 
     @property
     def stored_extension(self) -> str:
@@ -202,6 +226,11 @@ class FollowUp(EngagementChild):
     owner = models.CharField(_("who does it"), max_length=150)
     due_date = models.DateField(_("due"))
     done = models.BooleanField(_("done"), default=False)
+    # Empty: the engagement's shared part, for all its LSGs; else one LSG's part (seen by its readers).
+    lsg = models.ForeignKey(
+        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("for LSG"),
+        help_text=_("Leave empty when it concerns all the engagement's LSGs."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -214,6 +243,7 @@ class FollowUp(EngagementChild):
     def clean(self) -> None:
         if not (self.owner or "").strip():
             raise ValidationError({"owner": _("A follow-up needs an owner: say who does it.")})
+        _require_engagement_lsg(self)
 
 
 class RecommendationQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from jmu_planner.models import NOTE_MAX_LENGTH
 from jmu_planner.uploads import validate_upload
 from plans import selectors as plan_selectors
 from plans.models import OperationalPlan
@@ -406,6 +407,16 @@ def test_coordinator_rejects_with_a_note_through_the_page(client, work, users):
     assert client.post(bogus).status_code == 404
 
 
+def test_a_megabyte_note_on_a_rejection_is_refused_with_a_message_and_nothing_moves(client, work, users):
+    """A 1 MB note was accepted on rejecting a recommendation (the note's column says 2,000)."""
+    client = as_user(client, users["coordinator"])
+    url = reverse("stakeholders:recommendation-transition", args=[work.recommendation.pk, "rejected"])
+    response = client.post(url, {"note": "x" * 1_000_000}, follow=True)
+    assert f"at most {NOTE_MAX_LENGTH} characters" in response.content.decode()
+    work.recommendation.refresh_from_db()
+    assert not work.recommendation.is_rejected and not work.recommendation.transitions.exists()
+
+
 def test_policy_documents_are_recorded_by_the_lsgs_authors(client, lsg, users):
     client = as_user(client, users["expert"])
     url = reverse("stakeholders:policy-create", args=[lsg.pk])
@@ -505,3 +516,63 @@ def test_the_author_hears_how_the_lsg_answered_the_recommendation_in_their_scrip
         f"{lsg.name_cyr}: препорука „Druga preporuka“ је одбијена: Nema sredstava.",
     ]
     assert inbox(coordinator) == []
+
+
+# --- A shared engagement: each LSG's part for its own readers (issue 22, point 7) -------------------
+
+
+@pytest.fixture
+def exchange(lsg, other_lsg, users):
+    """An exchange event of two LSGs (Čačak's and the other's), with each one's part and a shared part."""
+    event = Engagement.objects.create(
+        type=Engagement.Type.EXCHANGE_EVENT, title="Razmena iskustava", date=datetime.date(2026, 5, 5),
+        created_by=users["officer"],
+    )  # fmt: skip
+    event.lsgs.set([lsg, other_lsg])
+    for owner, word in ((lsg, "ČAČAK"), (other_lsg, "DRUGI")):
+        Recommendation.objects.create(engagement=event, lsg=owner, text=f"Preporuka {word}", addressee="Tim",
+                                      created_by=users["officer"])  # fmt: skip
+        FollowUp.objects.create(engagement=event, lsg=owner, task=f"Zadatak {word}", owner="Tim",
+                                due_date=datetime.date(2026, 6, 1))  # fmt: skip
+        services.attachment_add(engagement=event, actor=users["officer"], lsg=owner,
+                                upload=SimpleUploadedFile(f"prilog-{word}.pdf", PDF))  # fmt: skip
+    FollowUp.objects.create(
+        engagement=event, task="Zadatak ZAJEDNIČKI", owner="Svi", due_date=datetime.date(2026, 6, 1)
+    )
+    return event
+
+
+@pytest.mark.parametrize(("reader", "sees", "not_sees"), [
+    ("coordinator", "ČAČAK", "DRUGI"), ("expert", "ČAČAK", "DRUGI"),
+    ("other_coordinator", "DRUGI", "ČAČAK"), ("unassigned_expert", "DRUGI", "ČAČAK"),
+])  # fmt: skip
+def test_a_shared_engagement_shows_each_reader_the_shared_part_and_only_their_lsgs_part(
+    client, exchange, users, reader, sees, not_sees
+):
+    client = as_user(client, users[reader])
+    page = client.get(reverse("stakeholders:engagement-detail", args=[exchange.pk])).content.decode()
+    assert "Razmena iskustava" in page and "Zadatak ZAJEDNIČKI" in page
+    assert all(text in page for text in (f"Preporuka {sees}", f"Zadatak {sees}", f"prilog-{sees}.pdf"))
+    assert not_sees not in page, f"{reader} reads another LSG's part"
+    theirs = Attachment.objects.get(engagement=exchange, original_name=f"prilog-{not_sees}.pdf")
+    assert client.get(reverse("stakeholders:attachment-download", args=[theirs.pk])).status_code == 404
+
+
+def test_an_officer_reads_every_part_of_a_shared_engagement(client, exchange, users):
+    page = as_user(client, users["officer"]).get(
+        reverse("stakeholders:engagement-detail", args=[exchange.pk])
+    )
+    assert all(
+        word in page.content.decode() for word in ("Preporuka ČAČAK", "Preporuka DRUGI", "prilog-DRUGI")
+    )
+
+
+def test_a_shared_engagements_pdf_holds_its_askers_part_and_is_theirs(exchange, users, settings):
+    from stakeholders.engagements.documents import engagement_context
+
+    context = engagement_context(exchange, reader=users["coordinator"])
+    assert [r.text for r in context["recommendations"]] == ["Preporuka ČAČAK"]
+    assert {f.task for f in context["follow_ups"]} == {"Zadatak ČAČAK", "Zadatak ZAJEDNIČKI"}
+    document = Document.objects.create(engagement=exchange, created_by=users["coordinator"])
+    assert Document.objects.visible_to(users["coordinator"]).filter(pk=document.pk).exists()
+    assert not Document.objects.visible_to(users["other_coordinator"]).filter(pk=document.pk).exists()
