@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jmu_planner import frozen, i18n
+from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
 from plans.selectors import measures_with_details, plan_envelopes, plan_totals
 from reporting import selectors
@@ -218,15 +219,16 @@ def report_context(report: Report) -> dict[str, Any]:
 
 
 def document_html(document: Document) -> str:
-    """The print layout as HTML (the preview, and WeasyPrint's input)."""
+    """The print layout as HTML (the preview, and WeasyPrint's input), all of it in the
+    reader's script: an official Cyrillic document is Cyrillic throughout (jmu_planner.script)."""
     if document.engagement_id or document.final_report_id:
         from stakeholders.documents import expert_document_html
 
-        return expert_document_html(document)
+        return html_for_reader(expert_document_html(document))
     kind = "plan" if document.plan_id else "report"
     context = plan_context(document.plan) if kind == "plan" else report_context(document.report)
     context |= {"document": document, "generated_at": timezone.localtime()}
-    return render_to_string(TEMPLATES[kind], context)
+    return html_for_reader(render_to_string(TEMPLATES[kind], context))
 
 
 def document_render(document: Document) -> Document:

@@ -13,6 +13,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.script import for_reader
+
 EVENTS: dict[str, Any] = {
     "plan.submitted": _("%(lsg)s submitted “%(plan)s” for review."),
     "plan.changes_requested": _("%(who)s requested changes to “%(plan)s”: %(note)s"),
@@ -43,7 +45,7 @@ def bilingual(latin: str, cyrillic: str = "") -> dict[str, str]:
 def _in_script(name: str, value: Any) -> Any:
     """A stored parameter as the reader reads it: their script, their date format, their words."""
     if isinstance(value, dict) and "lat" in value:
-        return value["cyr"] if (get_language() or "") == "sr" else value["lat"]
+        return for_reader(value["cyr"] if (get_language() or "") == "sr" else value["lat"])
     if name == "due" and isinstance(value, str):
         try:
             return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
@@ -53,7 +55,8 @@ def _in_script(name: str, value: Any) -> Any:
         from reporting.models import Report
 
         return Report.Kind(value).label.lower() if value in Report.Kind.values else value
-    return value
+    # What people typed (a plan's title, a note) in the reader's script, as stored otherwise.
+    return for_reader(value) if isinstance(value, str) else value
 
 
 def render(event: str, params: dict[str, Any]) -> str:
