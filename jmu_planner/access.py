@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.text import serbian_sort_key
@@ -44,7 +44,7 @@ class Role(models.TextChoices):
 class GlobalRole(models.TextChoices):
     """Roles that span the whole programme."""
 
-    NONE = "", _("None")
+    NONE = "", pgettext_lazy("role", "None")
     PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 

@@ -10,6 +10,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner import i18n
 from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
 from plans.models import (
@@ -248,7 +249,7 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
                     self.initial[name] = (
                         ("yes" if value == 1 else "no")
                         if self.instance.type == Indicator.Type.YES_NO
-                        else f"{value.normalize():f}"
+                        else i18n.figure(value)
                     )
 
     def clean(self):

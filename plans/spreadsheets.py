@@ -63,7 +63,7 @@ FIELDS = [
     ("area", "Oblast", "Area"),
     ("no", "Br.", "No."),
     ("title", "Mera", "Measure"),
-    ("ind_name", "Indikator", "Indicator"),
+    ("ind_name", "Pokazatelj", "Indicator"),
     ("unit", "Jedinica", "Unit"),
     ("baseline", "Polazna vrednost", "Baseline"),
     ("target", "Ciljna vrednost", "Target"),
@@ -83,7 +83,7 @@ FIELDS = [
     ("partner_institutions", "Partnerske institucije", "Partner institutions"),
     ("period_text", "Period kako je napisan", "Period as written"),
     ("notes", "Napomene", "Notes"),
-    ("ind_type", "Tip indikatora", "Indicator type"),
+    ("ind_type", "Tip pokazatelja", "Indicator type"),
     ("baseline_year", "Godina polazne vrednosti", "Baseline year"),
     ("baseline_source", "Izvor polazne vrednosti", "Baseline source"),
     ("target_text", "Cilj opisno", "Target as text"),
@@ -99,7 +99,7 @@ FIELDS = [
     ("quantity", "Količina", "Quantity"),
     ("periods", "Meseci", "Months"),
     ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
-    ("envelope", "Koverta", "Envelope"),
+    ("envelope", "Budžetski okvir", "Envelope"),
 ]
 KEYS = [key for key, _sr, _en in FIELDS]
 COLUMNS = [sr for _key, sr, _en in FIELDS]
@@ -117,11 +117,16 @@ HEADER_ALIASES = {
     **{_key(en): key for key, _sr, en in FIELDS},
     "other partners": "partners",
     "partneri": "partners",
+    # Headers of matrices written before the glossary (docs/glossary.md) named the indicator so.
+    "indikator": "ind_name",
+    "tip indikatora": "ind_type",
+    "koverta": "envelope",
 }
 REQUIRED_HEADERS = {"area", "no", "title"}
 MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
-ENVELOPE_SHEET = ("Koverte", "Envelopes")
-ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
+ENVELOPE_SHEET = ("Budžetski okviri", "Envelopes", "Koverte")  # the last: workbooks written before
+ENVELOPE_COLUMNS = ["Budžetski okvir", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
+ENVELOPE_BEFORE = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
 ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
 
 YES = {"yes", "da", "true", "1", "y"}
@@ -586,7 +591,8 @@ def _parse_envelopes(
 ) -> None:
     existing = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan).select_related("source")}
     header = [_key(_text(c)) for c in rows[0]] if rows else []
-    if rows and header not in ([_key(c) for c in ENVELOPE_COLUMNS], [_key(c) for c in ENVELOPE_ENGLISH]):
+    known = (ENVELOPE_COLUMNS, ENVELOPE_ENGLISH, ENVELOPE_BEFORE)
+    if rows and header not in [[_key(c) for c in columns] for columns in known]:
         preview.add(
             1, _("Envelopes: the header row must be: %(columns)s.") % {"columns": ", ".join(ENVELOPE_COLUMNS)}
         )

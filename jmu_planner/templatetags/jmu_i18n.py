@@ -40,6 +40,18 @@ def money(value) -> str:
 
 
 @register.filter
+def rate(value) -> str:
+    """An exchange rate: 117,35 in Serbian, 117.35 in English (i18n.rate)."""
+    return i18n.rate(value)
+
+
+@register.filter
+def figure(value) -> str:
+    """A value with the decimals it has: 85,5 / 85.5 (i18n.figure)."""
+    return i18n.figure(value)
+
+
+@register.filter
 def number(value, decimal_pos=None) -> str:
     """A grouped count in the active language's format: 1.234 / 1,234."""
     return i18n.number(value, None if decimal_pos in (None, "") else int(decimal_pos))

@@ -184,7 +184,7 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
     second = dict(zip(KEYS, [c.value for c in sheet[5]], strict=True))
     assert (second["currency"], second["rate"], second["amount_in_currency"]) == ("EUR", 117.2, 2000)
     assert second["target"] == "najviše 5" and second["aggregation"] == "poslednja vrednost"
-    assert [c.value for c in book["Koverte"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
+    assert [c.value for c in book["Budžetski okviri"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
 
     document = Document.objects.create(plan=real_plan)
     documents.document_render(document)
