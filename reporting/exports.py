@@ -16,10 +16,13 @@ from itertools import islice
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from jmu_planner import i18n
+from jmu_planner.script import for_reader
 from jmu_planner.spreadsheets import append_row, safe_text, style_header, xlsx_response
 from reporting import monitoring
 from reporting.models import COUNT_FIELDS
@@ -238,15 +241,17 @@ def filename(dataset: Dataset, selection: monitoring.Selection) -> str:
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-def csv_cell(value: Any) -> str:
-    """A value as CSV text: formula-safe text, plain decimals (1234.50), ISO dates, empty for none."""
+def csv_cell(value: Any, *, language: str = i18n.ENGLISH) -> str:
+    """A value as CSV text: formula-safe text in the reader's script, ungrouped decimals with the
+    reader's decimal separator (1234.50, 1234,50 in Serbian), ISO dates, empty for none."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        text = f"{value:f}"
+        return text if language == i18n.ENGLISH else text.replace(".", ",")
     if isinstance(value, int):  # a number is data, never a formula: -3 stays -3
         return str(value)
-    return safe_text(str(value))
+    return safe_text(for_reader(str(value), language))
 
 
 class _Echo:
@@ -257,11 +262,19 @@ class _Echo:
 
 
 def csv_lines(dataset: Dataset, *, user: User, selection: monitoring.Selection) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark: Excel then reads the file as UTF-8 (Serbian letters, Cyrillic names).
-    yield "\ufeff" + writer.writerow([csv_cell(str(h)) for h in dataset.headers])
-    for row in dataset.rows(user, selection):
-        yield writer.writerow([csv_cell(v) for v in row])
+    """The rows as CSV lines, as Excel reads them in the reader's language: in Serbian the fields
+    are separated by ';' and decimals written with a comma (Excel's list separator there)."""
+    language = i18n.current_language()  # now: the lines are made while the response streams
+    writer = csv.writer(_Echo(), delimiter="," if language == i18n.ENGLISH else ";")
+
+    def lines() -> Iterator[str]:
+        with translation.override(language):
+            # A byte-order mark: Excel then reads the file as UTF-8 (Serbian letters, Cyrillic names).
+            yield "\ufeff" + writer.writerow([csv_cell(str(h), language=language) for h in dataset.headers])
+            for row in dataset.rows(user, selection):
+                yield writer.writerow([csv_cell(v, language=language) for v in row])
+
+    return lines()
 
 
 def csv_response(dataset: Dataset, *, user: User, selection: monitoring.Selection) -> StreamingHttpResponse:

@@ -63,6 +63,25 @@ def test_measures_and_budgets_with_spending(client, world):
     ]
 
 
+@pytest.mark.serbian
+@pytest.mark.parametrize(("language", "measure"), [("sr-latn", "Mera upisa"), ("sr", "Мера уписа")])
+def test_a_serbian_csv_is_what_excel_in_serbian_reads(client, world, language, measure):
+    """Fields separated by ';', decimals with a comma, text in the reader's script."""
+    user = world.users["coordinator"]
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    response = client.get(reverse("reporting:export-download", args=["budgets", "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(rows[0]) > 5 and len(rows[1]) == len(rows[0])
+    assert ["1000,00", "500,50", "499,50"] == [cell for cell in rows[1] if cell.endswith((",00", ",50"))]
+    measures = list(csv.reader(io.StringIO(b"".join(client.get(
+        reverse("reporting:export-download", args=["measures", "csv"])
+    ).streaming_content).decode().removeprefix("\ufeff")), delimiter=";"))  # fmt: skip
+    assert "'+" + measure in measures[1]
+
+
 def test_csv_cells_cannot_run_as_formulas(client, world):
     measures = download_csv(client, world.users["coordinator"], "measures")
     assert measures[0]["Plan"] == '\'=HYPERLINK("http://evil")'
