@@ -72,7 +72,13 @@ def _kept_pattern(terms: tuple[str, ...]) -> re.Pattern:
     return re.compile("(" + "|".join(parts) + ")")
 
 
+# Text without any of these has nothing to keep and is converted whole (most text is so).
+_MAY_KEEP = re.compile(r"[\dQWXYqwxy@&]|www\.|\b[IVX]+\b")
+
+
 def _cyrillic(text: str, terms: tuple[str, ...]) -> str:
+    if not _MAY_KEEP.search(text) and not any(term in text for term in terms):
+        return to_cyrillic(text)
     pieces = _kept_pattern(terms).split(text)
     # split() with one group: even items are free text, odd items are what is kept.
     return "".join(piece if i % 2 else to_cyrillic(piece) for i, piece in enumerate(pieces))
@@ -94,66 +100,64 @@ def for_reader(text: str, language: str | None = None) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-_TAG_NAME = re.compile(r"</?\s*([A-Za-z][\w-]*)")
-# Elements whose content is not text for the reader, or is a value that would be saved back.
-_RAW = {"script", "style", "textarea", "pre", "code"}
-_KEEP_MARK = re.compile(r"""\stranslate\s*=\s*["']?no\b""", re.I)
-_SHOWN_ATTRIBUTE = re.compile(r"""(\s(?:title|placeholder|aria-label|alt|data-bs-title)\s*=\s*")([^"]*)(")""")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Left as they are: comments; scripts, styles, code and textareas (a textarea's text is a value that
+# would be saved back); an element marked translate="no" (the language menu names each language in
+# itself) with all it holds, up to its closing tag of the same name.
+_LEFT = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|textarea|pre|code)\b[^>]*>.*?</\1\s*>"
+    r"""|<([A-Za-z][\w-]*)\b[^>]*\stranslate\s*=\s*["']?no\b[^>]*>.*?</\2\s*>""",
+    re.S | re.I,
+)
+_OTHER_SCRIPT = {
+    i18n.SERBIAN_CYRILLIC: "A-Za-zČĆŽŠĐčćžšđ",  # a Cyrillic reader: Latin letters are converted
+    i18n.SERBIAN_LATIN: "\u0400-\u04ff",  # a Latin reader: Cyrillic letters are
+}
+
+
+@lru_cache(maxsize=2)
+def _shown(letters: str) -> tuple[re.Pattern, re.Pattern]:
+    """Text between tags, and values of the attributes a reader sees, holding a letter of
+    `letters`. Form fields' values (value="...") are not among them: they are saved back."""
+    text = re.compile(rf">([^<>]*[{letters}][^<>]*)<")
+    attribute = re.compile(
+        rf"""(\s(?:title|placeholder|aria-label|alt|data-bs-title)=")([^"]*[{letters}][^"]*)(")"""
+    )
+    return text, attribute
 
 
 def html_for_reader(html: str, language: str | None = None) -> str:
     """An HTML page or document with its text in the reader's script.
 
     Text between tags and the attributes a reader sees (title, placeholder, aria-label, alt) are
-    transliterated; form fields' values, textareas, scripts, styles, code and any element marked
-    translate="no" (and all inside it) are left as they are.
+    transliterated; form fields' values, textareas, scripts, styles, code, comments and any element
+    marked translate="no" are left as they are. Only text holding a letter of the other script is
+    touched, found by regular expressions.
     """
     language = i18n.normalise(language) or i18n.current_language()
-    terms: tuple[str, ...] | None = None  # read once, and only if some text needs it
-    if language == i18n.SERBIAN_CYRILLIC:
-        other_script = _LATIN_LETTER
-    elif language == i18n.SERBIAN_LATIN:
-        other_script = _CYRILLIC_LETTER
-    else:
+    letters = _OTHER_SCRIPT.get(language)
+    if letters is None:
         return html
+    text_pattern, attribute_pattern = _shown(letters)
+    if language == i18n.SERBIAN_LATIN:
+        convert = to_latin
+    else:
+        terms = kept_terms()
 
-    def convert(text: str) -> str:
-        nonlocal terms
-        if not other_script.search(text):
-            return text
-        if language == i18n.SERBIAN_LATIN:
-            return to_latin(text)
-        if terms is None:
-            terms = kept_terms()
-        return _cyrillic(text, terms)
+        def convert(text: str) -> str:
+            return _cyrillic(text, terms)
 
-    out = []
-    skip_name, skip_depth = None, 0
-    for i, piece in enumerate(_TAG.split(html)):
-        if not i % 2:  # text
-            out.append(piece if skip_name else convert(piece))
-            continue
-        if piece.startswith("<!--"):
-            out.append(piece)
-            continue
-        name_match = _TAG_NAME.match(piece)
-        name = name_match[1].lower() if name_match else ""
-        closing = piece.startswith("</")
-        if skip_name:
-            if name == skip_name and not piece.endswith("/>") and name not in _VOID:
-                skip_depth += -1 if closing else 1
-                if skip_depth == 0:
-                    skip_name = None
-            out.append(piece)
-            continue
-        opens = not closing and name not in _VOID and not piece.endswith("/>")
-        if opens and (name in _RAW or _KEEP_MARK.search(piece)):
-            skip_name, skip_depth = name, 1
-            out.append(piece)
-            continue
-        out.append(_SHOWN_ATTRIBUTE.sub(lambda m: m[1] + convert(m[2]) + m[3], piece))
+    def in_script(part: str) -> str:
+        part = text_pattern.sub(lambda m: ">" + convert(m[1]) + "<", part)
+        return attribute_pattern.sub(lambda m: m[1] + convert(m[2]) + m[3], part)
+
+    out, position = [], 0
+    for left in _LEFT.finditer(html):
+        # The text just before a left element ends at its "<": it is converted with what precedes.
+        out.append(in_script(html[position : left.start()] + "<")[:-1])
+        out.append(left[0])
+        position = left.end()
+    out.append(in_script(html[position:]))
     return "".join(out)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from jmu_planner.management.commands._po import read
 from jmu_planner.text import to_cyrillic
@@ -80,3 +81,22 @@ def test_no_catalogue_uses_an_avoided_word(locale):
 def test_the_plan_matrix_headers_use_the_glossary():
     found = avoided_in([*COLUMNS, *ENVELOPE_COLUMNS, ENVELOPE_SHEET[0]], str)
     assert not found, "\n".join(found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("sr-latn", "„Dopunite &lt;opis&gt;“"),
+        ("sr", "„Допуните &lt;опис&gt;“"),
+        ("en", "“Dopunite &lt;opis&gt;”"),
+    ],
+)
+def test_quoted_user_text_takes_the_readers_quotation_marks(language, shown):
+    from django.template import Context, Template
+
+    from jmu_planner.script import html_for_reader
+
+    with translation.override(language):
+        html = Template("{% load jmu_i18n %}{{ note|quoted }}").render(Context({"note": "Dopunite <opis>"}))
+        assert html_for_reader(html) == shown
