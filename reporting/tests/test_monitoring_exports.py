@@ -82,6 +82,18 @@ def test_a_serbian_csv_is_what_excel_in_serbian_reads(client, world, language, m
     assert "'+" + measure in measures[1]
 
 
+@pytest.mark.serbian
+def test_a_cyrillic_xlsx_has_text_in_cyrillic_and_numbers_as_numbers(client, world):
+    user = world.users["coordinator"]
+    user.language = "sr"
+    user.save(update_fields=["language"])
+    sheet = download_xlsx(client, user, "measures")
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert "'+Мера уписа" in [c.value for c in cells]
+    money = [c for c in cells if c.number_format == MONEY_FORMAT and c.value is not None]
+    assert money and all(isinstance(c.value, int | float | Decimal) for c in money)
+
+
 def test_csv_cells_cannot_run_as_formulas(client, world):
     measures = download_csv(client, world.users["coordinator"], "measures")
     assert measures[0]["Plan"] == '\'=HYPERLINK("http://evil")'
