@@ -16,7 +16,6 @@ from itertools import islice
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -267,12 +266,13 @@ def csv_lines(dataset: Dataset, *, user: User, selection: monitoring.Selection) 
     language = i18n.current_language()  # now: the lines are made while the response streams
     writer = csv.writer(_Echo(), delimiter="," if language == i18n.ENGLISH else ";")
 
+    # A byte-order mark: Excel then reads the file as UTF-8 (Serbian letters, Cyrillic names).
+    header = "\ufeff" + writer.writerow([csv_cell(str(h), language=language) for h in dataset.headers])
+
     def lines() -> Iterator[str]:
-        with translation.override(language):
-            # A byte-order mark: Excel then reads the file as UTF-8 (Serbian letters, Cyrillic names).
-            yield "\ufeff" + writer.writerow([csv_cell(str(h), language=language) for h in dataset.headers])
-            for row in dataset.rows(user, selection):
-                yield writer.writerow([csv_cell(v, language=language) for v in row])
+        yield header
+        for row in dataset.rows(user, selection):
+            yield writer.writerow([csv_cell(v, language=language) for v in row])
 
     return lines()
 

@@ -98,5 +98,7 @@ def test_quoted_user_text_takes_the_readers_quotation_marks(language, shown):
     from jmu_planner.script import html_for_reader
 
     with translation.override(language):
-        html = Template("{% load jmu_i18n %}{{ note|quoted }}").render(Context({"note": "Dopunite <opis>"}))
-        assert html_for_reader(html) == shown
+        html = Template("{% load jmu_i18n %}<p>{{ note|quoted }}</p>").render(
+            Context({"note": "Dopunite <opis>"})
+        )
+        assert html_for_reader(html) == f"<p>{shown}</p>"
