@@ -44,7 +44,7 @@ class DecimalInput(forms.TextInput):
         return super().format_value(value)
 
 
-NUMBER_INVALID = _("Enter a number, for example 1.234.567,89 or 12,5.")
+NUMBER_INVALID = _("Enter a number, for example 1,234,567.89 or 12.5.")
 
 
 class LocalizedDecimalField(forms.DecimalField):
