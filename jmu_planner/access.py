@@ -25,7 +25,7 @@ import rules
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.text import serbian_sort_key
@@ -48,7 +48,7 @@ class Role(models.TextChoices):
 class GlobalRole(models.TextChoices):
     """Roles that span the whole programme."""
 
-    NONE = "", _("None")
+    NONE = "", pgettext_lazy("role", "None")
     PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 

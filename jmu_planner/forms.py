@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.forms import BaseForm
 from django.forms.renderers import DjangoTemplates
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -27,13 +28,25 @@ from jmu_planner.numbers import parse_decimal
 
 
 class DecimalInput(forms.TextInput):
-    """A text box, not `type=number`: browsers refuse "5.000.000,00" in a number box."""
+    """A text box, not `type=number`: browsers refuse "5.000.000,00" in a number box.
+
+    Its value is written as the reader writes numbers (15.000,00 in Serbian, 15,000.00 in
+    English); `group_thousands` is off for fields that read a dot as the decimal point (rates,
+    coordinates: 117,3500), so what is shown is read back as the same number.
+    """
+
+    group_thousands = True
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__({"inputmode": "decimal", **(attrs or {})})
 
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return formats.number_format(value, use_l10n=True, force_grouping=self.group_thousands)
+        return super().format_value(value)
 
-NUMBER_INVALID = _("Enter a number, for example 1.234.567,89 or 12,5.")
+
+NUMBER_INVALID = _("Enter a number, for example 1,234,567.89 or 12.5.")
 
 
 class LocalizedDecimalField(forms.DecimalField):
@@ -49,6 +62,8 @@ class LocalizedDecimalField(forms.DecimalField):
     def __init__(self, *, dot_groups: bool | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.dot_groups = dot_groups if dot_groups is not None else (self.decimal_places or 0) <= 2
+        if isinstance(self.widget, DecimalInput):
+            self.widget.group_thousands = self.dot_groups
 
     def to_python(self, value: Any) -> Decimal | None:
         if value in self.empty_values:

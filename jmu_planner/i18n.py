@@ -134,6 +134,25 @@ def number(value, decimal_pos: int | None = None) -> str:
     return formats.number_format(value, decimal_pos, use_l10n=True, force_grouping=True)
 
 
+def figure(value) -> str:
+    """A measured value with the decimals it has, grouped: 30, 85,5, 36.709 (85.5, 36,709 in
+    English); an empty value is a dash."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).normalize()
+    places = max(-amount.as_tuple().exponent, 0)
+    return formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+
+
+def rate(value) -> str:
+    """An exchange rate with two to four decimals: 117,35, 117,20, 117,1753 (117.35 in English)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).normalize()
+    places = min(max(-amount.as_tuple().exponent, 2), 4)
+    return formats.number_format(amount, places, use_l10n=True)
+
+
 def short_date(value) -> str:
     """A date as the active language writes it in a table: 22.11.2026. / 11/22/2026."""
     if not value:

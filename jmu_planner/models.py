@@ -1,6 +1,7 @@
-"""What every lifecycle's rows share (the mechanism is `jmu_planner.lifecycle`): the status-change
-row each move writes, and the one review cycle that reports, time sheets and final reports go
-through."""
+"""The core's models: what every lifecycle's rows share (the mechanism is `jmu_planner.lifecycle`):
+the status-change row each move writes, and the one review cycle that reports, time sheets and final
+reports go through; and the project's own reference data that belongs to no app: the words kept as
+written (jmu_planner.script)."""
 
 from django.conf import settings
 from django.db import models
@@ -53,3 +54,24 @@ class StatusChange(models.Model):
 
     def _label(self, status: str) -> str:
         return self.STATUS(status).label if status in self.STATUS.values else status
+
+
+class KeptTerm(models.Model):
+    """A foreign word, name or abbreviation that a Cyrillic reader sees as written, in Latin
+    (EU, IPA, UNICEF, OSCE, SCTM...): jmu_planner.script leaves it untransliterated."""
+
+    term = models.CharField(
+        _("word or name"),
+        max_length=100,
+        unique=True,
+        help_text=_("As written, with its capitals: it is kept wherever it stands as a whole word."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("word kept as written")
+        verbose_name_plural = _("words kept as written")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term

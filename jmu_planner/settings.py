@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Django's LocaleMiddleware, after authentication: it serves each user their saved language.
     "jmu_planner.i18n.UserLanguageMiddleware",
     "jmu_planner.middleware.PrivatePagesMiddleware",
+    # What people typed, in the reader's script (jmu_planner.script): after the language is known.
+    "jmu_planner.script.ScriptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -56,13 +56,19 @@ def money(value: Any) -> Decimal | None:
     return Decimal(value).quantize(CENT)
 
 
-def append_row(sheet, values: Sequence[Any], *, money_columns: Iterable[int] = ()) -> None:
-    """Append a row: every string made safe, amounts at `money_columns` (0-based) as Decimal
-    shown with two decimals."""
+def append_row(
+    sheet, values: Sequence[Any], *, money_columns: Iterable[int] = (), as_typed: bool = False
+) -> None:
+    """Append a row: every string in the reader's script (jmu_planner.script) and made safe,
+    amounts at `money_columns` (0-based) as Decimal shown with two decimals. `as_typed` keeps text
+    as stored: a workbook that is read back (the plan matrix) must not rewrite what was typed."""
+    from jmu_planner.script import for_reader
+
+    def text(value: str) -> str:
+        return safe_text(value if as_typed else for_reader(value))
+
     money_at = set(money_columns)
-    row = [
-        money(v) if i in money_at else safe_text(v) if isinstance(v, str) else v for i, v in enumerate(values)
-    ]
+    row = [money(v) if i in money_at else text(v) if isinstance(v, str) else v for i, v in enumerate(values)]
     sheet.append(row)
     for index in money_at:
         if index < len(row) and row[index] is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _CYR_TO_LAT = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
     "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
@@ -40,21 +42,24 @@ def _in_capitals(text: str, i: int) -> bool:
     return neighbours.isalpha() and neighbours.isupper()
 
 
+# One table for the single letters, both cases; the digraphs first, by one regular expression:
+# the page of a Cyrillic reader converts every Latin text it shows (jmu_planner.script).
+_TO_CYR_TABLE = str.maketrans(
+    {
+        **dict(_LAT_TO_CYR.items()),
+        **{lat.upper(): cyr.upper() for lat, cyr in _LAT_TO_CYR.items()},
+    }
+)
+_DIGRAPH = re.compile("|".join(_LAT_DIGRAPHS), re.I)
+
+
+def _digraph(match: re.Match) -> str:
+    return _match_case(match[0][0], _LAT_DIGRAPHS[match[0].lower()])
+
+
 def to_cyrillic(text: str) -> str:
     """Latin to Cyrillic, honouring the digraphs lj, nj and dž; Cyrillic passes through."""
-    out = []
-    i = 0
-    while i < len(text):
-        pair = text[i : i + 2]
-        if pair.lower() in _LAT_DIGRAPHS:
-            out.append(_match_case(pair[0], _LAT_DIGRAPHS[pair.lower()]))
-            i += 2
-            continue
-        char = text[i]
-        cyr = _LAT_TO_CYR.get(char.lower())
-        out.append(_match_case(char, cyr) if cyr is not None else char)
-        i += 1
-    return "".join(out)
+    return _DIGRAPH.sub(_digraph, text).translate(_TO_CYR_TABLE)
 
 
 def serbian_sort_key(text: str) -> tuple:

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from jmu_planner import i18n
 from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
 from plans.models import (
@@ -240,7 +241,7 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
                     self.initial[name] = (
                         ("yes" if value == 1 else "no")
                         if self.instance.type == Indicator.Type.YES_NO
-                        else f"{value.normalize():f}"
+                        else i18n.figure(value)
                     )
 
     def clean(self):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from jmu_planner import i18n
 from jmu_planner.i18n import money
 from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
 from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
@@ -266,5 +267,5 @@ def _history_value(record, name: str, names: dict[str, dict[int, str]]) -> str:
         return names[name].get(pk, "—") if pk else "—"
     if name in {"baseline", "target"}:
         value = getattr(record, name)
-        return "—" if value is None else f"{value.normalize():f}"
+        return i18n.figure(value)
     return _show(record, name)

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from jmu_planner import access
 from jmu_planner.lifecycle import Lifecycle, Move, Notice, Tell, TransitionRefused
@@ -75,8 +75,10 @@ def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = Fa
     open_threads = plan.threads.filter(resolved_at__isnull=True).count()
     if open_threads:
         raise TransitionRefused(
-            {"confirm_open_threads": _(
-                "%(count)s comment threads are still open. Tick the box to approve anyway."
+            {"confirm_open_threads": ngettext(
+                "%(count)s comment thread is still open. Tick the box to approve anyway.",
+                "%(count)s comment threads are still open. Tick the box to approve anyway.",
+                open_threads,
             ) % {"count": open_threads}}
         )  # fmt: skip
 

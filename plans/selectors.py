@@ -302,12 +302,12 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     if sctm_share is not None and sctm > total * SCTM_MAX_SHARE:
         warnings.append(
             _("SCTM would pay %(share)s %% of the plan's costs; the programme pays at most 70 %%.")
-            % {"share": sctm_share}
+            % {"share": i18n.number(sctm_share, 1)}
         )
     if lsg_share is not None and sctm and lsg < total * LSG_MIN_SHARE:
         warnings.append(
             _("The LSG pays %(share)s %% of the plan's costs; it must pay at least 30 %%.")
-            % {"share": lsg_share}
+            % {"share": i18n.number(lsg_share, 1)}
         )
     if sctm_eur > SCTM_MAX_EUR_TWO_YEARS:
         warnings.append(

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jmu_planner import figures, fragment_cache, i18n
+from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
 from plans.selectors import envelope_gaps, measures_with_details, plan_envelopes, plan_totals
 from reporting import document_kinds, selectors
@@ -240,11 +241,12 @@ def report_context(report: Report, reader: Any = None) -> dict[str, Any]:
 
 
 def document_html(document: Document) -> str:
-    """The print layout as HTML (the preview, and WeasyPrint's input)."""
+    """The print layout as HTML (the preview, and WeasyPrint's input), all of it in the
+    reader's script: an official Cyrillic document is Cyrillic throughout (jmu_planner.script)."""
     kind = document.kind
     context = kind.context(document.subject, reader=document.created_by)
     context |= {"document": document, "generated_at": timezone.localtime()}
-    return render_to_string(kind.template, context)
+    return html_for_reader(render_to_string(kind.template, context))
 
 
 def document_render(document: Document) -> Document:

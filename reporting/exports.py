@@ -22,7 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from jmu_planner import figures
+from jmu_planner import figures, i18n
+from jmu_planner.script import for_reader
 from jmu_planner.spreadsheets import append_row, safe_text, style_header, xlsx_response
 from reporting import monitoring
 from reporting.models import COUNT_FIELDS
@@ -251,17 +252,19 @@ def filename(dataset: Dataset, selection: monitoring.Selection) -> str:
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-def csv_cell(value: Any) -> str:
-    """A value as CSV text: formula-safe text, plain decimals (1234.50), ISO dates, empty for none."""
+def csv_cell(value: Any, *, language: str = i18n.ENGLISH) -> str:
+    """A value as CSV text: formula-safe text in the reader's script, ungrouped decimals with the
+    reader's decimal separator (1234.50, 1234,50 in Serbian), ISO dates, empty for none."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        text = f"{value:f}"
+        return text if language == i18n.ENGLISH else text.replace(".", ",")
     if isinstance(value, int):  # a number is data, never a formula: -3 stays -3
         return str(value)
     if isinstance(value, figures.Range):
         return str(value)
-    return safe_text(str(value))
+    return safe_text(for_reader(str(value), language))
 
 
 class _Echo:
@@ -272,11 +275,20 @@ class _Echo:
 
 
 def csv_lines(dataset: Dataset, *, user: User, selection: monitoring.Selection) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    """The rows as CSV lines, as Excel reads them in the reader's language: in Serbian the fields
+    are separated by ';' and decimals written with a comma (Excel's list separator there)."""
+    language = i18n.current_language()  # now: the lines are made while the response streams
+    writer = csv.writer(_Echo(), delimiter="," if language == i18n.ENGLISH else ";")
+
     # A byte-order mark: Excel then reads the file as UTF-8 (Serbian letters, Cyrillic names).
-    yield "\ufeff" + writer.writerow([csv_cell(str(h)) for h in dataset.headers])
-    for row in dataset.rows(user, selection):
-        yield writer.writerow([csv_cell(v) for v in row])
+    header = "\ufeff" + writer.writerow([csv_cell(str(h), language=language) for h in dataset.headers])
+
+    def lines() -> Iterator[str]:
+        yield header
+        for row in dataset.rows(user, selection):
+            yield writer.writerow([csv_cell(v, language=language) for v in row])
+
+    return lines()
 
 
 def csv_response(dataset: Dataset, *, user: User, selection: monitoring.Selection) -> StreamingHttpResponse:

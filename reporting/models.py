@@ -271,8 +271,8 @@ class IndicatorValue(models.Model):
             total = sum(v or 0 for v in values)
             if total != self.value:
                 errors["value"] = _("The breakdown adds up to %(sum)s, not to the total %(total)s.") % {
-                    "sum": f"{total.normalize():f}" if total else "0",
-                    "total": f"{self.value.normalize():f}",
+                    "sum": i18n.figure(total) if total else "0",
+                    "total": i18n.figure(self.value),
                 }
         if errors:
             raise ValidationError(errors)
@@ -411,6 +411,14 @@ class Document(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def subject_status_label(self) -> str:
+        """The plan's or report's status when this was asked, in the reader's words ("usvojen")."""
+        choices = OperationalPlan.Status if self.plan_id else Report.Status if self.report_id else None
+        if choices is not None and self.subject_status in choices.values:
+            return str(choices(self.subject_status).label)
+        return self.subject_status
 
     @property
     def is_failed(self) -> bool:

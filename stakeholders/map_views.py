@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from jmu_planner.db import ScriptOrder, SerbianCollate
+from jmu_planner.script import for_reader
 from stakeholders.models import LSG, Settlement, User
 
 
@@ -47,7 +48,7 @@ def map_points(settlements: list[Settlement]) -> list[dict[str, Any]]:
     return [
         {
             "id": s.pk,
-            "name": s.name,
+            "name": for_reader(s.name),  # the page's script: the map's labels are not in its HTML
             "lsg": s.lsg.name,
             "kind": s.get_kind_display(),
             "households": s.households,

@@ -14,6 +14,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.script import for_reader
+
 EVENTS: dict[str, Any] = {
     "plan.submitted": _("%(lsg)s submitted “%(plan)s” for review."),
     "plan.changes_requested": _("%(who)s requested changes to “%(plan)s”: %(note)s"),
@@ -53,7 +55,7 @@ def bilingual(latin: str, cyrillic: str = "") -> dict[str, str]:
 def _in_script(name: str, value: Any) -> Any:
     """A stored parameter as the reader reads it: their script, their date format, their words."""
     if isinstance(value, dict) and "lat" in value:
-        return value["cyr"] if (get_language() or "") == "sr" else value["lat"]
+        return for_reader(value["cyr"] if (get_language() or "") == "sr" else value["lat"])
     if name == "due" and isinstance(value, str):
         try:
             return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
@@ -61,7 +63,8 @@ def _in_script(name: str, value: Any) -> Any:
             return value
     if name in PARAM_WORDS and isinstance(value, str):
         return PARAM_WORDS[name](value)
-    return value
+    # What people typed (a plan's title, a note) in the reader's script, as stored otherwise.
+    return for_reader(value) if isinstance(value, str) else value
 
 
 def render(event: str, params: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
@@ -37,6 +38,24 @@ def script_name() -> str:
 def money(value) -> str:
     """1.400.000,00 in Serbian, 1,400,000.00 in English (i18n.money)."""
     return i18n.money(value)
+
+
+@register.filter
+def quoted(value) -> str:
+    """Quoted text in the reader's quotation marks: „…“ in Serbian, “…” in English (escaped)."""
+    return format_html("„{}“" if i18n.current_language() != i18n.ENGLISH else "“{}”", value)
+
+
+@register.filter
+def rate(value) -> str:
+    """An exchange rate: 117,35 in Serbian, 117.35 in English (i18n.rate)."""
+    return i18n.rate(value)
+
+
+@register.filter
+def figure(value) -> str:
+    """A value with the decimals it has: 85,5 / 85.5 (i18n.figure)."""
+    return i18n.figure(value)
 
 
 @register.filter

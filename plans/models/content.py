@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jmu_planner import access, i18n
@@ -117,6 +118,19 @@ class OperationalPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def adopting_body_name(self) -> str:
+        """The body as its LSG calls it: an assembly is the municipality's, the city's or the
+        city municipality's ("Skupština opštine", "Skupština grada")."""
+        if self.adopting_body != self.AdoptingBody.ASSEMBLY:
+            return self.get_adopting_body_display()
+        kind = self.jmu.lsg.type
+        if kind == "city":
+            return str(pgettext_lazy("adopting body", "City assembly"))
+        if kind == "city_municipality":
+            return str(pgettext_lazy("adopting body", "City municipality assembly"))
+        return str(pgettext_lazy("adopting body", "Municipal assembly"))
 
     def clean(self) -> None:
         if self.period_start and self.period_end:
@@ -378,7 +392,7 @@ class Indicator(models.Model):
         YES_NO = "yes_no", _("Yes/no")
 
     class Breakdown(models.TextChoices):
-        NONE = "none", _("None")
+        NONE = "none", pgettext_lazy("breakdown", "None")
         SEX = "sex", _("By sex")
         SEX_AGE = "sex_age", _("By sex and age group")
 
@@ -495,7 +509,7 @@ class Indicator(models.Model):
             return "—"
         if self.type == self.Type.YES_NO:
             return str(_("yes")) if value == 1 else str(_("no"))
-        text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+        text = i18n.number(value, 0 if value == value.to_integral() else 2)
         return f"{text} %" if self.type == self.Type.PERCENTAGE else text
 
 

@@ -25,7 +25,7 @@ FIELDS = [
     ("area", "Oblast", "Area"),
     ("no", "Br.", "No."),
     ("title", "Mera", "Measure"),
-    ("ind_name", "Indikator", "Indicator"),
+    ("ind_name", "Pokazatelj", "Indicator"),
     ("unit", "Jedinica", "Unit"),
     ("baseline", "Polazna vrednost", "Baseline"),
     ("target", "Ciljna vrednost", "Target"),
@@ -45,7 +45,7 @@ FIELDS = [
     ("partner_institutions", "Partnerske institucije", "Partner institutions"),
     ("period_text", "Period kako je napisan", "Period as written"),
     ("notes", "Napomene", "Notes"),
-    ("ind_type", "Tip indikatora", "Indicator type"),
+    ("ind_type", "Tip pokazatelja", "Indicator type"),
     ("baseline_year", "Godina polazne vrednosti", "Baseline year"),
     ("baseline_source", "Izvor polazne vrednosti", "Baseline source"),
     ("target_text", "Cilj opisno", "Target as text"),
@@ -61,7 +61,7 @@ FIELDS = [
     ("quantity", "Količina", "Quantity"),
     ("periods", "Meseci", "Months"),
     ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
-    ("envelope", "Koverta", "Envelope"),
+    ("envelope", "Budžetski okvir", "Envelope"),
 ]
 KEYS = [key for key, _sr, _en in FIELDS]
 COLUMNS = [sr for _key, sr, _en in FIELDS]
@@ -79,11 +79,16 @@ HEADER_ALIASES = {
     **{lookup_key(en): key for key, _sr, en in FIELDS},
     "other partners": "partners",
     "partneri": "partners",
+    # Headers of matrices written before the glossary (docs/glossary.md) named the indicator so.
+    "indikator": "ind_name",
+    "tip indikatora": "ind_type",
+    "koverta": "envelope",
 }
 REQUIRED_HEADERS = {"area", "no", "title"}
 MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
-ENVELOPE_SHEET = ("Koverte", "Envelopes")
-ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
+ENVELOPE_SHEET = ("Budžetski okviri", "Envelopes", "Koverte")  # the last: workbooks written before
+ENVELOPE_COLUMNS = ["Budžetski okvir", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
+ENVELOPE_BEFORE = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
 ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
 
 YES = {"yes", "da", "true", "1", "y"}

@@ -140,9 +140,9 @@ def plan_to_xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = "Mere"
-    append_row(sheet, [f"{plan.title} — {plan.jmu.lsg.name_lat}"])
+    append_row(sheet, [f"{plan.title} — {plan.jmu.lsg.name_lat}"], as_typed=True)
     append_row(sheet, [f"{plan.period_start:%d.%m.%Y} – {plan.period_end:%d.%m.%Y}, v{plan.version}"])
-    append_row(sheet, COLUMNS)
+    append_row(sheet, COLUMNS, as_typed=True)
     style_title(sheet["A1"])
     style_header(sheet[3])
     money_columns = [KEYS.index(key) for key in MONEY_KEYS]
@@ -160,19 +160,20 @@ def plan_to_xlsx(
             if i < len(lines):
                 cells |= _line_cells(lines[i])
             # Texts made formula-safe, the amounts Decimals.
-            append_row(sheet, [cells.get(key) for key in KEYS], money_columns=money_columns)
+            append_row(sheet, [cells.get(key) for key in KEYS], money_columns=money_columns, as_typed=True)
     for index in range(len(KEYS)):
         letter = sheet.cell(row=3, column=index + 1).column_letter
         sheet.column_dimensions[letter].width = 40 if KEYS[index] in ("title", "activities") else 18
     sheet.freeze_panes = "C4"
     if envelopes:
         extra = book.create_sheet(ENVELOPE_SHEET[0])
-        append_row(extra, ENVELOPE_COLUMNS)
+        append_row(extra, ENVELOPE_COLUMNS, as_typed=True)
         style_header(extra[1])
         for envelope in envelopes:
             append_row(
                 extra,
                 [envelope.name, envelope.year, envelope.source.name_sr, envelope.amount],
                 money_columns=[3],
+                as_typed=True,
             )
     return workbook_bytes(book)

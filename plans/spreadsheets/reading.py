@@ -43,6 +43,7 @@ from plans.spreadsheets.columns import (
     CATEGORY_LABELS,
     CHANGED,
     COLUMNS,
+    ENVELOPE_BEFORE,
     ENVELOPE_COLUMNS,
     ENVELOPE_ENGLISH,
     ENVELOPE_SHEET,
@@ -328,10 +329,8 @@ def _parse_envelopes(
 ) -> None:
     existing = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan).select_related("source")}
     header = [lookup_key(_text(c)) for c in rows[0]] if rows else []
-    if rows and header not in (
-        [lookup_key(c) for c in ENVELOPE_COLUMNS],
-        [lookup_key(c) for c in ENVELOPE_ENGLISH],
-    ):
+    known = (ENVELOPE_COLUMNS, ENVELOPE_ENGLISH, ENVELOPE_BEFORE)
+    if rows and header not in [[lookup_key(c) for c in columns] for columns in known]:
         preview.add(
             1, _("Envelopes: the header row must be: %(columns)s.") % {"columns": ", ".join(ENVELOPE_COLUMNS)}
         )

@@ -55,7 +55,7 @@ def line_text(line) -> str:
         text += f" × {line.periods}" if line.periods else ""
         text += " = "
     if line.currency != "RSD":
-        rate = f"{line.exchange_rate.normalize():f}" if line.exchange_rate else "?"
+        rate = i18n.rate(line.exchange_rate) if line.exchange_rate else "?"
         text += f"{line.currency} {money(line.amount_in_currency)} @ {rate} = "
     return text + f"{money(line.amount)} RSD"
 

@@ -171,7 +171,7 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
     for text in ("Also serves: 4. Social protection", "LAP measure 1.2.3", NATIONAL, OFFICE,
                  "romske organizacije civilnog društva", "školska 2026/2027. godina", "Q4",
                  "at least 25 učenika", "at most 5 %", "centar otvoren", "18 učenika (2025, evidencija Odeljenja)",
-                 "25 × 5,000.00 × 10 = 1,250,000.00 RSD", "EUR 2,000.00 @ 117.2 = 234,400.00 RSD",
+                 "25 × 5,000.00 × 10 = 1,250,000.00 RSD", "EUR 2,000.00 @ 117.20 = 234,400.00 RSD",
                  "from envelope LAP 2027", "2,642,900.00", "EUR 22,550.34", "Isplata do 15. u mesecu"):  # fmt: skip
         assert text in page, text
 
@@ -185,7 +185,7 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
     second = dict(zip(KEYS, [c.value for c in sheet[5]], strict=True))
     assert (second["currency"], second["rate"], second["amount_in_currency"]) == ("EUR", 117.2, 2000)
     assert second["target"] == "najviše 5" and second["aggregation"] == "poslednja vrednost"
-    assert [c.value for c in book["Koverte"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
+    assert [c.value for c in book["Budžetski okviri"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
 
     document = Document.objects.create(plan=real_plan)
     documents.document_render(document)

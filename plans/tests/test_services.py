@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from plans import selectors, services
@@ -238,6 +239,8 @@ def test_cofinancing_over_70_percent_and_lsg_under_30_warns(plan):
                              {"source": source("lsg-budget"), "amount": Decimal("250000")}])  # fmt: skip
     warnings = " ".join(cofinancing(plan).warnings)
     assert "75.0 %" in warnings and "at most 70 %" in warnings and "at least 30 %" in warnings
+    with translation.override("sr-latn"):  # the share as the reader writes it, as on the card
+        assert "75,0 %" in " ".join(cofinancing(plan).warnings)
 
 
 def test_cofinancing_over_eur_10000_over_two_years_counts_the_earlier_plan(plan):

@@ -67,6 +67,37 @@ def test_measures_and_budgets_with_spending(client, world):
     ]
 
 
+@pytest.mark.serbian
+@pytest.mark.parametrize(("language", "measure"), [("sr-latn", "Mera upisa"), ("sr", "Мера уписа")])
+def test_a_serbian_csv_is_what_excel_in_serbian_reads(client, world, language, measure):
+    """Fields separated by ';', decimals with a comma, text in the reader's script."""
+    user = world.users["coordinator"]
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    response = client.get(reverse("reporting:export-download", args=["budgets", "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(rows[0]) > 5 and len(rows[1]) == len(rows[0])
+    assert [cell for cell in rows[1] if cell.endswith((",00", ",50"))] == ["1000,00", "500,50", "499,50"]
+    measures = list(csv.reader(io.StringIO(b"".join(client.get(
+        reverse("reporting:export-download", args=["measures", "csv"])
+    ).streaming_content).decode().removeprefix("\ufeff")), delimiter=";"))  # fmt: skip
+    assert "'+" + measure in measures[1]
+
+
+@pytest.mark.serbian
+def test_a_cyrillic_xlsx_has_text_in_cyrillic_and_numbers_as_numbers(client, world):
+    user = world.users["coordinator"]
+    user.language = "sr"
+    user.save(update_fields=["language"])
+    sheet = download_xlsx(client, user, "measures")
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert "'+Мера уписа" in [c.value for c in cells]
+    money = [c for c in cells if c.number_format == MONEY_FORMAT and c.value is not None]
+    assert money and all(isinstance(c.value, int | float | Decimal) for c in money)
+
+
 def test_csv_cells_cannot_run_as_formulas(client, world):
     measures = download_csv(client, world.users["coordinator"], "measures")
     assert measures[0]["Plan"] == '\'=HYPERLINK("http://evil")'

@@ -25,7 +25,7 @@ class TimeSheetEntryForm(forms.ModelForm):
         model = TimeSheetEntry
         formfield_callback = formfield
         fields = ["lsg", "activity", "engagement", "days"]
-        help_texts = {"days": _("Half days allowed: 0,5, 1, 1,5...")}
+        help_texts = {"days": _("Half days allowed: 0.5, 1, 1.5...")}
 
     def __init__(self, *args, lsgs=None, engagements=None, **kwargs):
         super().__init__(*args, **kwargs)

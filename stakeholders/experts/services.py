@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from jmu_planner import i18n
 from stakeholders.engagements.services import fill
 from stakeholders.models import (
     ExpertContract,
@@ -60,9 +61,9 @@ def timesheet_entry_save(
                     "(%(left)s left)."
                 )
                 % {
-                    "total": used + entry.days,
-                    "contracted": contract.days_contracted,
-                    "left": max(contract.days_contracted - used, ZERO),
+                    "total": i18n.figure(used + entry.days),
+                    "contracted": i18n.figure(contract.days_contracted),
+                    "left": i18n.figure(max(contract.days_contracted - used, ZERO)),
                 }
             }
         )

@@ -134,7 +134,7 @@ class TimeSheetEntry(models.Model):
 
     def clean(self) -> None:
         if self.days is not None and (self.days * 2) % 1:
-            raise ValidationError({"days": _("Days are counted in halves: 0,5, 1, 1,5...")})
+            raise ValidationError({"days": _("Days are counted in halves: 0.5, 1, 1.5...")})
 
 
 class TimeSheetTransition(StatusChange):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_every_model_has_a_working_admin_for_administrators(client):
     MembershipFactory()
     client.force_login(user_with_role(GlobalRole.ADMINISTRATOR))
-    project_apps = {"stakeholders", "plans", "reporting"}
+    project_apps = {"stakeholders", "plans", "reporting", "jmu_planner"}
     registered = [m for m in admin.site._registry if m._meta.app_label in project_apps]
     assert len(registered) >= 10
     for model in registered:

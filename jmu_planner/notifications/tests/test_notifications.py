@@ -33,8 +33,18 @@ def test_the_text_is_rendered_when_shown_in_the_readers_script():
         assert "Чачак" in row.text and "Čačak" not in row.text
 
 
-def test_each_recipient_is_mailed_in_their_own_language(django_capture_on_commit_callbacks, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+@pytest.fixture
+def eager():
+    """Tasks run in the test: on Celery's configuration itself, which the setting no longer
+    reaches once another test has read it."""
+    from jmu_planner.celery import app
+
+    was, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = was
+
+
+def test_each_recipient_is_mailed_in_their_own_language(django_capture_on_commit_callbacks, eager):
     latin, cyrillic = UserFactory(language="sr-latn"), UserFactory(language="sr")
     with django_capture_on_commit_callbacks(execute=True):
         submitted([latin, cyrillic])

@@ -511,9 +511,9 @@ def test_the_author_hears_how_the_lsg_answered_the_recommendation_in_their_scrip
     with translation.override("sr"):
         texts = inbox(expert)
     assert texts == [
-        f"{lsg.name_cyr}: препорука „Uvesti redovne obilaske naselja.“ је прихваћена.",
-        f"{lsg.name_cyr}: препорука „Uvesti redovne obilaske naselja.“ је спроведена.",
-        f"{lsg.name_cyr}: препорука „Druga preporuka“ је одбијена: Nema sredstava.",
+        f"{lsg.name_cyr}: препорука „Увести редовне обиласке насеља.“ је прихваћена.",
+        f"{lsg.name_cyr}: препорука „Увести редовне обиласке насеља.“ је спроведена.",
+        f"{lsg.name_cyr}: препорука „Друга препорука“ је одбијена: Нема средстава.",
     ]
     assert inbox(coordinator) == []
 
