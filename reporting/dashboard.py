@@ -51,10 +51,12 @@ from reporting.models import Document, IndicatorValue, Report, Spending
 from reporting.selectors import (
     REPORTED,
     DueReport,
+    FieldLog,
     Overdue,
     _dec,
     _progress,
     expected_reports,
+    field_log,
     overdue_summary,
 )
 from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
@@ -480,6 +482,7 @@ class Home:
     unread: int
     officer: OfficerHome | None
     today: datetime.date
+    field_log: FieldLog | None = None  # JMU members: their own entries of the week first
 
 
 SHOWN = 10  # rows of each officer list on the home page; the full lists are one click away
@@ -514,6 +517,7 @@ def home_page(*, user: User, today: datetime.date | None = None) -> Home:
         unread=Notification.objects.for_user(user).unread().count(),
         officer=officer,
         today=today,
+        field_log=field_log(user=user, earlier=0) if access.lsg_ids_with_role(user, {Role.MEMBER}) else None,
     )
 
 
@@ -558,11 +562,8 @@ def _fill_cards(user: User, cards: dict[int, LSGCard], today: datetime.date) -> 
         cards[jmu.lsg_id].jmu_id = jmu.pk
     for pk, card in cards.items():
         card.may_write = access.may(user, "plans.add_plan", pk)
-        card.may_log = (
-            card.current_report is not None
-            and card.current_report.is_editable
-            and bool(card.link.roles & access.FIELD_WORKERS)
-        )
+        # Field work is logged on the JMU and the day, whether or not the month's report exists.
+        card.may_log = card.jmu_id is not None and bool(card.link.roles & access.FIELD_WORKERS)
 
 
 def _first_and_count(queryset: QuerySet, shown: int = SHOWN) -> tuple[list, int]:

@@ -26,7 +26,7 @@ from jmu_planner import frozen, i18n
 from plans.models import OperationalPlan
 from plans.selectors import measures_with_details, plan_envelopes, plan_totals
 from reporting import selectors
-from reporting.models import Document, Report
+from reporting.models import Document, FieldActivity, Report
 from stakeholders.models import JMUMembership, User
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,9 @@ def report_context(report: Report) -> dict[str, Any]:
     reach = selectors.people_reached(report)
     activities = []
     if report.kind == Report.Kind.MONTHLY:
-        activities = list(report.activities.select_related("settlement").order_by("date", "pk"))
+        activities = list(
+            FieldActivity.objects.in_month_of(report).select_related("settlement").order_by("date", "pk")
+        )
     return {
         "report": report,
         "lsg": report.jmu.lsg,

@@ -113,7 +113,7 @@ def test_returned_report_shows_the_note_and_accepted_one_is_frozen(client, users
 
 def test_export_suppresses_counts_below_five(client, users, plan, monthly):
     report = monthly(2)
-    services.activity_save(report=report, actor=users["member"],
+    services.activity_save(jmu=report.jmu, actor=users["member"],
                            data={"date": datetime.date(YEAR, 2, 3), "male_0_17": 3, "female_0_17": 7, "households": 2})  # fmt: skip
     client.force_login(users["officer"])
     sheet = load_workbook(
@@ -139,7 +139,7 @@ def test_report_page_query_count_is_constant(
 
     def add(n):
         for i in range(n):
-            activity = services.activity_save(report=report, actor=users["member"],
+            activity = services.activity_save(jmu=report.jmu, actor=users["member"],
                                               data={"date": datetime.date(YEAR, 3, 1 + i), "male_0_17": 2})  # fmt: skip
             activity.members.set(plan.jmu.memberships.all())
 
