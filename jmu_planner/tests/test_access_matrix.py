@@ -227,7 +227,7 @@ MATRIX: dict[str, Row] = {
                     "type": "field_visit",
                 }
             ]
-        },  # fmt: skip
+        },
         json=True,
     ),
     # The coordinator's entry: JMU members change only their own.

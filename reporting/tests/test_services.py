@@ -183,11 +183,16 @@ def test_negative_counts_are_refused(monthly, users):
     assert not FieldActivity.objects.exists()
 
 
-def test_an_activity_outside_the_month_is_refused(monthly, users):
-    with pytest.raises(ValidationError) as excinfo:
-        services.activity_save(jmu=monthly(1).jmu, actor=users["member"],
-                               data={"date": datetime.date(YEAR, 2, 1), "type": "meeting"})  # fmt: skip
-    assert "date" in excinfo.value.message_dict
+def test_field_work_is_logged_for_a_month_with_no_report_yet(monthly, users):
+    """The entry belongs to the JMU and the day: work of the 2nd waits for no report, and the
+    month's report counts it once it is started."""
+    jmu = monthly(1).jmu
+    entry = services.activity_save(jmu=jmu, actor=users["member"],
+                                   data={"date": datetime.date(YEAR, 2, 2), "male_0_17": 3})  # fmt: skip
+    assert entry.month_report is None and entry.is_editable
+    feb = monthly(2)
+    assert selectors.people_reached(feb).people == 3
+    assert [a.pk for a in selectors.report_page(user=users["member"], pk=feb.pk).activities] == [entry.pk]
 
 
 def test_spending_on_another_plans_budget_line_is_refused(plan, monthly, users):
@@ -238,8 +243,11 @@ def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
     ]
     with pytest.raises(ReportNotEditable):
         services.narrative_update(report=jan, actor=users["coordinator"], data={"problems": "Kasno"})
-    with pytest.raises(ReportNotEditable):
+    with pytest.raises(ReportNotEditable) as refused:
         services.activity_save(jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 1, 2)})
+    assert refused.value.message_dict["date"] == [
+        f"The report for 01/{YEAR} has been accepted: its field log is closed."
+    ]
     with pytest.raises(TransitionRefused):
         services.report_transition(report=jan, to="returned", actor=users["officer"], note="x")
 
