@@ -41,7 +41,7 @@ def entry(plan, **extra):
         "type": "field_visit",
         "settlement": plan.jmu.lsg.settlements.get().pk,
         "households": 2,
-        **{name: 0 for name in COUNT_FIELDS},
+        **dict.fromkeys(COUNT_FIELDS, 0),
         "male_0_17": 3,
         "female_18_64": 1,
         **extra,
