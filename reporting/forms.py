@@ -98,8 +98,8 @@ class ActivityForm(forms.ModelForm):
         )
         for name in [*COUNT_FIELDS, "households", "people_total"]:
             self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
-        for name in COUNT_FIELDS:
-            self.fields[name].widget.attrs["data-count"] = ""
+        for name in COUNT_FIELDS:  # drawn by hand in the sex × age grid, not by crispy
+            self.fields[name].widget.attrs.update({"data-count": "", "class": "form-control"})
 
     def clean(self):
         data = super().clean()

@@ -147,5 +147,9 @@
         if (user) registration.active?.postMessage("warm-pages");
       })
       .catch(() => {});
+    // A new worker (a deploy) takes over: it keeps the user's field-log pages too.
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (user) navigator.serviceWorker.controller?.postMessage("warm-pages");
+    });
   }
 })();
