@@ -68,8 +68,9 @@ def fill_entry(page, *, day: datetime.date, boys: str, women: str) -> None:
     page.get_by_label("Households visited").fill("2")
 
 
-def device_entries(page):
-    return page.locator("#device-entries .device-entry")
+def device_entries(page, status: str = ""):
+    """The entries drawn from the device, by their state (waiting, sent, refused)."""
+    return page.locator(f"#device-entries .device-entry{f'[data-status={status}]' if status else ''}")
 
 
 def test_a_member_logs_field_work_offline_and_it_is_sent_once(
@@ -84,12 +85,17 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     )
     page = phone.new_page()
     log_in(page, live_server, "member", "demo-member")
-    mine = FieldActivity.objects.filter(created_by__username="member")  # the demo's own have no author
+
+    def mine():  # a fresh query each time; the demo's own entries have no author
+        return FieldActivity.objects.filter(created_by__username="member")
+
     expect(page.locator("#log-field-work")).to_be_visible()
     page.locator("#log-field-work").click()
     expect(page.get_by_role("heading", name="Log field work")).to_be_visible()
     assert page.get_by_label("Date").input_value() == today.isoformat()
-    assert page.get_by_role("checkbox", name=re.compile("Dragan Jovanović")).is_checked()  # the member is ticked
+    assert page.get_by_role(
+        "checkbox", name=re.compile("Dragan Jovanović")
+    ).is_checked()  # the member is ticked
     page.get_by_label("boys 0-17").fill("3")
     page.get_by_label("girls 0-17").fill("4")
     expect(page.locator("#people-sum")).to_have_text("7")  # the sum as they type
@@ -109,14 +115,15 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     fill_entry(page, day=today, boys="1", women="5")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="My field log")).to_be_visible()  # served by the worker
-    expect(device_entries(page).filter(has_text="On this phone, waiting to be sent")).to_have_count(2)
+    expect(device_entries(page, "waiting")).to_have_count(2)
+    expect(device_entries(page, "waiting").first).to_contain_text("On this phone, waiting to be sent")
     shoot(page, artifacts_dir, "waiting")
     page.reload()
     expect(device_entries(page)).to_have_count(2)
     page.close()
     page = phone.new_page()  # closed and opened again, still without signal
     page.goto(f"{live_server.url}{reverse('reporting:field-log')}")
-    expect(device_entries(page).filter(has_text="waiting")).to_have_count(2)
+    expect(device_entries(page, "waiting")).to_have_count(2)
     messages = []
     page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
     page.locator(".navbar-toggler").click()
@@ -124,33 +131,34 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="My field log")).to_be_visible()
     assert messages and "wait to be sent" in messages[0]
-    assert not mine.exists()
+    assert not mine().exists()
 
     # The signal returns: both are sent on their own, once.
     phone.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(device_entries(page).filter(has_text="Sent")).to_have_count(2)
+    expect(device_entries(page, "sent")).to_have_count(2)
     shoot(page, artifacts_dir, "sent")
     ids = page.evaluate("FieldLog.store.mine().then((all) => all.map((e) => e.id).sort())")
-    assert sorted(str(i) for i in mine.values_list("client_id", flat=True)) == ids
+    assert sorted(str(i) for i in mine().values_list("client_id", flat=True)) == ids
     page.evaluate(
         "FieldLog.store.mine().then((all) => Promise.all(all.map((e) => FieldLog.store.put({...e, status: 'waiting'}))))"
     )
     page.evaluate("FieldLog.send()")  # a retry of what was already sent
-    expect(device_entries(page).filter(has_text="Sent")).to_have_count(2)
-    assert mine.count() == 2
-    assert sorted(a.people for a in mine) == [5, 6]
+    expect(device_entries(page, "sent")).to_have_count(2)
+    assert mine().count() == 2
+    assert sorted(a.people for a in mine()) == [5, 6]
 
     # An entry for a month whose report is accepted: refused with its reason, fixed, sent.
     phone.set_offline(True)
     page.goto(f"{live_server.url}{reverse('reporting:activity-create')}")
     fill_entry(page, day=accepted.period_start.replace(day=5), boys="2", women="0")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(device_entries(page).filter(has_text="waiting")).to_have_count(1)
+    expect(device_entries(page, "waiting")).to_have_count(1)
     phone.set_offline(False)
     page.get_by_role("button", name="Send now").click()
-    refused = device_entries(page).filter(has_text="Refused")
+    refused = device_entries(page, "refused")
     expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("Refused")
     expect(refused).to_contain_text("has been accepted: its field log is closed")
     shoot(page, artifacts_dir, "refused")
     refused.get_by_role("link", name="Fix and send again").click()
@@ -160,8 +168,8 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     page.get_by_label("Date").fill(today.isoformat())
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="My field log")).to_be_visible()
-    expect(device_entries(page).filter(has_text="Sent")).to_have_count(3)
-    assert mine.count() == 3
+    expect(device_entries(page, "sent")).to_have_count(3)
+    assert mine().count() == 3
     assert not serious_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

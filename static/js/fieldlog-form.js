@@ -100,6 +100,9 @@
     form.querySelector("[name=settlement]")?.focus();
   };
 
+  // A new id for every new entry: the page itself may come from the device's cache, with the id
+  // it was first drawn with (already used by the entry typed then).
+  form.elements.client_id.value = crypto.randomUUID();
   const fixing = new URLSearchParams(location.search).get("fix");
   if (fixing) {
     FieldLog.store.get(fixing).then((entry) => {
