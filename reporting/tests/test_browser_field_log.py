@@ -124,6 +124,10 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     page = phone.new_page()  # closed and opened again, still without signal
     page.goto(f"{live_server.url}{reverse('reporting:field-log')}")
     expect(device_entries(page, "waiting")).to_have_count(2)
+    page.goto(f"{live_server.url}{reverse('plans:plan-list')}")  # a page that needs the connection
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    page.get_by_role("link", name="Open my field log").click()
+    expect(device_entries(page, "waiting")).to_have_count(2)
     messages = []
     page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
     page.locator(".navbar-toggler").click()
@@ -137,14 +141,19 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     phone.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(device_entries(page, "sent")).to_have_count(2)
+    # The page loads this week's entries again from the server: both are there, once.
+    expect(page.locator("#week-entries .entry-card")).to_have_count(2)
+    expect(page.locator("#week-totals")).to_contain_text("2 entries · people reached 11")
     shoot(page, artifacts_dir, "sent")
     ids = page.evaluate("FieldLog.store.mine().then((all) => all.map((e) => e.id).sort())")
     assert sorted(str(i) for i in mine().values_list("client_id", flat=True)) == ids
     page.evaluate(
         "FieldLog.store.mine().then((all) => Promise.all(all.map((e) => FieldLog.store.put({...e, status: 'waiting'}))))"
     )
-    page.evaluate("FieldLog.send()")  # a retry of what was already sent
+    page.evaluate("FieldLog.send().then(() => true)")  # a retry of what was already sent
+    page.wait_for_load_state()
     expect(device_entries(page, "sent")).to_have_count(2)
+    expect(page.locator("#week-entries .entry-card")).to_have_count(2)
     assert mine().count() == 2
     assert sorted(a.people for a in mine()) == [5, 6]
 
@@ -170,6 +179,7 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     expect(page.get_by_role("heading", name="My field log")).to_be_visible()
     expect(device_entries(page, "sent")).to_have_count(3)
     assert mine().count() == 3
+    expect(page.locator("#week-entries .entry-card")).to_have_count(3)
     assert not serious_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -110,7 +110,7 @@ def test_returned_report_shows_the_note_and_accepted_one_is_frozen(client, users
         response = client.get(reverse(f"reporting:{name}", args=[report.pk]))
         assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
     response = client.post(reverse("reporting:activity-create"), {
-        "jmu": report.jmu_id, "date": f"{YEAR}-02-11", "type": "meeting", "households": "0",
+        "jmu": report.jmu_id, "date": f"{YEAR}-01-11", "type": "meeting", "households": "0",
         **dict.fromkeys(COUNT_FIELDS, "0")})  # fmt: skip
     assert "has been accepted: its field log is closed" in str(response.context["form"].errors["date"])
 

@@ -57,13 +57,10 @@
     document.getElementById("send-now").disabled = waiting === 0;
   }
 
-  document.getElementById("send-now").addEventListener("click", async () => {
-    await FieldLog.send();
-    await draw();
-    if (!document.querySelector(".device-entry[data-status=waiting]")) {
-      // What was sent is now in the server's list below: show it without waiting for a visit.
-      if (navigator.onLine) location.reload();
-    }
+  document.getElementById("send-now").addEventListener("click", () => FieldLog.send().then(draw));
+  // What was sent is now in the server's lists below (this week's totals): load them again.
+  document.addEventListener("fieldlog:sent", () => {
+    if (navigator.onLine) location.reload();
   });
   document.addEventListener("fieldlog:changed", draw);
   window.addEventListener("online", draw);

@@ -57,6 +57,7 @@
       changed();
       return { state };
     }
+    let sent = 0;
     const run = async () => {
       for (let start = 0; start < waiting.length; start += BATCH) {
         const batch = waiting.slice(start, start + BATCH);
@@ -83,13 +84,15 @@
           entry.errors = result.errors || {};
           entry.answeredAt = new Date().toISOString();
           await store.put(entry);
+          if (entry.status === "sent") sent += 1;
         }
       }
       return "idle";
     };
     state = navigator.locks ? await navigator.locks.request("jmu-field-log-send", run) : await run();
     changed();
-    return { state };
+    if (sent) document.dispatchEvent(new CustomEvent("fieldlog:sent", { detail: { sent } }));
+    return { state, sent };
   }
 
   async function forgetOldSent() {
