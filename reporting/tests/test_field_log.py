@@ -306,3 +306,25 @@ def test_sync_refuses_too_much_at_once_and_too_often(client, plan, users, monkey
              for _ in range(3)]  # fmt: skip
     assert codes == [200, 200, 429]
     assert FieldActivity.objects.count() == 2
+
+
+def test_the_field_log_page_reads_the_same_few_queries_for_1_or_30_entries(client, plan, users, monthly,
+                                                                           django_assert_num_queries):  # fmt: skip
+    """1 session + 1 user + 1 roles, 1 the user's entries with settlement, JMU and LSG, 1 their months'
+    reports, + SAVEPOINT/RELEASE = 7 (the navigation's inbox count loads later, by htmx)."""
+    monthly(3)
+    client.force_login(users["member"])
+    url = reverse("reporting:field-log")
+
+    def add(days):
+        for day in days:
+            services.activity_save(jmu=plan.jmu, actor=users["member"],
+                                   data={"date": datetime.date(YEAR, 3, day), "male_0_17": 1})  # fmt: skip
+
+    add([1])
+    with django_assert_num_queries(7):
+        client.get(url)
+    add(range(2, 31))
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["log"].earlier) == 20  # the latest 20 before this week

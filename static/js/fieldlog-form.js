@@ -145,6 +145,8 @@
       if (another) {
         say(text, kept.status === "sent" ? "success" : "warning");
         fresh();
+      } else if (form.elements.next?.value && kept.status === "sent") {
+        location.assign(form.elements.next.value); // back to the report it was logged from
       } else {
         sessionStorage.setItem("fieldlog-message", text);
         location.assign(form.dataset.listUrl);
