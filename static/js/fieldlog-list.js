@@ -17,7 +17,13 @@
     summary.dataset.once = message;
   }
 
-  const day = (iso) => (iso ? iso.split("-").reverse().join(".") + "." : "");
+  // The day as the page writes its own dates (Serbian 08.12.2026., English 12/08/2026).
+  const serbian = document.documentElement.lang.startsWith("sr");
+  const day = (iso) => {
+    if (!iso) return "";
+    const [year, month, date] = iso.split("-");
+    return serbian ? `${date}.${month}.${year}.` : `${month}/${date}/${year}`;
+  };
 
   async function draw() {
     const entries = await FieldLog.store.mine();
@@ -62,7 +68,10 @@
   document.addEventListener("fieldlog:sent", () => {
     if (navigator.onLine) location.reload();
   });
-  document.addEventListener("fieldlog:changed", draw);
+  document.addEventListener("fieldlog:changed", () => {
+    delete summary.dataset.once; // "kept on this phone" is old news once a send was tried
+    draw();
+  });
   window.addEventListener("online", draw);
   window.addEventListener("offline", draw);
   draw();
