@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -626,6 +627,7 @@ class PrintPreviewView(LoginRequiredMixin, View):
         return HttpResponse(documents.document_html(preview))
 
 
+@extend_schema(exclude=True)  # the phones' own endpoint, not the monitoring API
 class FieldLogSyncView(APIView):
     """Entries logged on a device, sent when the connection returns: each answered "sent" (with
     its id on the server, also when it was sent before) or "refused" with the reasons, per field.
