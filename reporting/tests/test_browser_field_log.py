@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -182,6 +183,18 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     expect(page.locator("#week-entries .entry-card")).to_have_count(3)
     assert not serious_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # The session expires while the member types: the entry waits, and goes after the next log-in.
+    page.goto(f"{live_server.url}{reverse('reporting:activity-create')}")
+    Session.objects.all().delete()
+    fill_entry(page, day=today, boys="4", women="0")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_label("Username")).to_be_visible()  # the list asks for the log-in
+    assert mine().count() == 3
+    log_in(page, live_server, "member", "demo-member")
+    page.goto(f"{live_server.url}{reverse('reporting:field-log')}")
+    expect(device_entries(page, "sent")).to_have_count(4)
+    assert mine().count() == 4
 
 
 def test_the_report_page_and_the_offline_page_fit_a_phone(live_server, phone, reference_data, artifacts_dir):
