@@ -29,9 +29,10 @@ $(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
 # Every copied file that names a source map (`sourceMappingURL`) brings its map: collectstatic's
 # manifest storage refuses a reference to a missing file. scripts/smoke_production.py checks it.
 # axe-core (static/vendor/axe) is for the accessibility tests only: no page loads it.
+# Workbox's modules are loaded by the service worker (/sw.js), idb by the offline field log.
 $(STAMP)/static: package.json package-lock.json Makefile | $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,bootstrap-icons,htmx,chartjs,leaflet,leaflet-markercluster,axe}
+	rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,bootstrap-icons,htmx,chartjs,leaflet,leaflet-markercluster,axe,workbox,idb}
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
@@ -40,6 +41,10 @@ $(STAMP)/static: package.json package-lock.json Makefile | $(STAMP)
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/leaflet-markercluster/
 	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	for module in core routing strategies expiration precaching; do \
+	  cp node_modules/workbox-$$module/build/workbox-$$module.prod.js node_modules/workbox-$$module/build/workbox-$$module.prod.js.map static/vendor/workbox/ || exit 1; \
+	done
+	cp node_modules/idb/build/umd.js static/vendor/idb/idb.umd.js
 	@touch $@
 
 # Translations: the .mo files are compiled from the committed .po catalogues, never committed.

@@ -58,7 +58,7 @@ def seed_reports(plan, months: int):
             Spending(report=report, budget_line=b, amount=Decimal("1000.00")) for b in lines
         )
         FieldActivity.objects.bulk_create(
-            FieldActivity(report=report, date=start.replace(day=d), male_0_17=3, female_0_17=4, households=2)
+            FieldActivity(jmu=plan.jmu, date=start.replace(day=d), male_0_17=3, female_0_17=4, households=2)
             for d in (3, 9, 15, 21)
         )
     annual = Report.objects.create(

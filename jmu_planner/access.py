@@ -310,11 +310,11 @@ ACTIONS: dict[str, Action] = {
         _("Only the JMU's people draft its reports."),
         status_bound=True,
     ),
+    "reporting.log_field_work": Action(
+        is_administrator | is_field_worker, _("Only the JMU's people log its field work.")
+    ),
     "reporting.change_activity": Action(
-        (writes_for_lsg | (is_field_worker & logged_it))
-        & rules.Predicate(
-            lambda user, activity: activity is not None and activity.report.is_editable, name="report_open"
-        ),
+        (writes_for_lsg | (is_field_worker & logged_it)) & is_editable,
         _("JMU members change only the entries they logged; coordinators and experts any."),
     ),
     "reporting.request_document": Action(
@@ -377,6 +377,9 @@ def require(user: User, action: str, obj: Any = None) -> None:
 
 def refusal(user: User, action: str, obj: Any = None) -> str:
     rule = ACTIONS.get(action)
+    frozen_reason = getattr(obj, "frozen_reason", None)  # a field entry whose month is closed
+    if rule is not None and frozen_reason is not None and not obj.is_editable:
+        return frozen_reason()
     if rule is not None and rule.status_bound and obj is not None and not obj.is_editable:
         return str(
             _("This %(what)s is %(status)s: it can no longer be changed.")

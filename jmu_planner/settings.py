@@ -324,6 +324,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="30/hour"),
         "user": env.str("API_THROTTLE_USER", default="2000/hour"),
+        # Phones send their waiting field entries when the connection returns, and retry.
+        "field_sync": env.str("FIELD_SYNC_THROTTLE", default="300/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner import pwa
 from jmu_planner.forms import AdminLoginForm, LoginForm
 from jmu_planner.views import HomeView, healthz, set_language
 
@@ -34,4 +35,8 @@ urlpatterns = [
     path("api/", include("jmu_planner.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    # The installable web app: the worker at the root, so that its scope covers every page.
+    path("sw.js", pwa.service_worker, name="pwa-service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa-manifest"),
+    path("offline/", pwa.offline, name="pwa-offline"),
 ]

@@ -50,8 +50,10 @@ from reporting.monitoring import progress_of
 from reporting.selectors import (
     REPORTED,
     DueReport,
+    FieldLog,
     Overdue,
     expected_reports,
+    field_log,
     indicator_aggregates,
     overdue_summary,
 )
@@ -490,6 +492,7 @@ class Home:
     unread: int
     officer: OfficerHome | None
     today: datetime.date
+    field_log: FieldLog | None = None  # JMU members: their own entries of the week first
 
 
 SHOWN = 10  # rows of each officer list on the home page; the full lists are one click away
@@ -524,6 +527,7 @@ def home_page(*, user: User, today: datetime.date | None = None) -> Home:
         unread=Notification.objects.for_user(user).unread().count(),
         officer=officer,
         today=today,
+        field_log=field_log(user=user, earlier=0) if access.lsg_ids_with_role(user, {Role.MEMBER}) else None,
     )
 
 
@@ -568,11 +572,8 @@ def _fill_cards(user: User, cards: dict[int, LSGCard], today: datetime.date) -> 
         cards[jmu.lsg_id].jmu_id = jmu.pk
     for pk, card in cards.items():
         card.may_write = access.may(user, "plans.add_plan", pk)
-        card.may_log = (
-            card.current_report is not None
-            and card.current_report.is_editable
-            and bool(card.link.roles & access.FIELD_WORKERS)
-        )
+        # Field work is logged on the JMU and the day, whether or not the month's report exists.
+        card.may_log = card.jmu_id is not None and bool(card.link.roles & access.FIELD_WORKERS)
 
 
 def _first_and_count(queryset: QuerySet, shown: int = SHOWN) -> tuple[list, int]:

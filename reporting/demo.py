@@ -79,7 +79,7 @@ def reports_demo_seed(jmu: JMU) -> None:
             continue
         for day, settlement in zip((5, 19), settlements * 2, strict=False):
             activity = FieldActivity.objects.create(
-                report=report,
+                jmu=jmu,
                 date=start.replace(day=day),
                 settlement=settlement,
                 households=6 + month % 5,

@@ -29,7 +29,7 @@ from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
 from plans.selectors import envelope_gaps, measures_with_details, plan_envelopes, plan_totals
 from reporting import document_kinds, selectors
-from reporting.models import Document, Report
+from reporting.models import Document, FieldActivity, Report
 from stakeholders.models import JMUMembership, User
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,9 @@ def report_context(report: Report, reader: Any = None) -> dict[str, Any]:
     outside = reach.outside()
     activities = []
     if report.kind == Report.Kind.MONTHLY:
-        activities = list(report.activities.select_related("settlement").order_by("date", "pk"))
+        activities = list(
+            FieldActivity.objects.in_month_of(report).select_related("settlement").order_by("date", "pk")
+        )
     # The people of each activity add up to the people of the month, which the age and sex table
     # also adds up: where a count is hidden in either, the two sums side by side would give it
     # back (their difference is the hidden counts' sum), so the people per activity are left out.

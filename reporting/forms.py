@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.forms import DATE_INPUT, DecimalInput, LocalizedDecimalField, MonthField, formfield
-from plans.models import Indicator, ThematicArea
+from plans.models import Indicator, Measure, OperationalPlan, ThematicArea
 from reporting.models import COUNT_FIELDS, FieldActivity, IndicatorValue, Report
 from stakeholders.models import JMU, JMUMembership, Settlement
 
@@ -25,10 +26,60 @@ class ReportCreateForm(forms.Form):
             self.initial.setdefault("jmu", choices[0].pk)
 
 
+class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.title}"
+
+
+def settlements_recent_first(jmu: JMU) -> QuerySet[Settlement]:
+    """The LSG's settlements, those the JMU logged work in most recently first, then by name."""
+    return (
+        Settlement.objects.filter(lsg_id=jmu.lsg_id)
+        .annotate(last_logged=Max("fieldactivity__date", filter=Q(fieldactivity__jmu_id=jmu.pk)))
+        .order_by(F("last_logged").desc(nulls_last=True), "name")
+    )
+
+
+def own_membership(jmu: JMU, user) -> JMUMembership | None:
+    """The user's own membership of the JMU, found by e-mail (else by name): ticked by default."""
+    members = [m for m in jmu.memberships.all() if m.is_active]
+    email = (user.email or "").casefold()
+    name = user.get_full_name().casefold()
+    for member in members:
+        if email and member.email.casefold() == email:
+            return member
+    return next((m for m in members if name and m.person_name.casefold() == name), None)
+
+
 class ActivityForm(forms.ModelForm):
+    """One day's field work: the same form on the page and, sent from the phone, in the sync."""
+
+    measures = MeasureChoiceField(
+        label=_("Measures of the plan"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    people_total = forms.IntegerField(
+        label=_("People reached in total"),
+        min_value=0,
+        required=False,
+        help_text=_("Optional: when given, the counts by sex and age must add up to it."),
+    )
+
     class Meta:
         model = FieldActivity
-        fields = ["date", "type", "settlement", "members", "areas", "households", *COUNT_FIELDS, "note"]
+        fields = [
+            "date",
+            "type",
+            "settlement",
+            "members",
+            "areas",
+            "measures",
+            "households",
+            *COUNT_FIELDS,
+            "note",
+        ]
         formfield_callback = formfield
         widgets = {
             "date": DATE_INPUT,
@@ -36,16 +87,31 @@ class ActivityForm(forms.ModelForm):
             "areas": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, jmu: JMU, plan: OperationalPlan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        report = self.instance.report
-        self.fields["settlement"].queryset = Settlement.objects.filter(lsg_id=report.jmu.lsg_id)
-        self.fields["members"].queryset = JMUMembership.objects.filter(jmu_id=report.jmu_id).select_related(
-            "role"
-        )
+        self.jmu = jmu
+        self.fields["settlement"].queryset = settlements_recent_first(jmu)
+        self.fields["members"].queryset = JMUMembership.objects.filter(jmu_id=jmu.pk).select_related("role")
         self.fields["areas"].queryset = ThematicArea.objects.all()
-        for name in [*COUNT_FIELDS, "households"]:
-            self.fields[name].widget.attrs["min"] = 0
+        self.fields["measures"].queryset = (
+            Measure.objects.filter(plan=plan).select_related("area") if plan else Measure.objects.none()
+        )
+        for name in [*COUNT_FIELDS, "households", "people_total"]:
+            self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
+        for name in COUNT_FIELDS:  # drawn by hand in the sex × age grid, not by crispy
+            self.fields[name].widget.attrs.update({"data-count": "", "class": "form-control"})
+
+    def clean(self):
+        data = super().clean()
+        total = data.get("people_total")
+        counts = [data.get(name) for name in COUNT_FIELDS]
+        if total is not None and None not in counts and sum(counts) != total:
+            self.add_error(
+                "people_total",
+                _("The counts by sex and age add up to %(sum)s, not %(total)s.")
+                % {"sum": sum(counts), "total": total},
+            )
+        return data
 
 
 class NarrativeForm(forms.ModelForm):

@@ -1,12 +1,14 @@
 """Monthly, quarterly and annual reports of a JMU against the plan version in force.
 
-Monthly reports hold the facts: field activities, indicator values, spending. Quarterly and annual
-reports add a narrative; their figures are rolled up from the months (selectors.rollup).
+Monthly reports hold the facts: the field activities of their month, indicator values, spending.
+Quarterly and annual reports add a narrative; their figures are rolled up from the months
+(selectors.rollup).
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jmu_planner import access, i18n
+from jmu_planner import access, dates, i18n
 from jmu_planner.lifecycle import lifecycle_of
 from jmu_planner.models import ReviewStatus, StatusChange
-from plans.models import STATUS_BADGES, BudgetLine, Indicator, OperationalPlan, ThematicArea
+from plans.models import STATUS_BADGES, BudgetLine, Indicator, Measure, OperationalPlan, ThematicArea
 from reporting import document_kinds
 from stakeholders.models import JMU, JMUMembership, LSGOwnedQuerySet, Settlement
 
@@ -132,13 +134,37 @@ class ReportTransition(StatusChange):
         return f"{self.report}: {self.from_status} → {self.to_status}"
 
 
-class ReportChildQuerySet(ReportQuerySet):
-    lsg_path = "report__jmu__lsg"
-    status_path = "report__status"
+class FieldActivityQuerySet(LSGOwnedQuerySet):
+    """Field entries: the JMU's people read them; whether one may still change is its month's
+    report's status (FieldActivity.is_editable), asked per entry."""
+
+    lsg_path = "jmu__lsg"
+    editor_roles = access.FIELD_WORKERS
+
+    def in_month_of(self, report: Report) -> FieldActivityQuerySet:
+        return self.filter(jmu_id=report.jmu_id, date__gte=report.period_start, date__lte=report.period_end)
+
+    def in_months(self, months: models.QuerySet[Report]) -> FieldActivityQuerySet:
+        """Entries of the given monthly reports' months: one EXISTS, whatever their number."""
+        return self.filter(
+            models.Exists(
+                months.filter(
+                    jmu_id=models.OuterRef("jmu_id"),
+                    period_start__lte=models.OuterRef("date"),
+                    period_end__gte=models.OuterRef("date"),
+                )
+            )
+        )
 
 
 class FieldActivity(models.Model):
-    """One entry of the field log: what the JMU did on a day, and how many people it reached."""
+    """One entry of the field log: what the JMU did on a day, and how many people it reached.
+
+    It belongs to the JMU and the day, not to a report: the month's report shows the entries of
+    its month whenever they were made, and freezes them while it is submitted or accepted.
+    `client_id` is made by the device that logged it (offline): the same id sent again is the same
+    entry, never a second one.
+    """
 
     class Type(models.TextChoices):
         FIELD_VISIT = "field_visit", _("Field visit")
@@ -147,7 +173,8 @@ class FieldActivity(models.Model):
         REFERRAL = "referral", _("Referral")
         OTHER = "other", _("Other")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activities")
+    jmu = models.ForeignKey(JMU, on_delete=models.PROTECT, related_name="activities", verbose_name=_("JMU"))
+    client_id = models.UUIDField(_("device id"), unique=True, default=uuid.uuid4, editable=False)
     date = models.DateField(_("date"))
     type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.FIELD_VISIT)
     settlement = models.ForeignKey(
@@ -155,6 +182,9 @@ class FieldActivity(models.Model):
     )
     members = models.ManyToManyField(JMUMembership, blank=True, verbose_name=_("JMU members taking part"))
     areas = models.ManyToManyField(ThematicArea, blank=True, verbose_name=_("thematic areas"))
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="field_activities", verbose_name=_("measures of the plan")
+    )
     households = count_field(_("households visited"))
     male_0_17 = count_field(_("boys 0-17"))
     male_18_64 = count_field(_("men 18-64"))
@@ -166,14 +196,16 @@ class FieldActivity(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    created_at = models.DateTimeField(_("logged"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()
-    objects = ReportChildQuerySet.as_manager()
+    objects = FieldActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("field activity")
         verbose_name_plural = _("field activities")
+        indexes = [models.Index(fields=["jmu", "date"], name="field_activity_jmu_date")]
 
     def __str__(self) -> str:
         return f"{i18n.short_date(self.date)} {self.get_type_display()}"
@@ -182,22 +214,46 @@ class FieldActivity(models.Model):
     def people(self) -> int:
         return sum(getattr(self, name) for name in COUNT_FIELDS)
 
-    def clean(self) -> None:
-        if (
-            self.report_id
-            and self.date
-            and not (self.report.period_start <= self.date <= self.report.period_end)
-        ):
-            raise ValidationError(
-                {
-                    "date": _("Choose a day of the report's month (%(start)s – %(end)s).")
-                    % {
-                        "start": i18n.short_date(self.report.period_start),
-                        "end": i18n.short_date(self.report.period_end),
-                    }
-                }
+    @property
+    def month_report(self) -> Report | None:
+        """The JMU's monthly report of the entry's month, if one was started (read once; lists
+        set it for all their entries in one query: selectors.attach_month_reports)."""
+        if not hasattr(self, "_month_report"):
+            self._month_report = (
+                Report.objects.filter(
+                    jmu_id=self.jmu_id, kind=Report.Kind.MONTHLY, period_start=dates.month_start(self.date)
+                ).first()
+                if self.jmu_id and self.date
+                else None
             )
-        if self.settlement_id and self.report_id and self.settlement.lsg_id != self.report.jmu.lsg_id:
+        return self._month_report
+
+    @property
+    def is_editable(self) -> bool:
+        """Open until the month's report is submitted; a returned report opens it again."""
+        report = self.month_report
+        return report is None or report.is_editable
+
+    def frozen_reason(self) -> str:
+        """The sentence the user reads when the entry's month is closed ('' while open)."""
+        report = self.month_report
+        if report is None or report.is_editable:
+            return ""
+        if report.is_frozen:
+            return str(
+                _("The report for %(month)s has been accepted: its field log is closed.")
+                % {"month": report.period_label}
+            )
+        return str(
+            _(
+                "The report for %(month)s has been submitted: its field log is frozen until the "
+                "report is returned."
+            )
+            % {"month": report.period_label}
+        )
+
+    def clean(self) -> None:
+        if self.settlement_id and self.jmu_id and self.settlement.lsg_id != self.jmu.lsg_id:
             raise ValidationError({"settlement": _("Choose a settlement of this LSG.")})
 
 

@@ -195,10 +195,10 @@ def figures_for(groups: list[dict], *, user: User, selection: Selection = Select
         jmu__lsg_id__in=lsg_ids, period_start__year__in=years
     )
     activity_totals = {
-        (row["report__jmu__lsg"], row["year"]): row
-        for row in FieldActivity.objects.filter(report__in=months)
-        .annotate(year=ExtractYear("report__period_start"))
-        .values("report__jmu__lsg", "year")
+        (row["jmu__lsg"], row["year"]): row
+        for row in FieldActivity.objects.in_months(months)
+        .annotate(year=ExtractYear("date"))
+        .values("jmu__lsg", "year")
         .annotate(
             activities=Count("pk"),
             households_sum=Sum("households"),

@@ -374,7 +374,7 @@ class ReachOutside:
 
 def people_reached(report: Report) -> Reach:
     """Summed over the period's months: one aggregate query."""
-    totals = FieldActivity.objects.filter(report__in=months_of(report)).aggregate(
+    totals = FieldActivity.objects.in_months(months_of(report)).aggregate(
         activities=Count("pk"), households=Sum("households"), **{name: Sum(name) for name in COUNT_FIELDS}
     )
     return Reach(
@@ -405,6 +405,7 @@ class ReportPage:
     can_edit: bool
     can_log: bool
     can_draft: bool
+    log_day: datetime.date | None = None  # the day "Log field work" offers: today within the month
 
 
 def _runs_in(measure: Measure, month: datetime.date) -> bool:
@@ -435,10 +436,16 @@ def report_page(*, user: User, pk: int) -> ReportPage:
     activities = []
     if report.kind == Kind.MONTHLY:
         activities = list(
-            report.activities.select_related("settlement", "created_by").prefetch_related(
-                Prefetch("members", queryset=report.jmu.memberships.select_related("role")), "areas"
+            FieldActivity.objects.in_month_of(report)
+            .select_related("settlement", "created_by")
+            .prefetch_related(
+                Prefetch("members", queryset=report.jmu.memberships.select_related("role")),
+                "areas",
+                Prefetch("measures", queryset=Measure.objects.select_related("area")),
             )
         )
+        for activity in activities:
+            activity._month_report = report
     months = list(months_of(report).order_by("period_start").only("pk", "period_start", "status", "kind"))
     measures = plan_measures(report.plan_id)
     indicators = rollup(report, measures)
@@ -461,8 +468,11 @@ def report_page(*, user: User, pk: int) -> ReportPage:
         missing=_missing(report, indicators) if report.is_editable else [],
         moves=[move.target for move in REPORT_LIFECYCLE.allowed(user, report)],
         can_edit=access.may(user, "reporting.change_report", report),
-        can_log=report.kind == Kind.MONTHLY and access.may(user, "reporting.draft_report", report),
+        can_log=report.kind == Kind.MONTHLY
+        and report.is_editable
+        and access.may(user, "reporting.log_field_work", report.jmu),
         can_draft=access.may(user, "reporting.draft_report", report),
+        log_day=min(max(timezone.localdate(), report.period_start), report.period_end),
     )
 
 
@@ -592,3 +602,59 @@ def _overdue_rows(keys: list[tuple], today: datetime.date) -> list[DueReport]:
                   report=pending.get((jmu_id, kind, start)))
         for due, _name, kind, start, end, pk, jmu_id in keys
     ]  # fmt: skip
+
+
+# --- The field log ------------------------------------------------------------------------------------
+
+
+def attach_month_reports(activities: list[FieldActivity]) -> list[FieldActivity]:
+    """Each entry learns its month's report (whether it is still open) in one query."""
+    keys = {(a.jmu_id, a.date.replace(day=1)) for a in activities}
+    reports = {}
+    if keys:
+        condition = Q()
+        for jmu_id, month in keys:
+            condition |= Q(jmu_id=jmu_id, period_start=month)
+        reports = {(r.jmu_id, r.period_start): r for r in Report.objects.filter(condition, kind=Kind.MONTHLY)}
+    for activity in activities:
+        activity._month_report = reports.get((activity.jmu_id, activity.date.replace(day=1)))
+    return activities
+
+
+@dataclass(frozen=True)
+class FieldLog:
+    """The member's own entries: this week's with their totals, and the ones before."""
+
+    week_start: datetime.date
+    this_week: list[FieldActivity]
+    earlier: list[FieldActivity]
+    households: int
+    counts: dict[str, int]
+
+    @property
+    def people(self) -> int:
+        return sum(self.counts.values())
+
+
+def field_log(*, user: User, earlier: int = 20) -> FieldLog:
+    """3 queries: this week's and the earlier entries in one, their months' reports, their settlements."""
+    today = timezone.localdate()
+    week_start = today - datetime.timedelta(days=today.weekday())
+    rows = list(
+        FieldActivity.objects.visible_to(user)
+        .filter(created_by=user)
+        .select_related("settlement", "jmu__lsg")
+        .order_by("-date", "-pk")[: earlier + 50]
+    )
+    this_week = [
+        a for a in rows if week_start <= a.date <= today + datetime.timedelta(days=6 - today.weekday())
+    ]
+    before = [a for a in rows if a not in this_week][:earlier]
+    attach_month_reports(this_week + before)
+    return FieldLog(
+        week_start=week_start,
+        this_week=this_week,
+        earlier=before,
+        households=sum(a.households for a in this_week),
+        counts={name: sum(getattr(a, name) for a in this_week) for name in COUNT_FIELDS},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,37 +110,105 @@ def _require(actor: User, action: str, report: Report) -> None:
 # --- The monthly report's content ----------------------------------------------------------------------
 
 
+def month_closed_reason(*, jmu: JMU, day: datetime.date) -> str:
+    """Why field work of this JMU on `day` can no longer be logged ('' while its month is open)."""
+    return FieldActivity(jmu=jmu, date=day).frozen_reason()
+
+
 @transaction.atomic
 def activity_save(
     *,
-    report: Report,
+    jmu: JMU,
     actor: User,
     data: Mapping[str, Any],
     members: Iterable = (),
     areas: Iterable = (),
+    measures: Iterable = (),
     activity: FieldActivity | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> FieldActivity:
-    """JMU members log their own field work; coordinators and experts any of the report's."""
-    _require_editable(report)
-    if report.kind != Kind.MONTHLY:
-        raise ValidationError(_("Field activities belong to monthly reports."))
-    if not access.may(actor, "reporting.draft_report", report):
-        raise ReportNotEditable(_("You may not log activities for this JMU."))
+    """The JMU's people log field work on a day of a month whose report is not submitted (or
+    not started); JMU members change their own entries, coordinators and experts any.
+
+    The measures an entry served are those of the plan in force on its day.
+    """
+    if not access.may(actor, "reporting.log_field_work", jmu):
+        raise ReportNotEditable(access.refusal(actor, "reporting.log_field_work", jmu))
     if activity is not None and not access.may(actor, "reporting.change_activity", activity):
-        raise ReportNotEditable(_("You may change only the entries you logged."))
-    activity = activity or FieldActivity(report=report, created_by=actor)
+        raise ReportNotEditable(access.refusal(actor, "reporting.change_activity", activity))
+    if activity is None:
+        activity = FieldActivity(jmu=jmu, created_by=actor)
+        if client_id is not None:
+            activity.client_id = client_id
     for name, value in data.items():
         setattr(activity, name, value)
+    if hasattr(activity, "_month_report"):
+        del activity._month_report  # the day may have moved to another month
+    if activity.date and (reason := activity.frozen_reason()):
+        raise ReportNotEditable({"date": reason})
+    members, areas, measures = list(members), list(areas), list(measures)
+    if any(member.jmu_id != jmu.pk for member in members):
+        raise ValidationError({"members": _("Choose members of this JMU.")})
+    if measures:
+        plan = plan_in_force(jmu, activity.date, activity.date)
+        if plan is None or any(measure.plan_id != plan.pk for measure in measures):
+            raise ValidationError(
+                {
+                    "measures": _("Choose measures of the plan adopted for %(day)s.")
+                    % {"day": f"{activity.date:%d.%m.%Y}"}
+                }
+            )
     model_save(activity, actor=actor)
-    activity.members.set(list(members))
-    activity.areas.set(list(areas))
+    activity.members.set(members)
+    activity.areas.set(areas)
+    activity.measures.set(measures)
     return activity
 
 
+def activity_known(*, client_id: uuid.UUID, actor: User) -> FieldActivity | None:
+    """The entry the device already sent with this id, if any; an id another user's entry holds
+    is refused (the same id from two people is no accident)."""
+    existing = FieldActivity.objects.filter(client_id=client_id).first()
+    if existing is not None and existing.created_by_id != actor.pk:
+        raise ValidationError(_("This entry's id is already used by another entry."))
+    return existing
+
+
+def activity_receive(
+    *,
+    jmu: JMU,
+    actor: User,
+    client_id: uuid.UUID,
+    data: Mapping[str, Any],
+    members: Iterable = (),
+    areas: Iterable = (),
+    measures: Iterable = (),
+) -> tuple[FieldActivity, bool]:
+    """An entry logged on a device, with the id the device made: the same id again, however often
+    or however concurrently it comes, is the same entry (the unique id decides), never a twin.
+    Returns the entry and whether it is new."""
+    existing = activity_known(client_id=client_id, actor=actor)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            activity = activity_save(
+                jmu=jmu, actor=actor, data=data, members=members, areas=areas, measures=measures,
+                client_id=client_id,
+            )  # fmt: skip
+    except (IntegrityError, ValidationError) as error:  # the same id saved a moment ago, concurrently
+        if isinstance(error, ValidationError) and "client_id" not in getattr(error, "error_dict", {}):
+            raise
+        existing = activity_known(client_id=client_id, actor=actor)
+        if existing is None:
+            raise
+        return existing, False
+    return activity, True
+
+
 def activity_delete(*, activity: FieldActivity, actor: User) -> None:
-    _require_editable(activity.report)
     if not access.may(actor, "reporting.change_activity", activity):
-        raise ReportNotEditable(_("You may delete only the entries you logged."))
+        raise ReportNotEditable(access.refusal(actor, "reporting.change_activity", activity))
     activity.delete()
 
 

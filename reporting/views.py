@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from csp.decorators import csp_update
 from django.contrib import messages
@@ -12,23 +15,40 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
-from jmu_planner import access, figures
+from jmu_planner import access, figures, i18n
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
 from reporting import documents, selectors, services
 from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
-from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
+from reporting.forms import (
+    ActivityForm,
+    IndicatorValuesForm,
+    NarrativeForm,
+    ReportCreateForm,
+    SpendingForm,
+    own_membership,
+)
 from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
-from reporting.models import AGE_GROUPS, SEXES, Document, FieldActivity, Report
+from reporting.models import AGE_GROUPS, COUNT_FIELDS, SEXES, Document, FieldActivity, Report
+from stakeholders.models import JMU
 from stakeholders.selectors import jmus_writable_by
 
 Status = Report.Status
@@ -117,74 +137,205 @@ class EditableReportMixin:
         return report
 
 
-class ActivityFormView(EditableReportMixin, LoginRequiredMixin, View):
+def field_jmus(user) -> list[JMU]:
+    """The JMUs whose field work the user may log (their LSGs' active JMUs)."""
+    return list(jmus_writable_by(user, access.FIELD_WORKERS))
+
+
+def day_from(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def activity_form(
+    *, jmu: JMU, data=None, instance: FieldActivity | None = None, initial=None
+) -> ActivityForm:
+    """The field-log form; its measures are those of the plan in force on the day typed (or
+    today's, or the entry's)."""
+    day = day_from((data or {}).get("date")) or (instance.date if instance else None)
+    day = day or day_from((initial or {}).get("date")) or timezone.localdate()
+    plan = services.plan_in_force(jmu, day, day)
+    return ActivityForm(data, jmu=jmu, plan=plan, instance=instance, initial=initial)
+
+
+def people_context(form: ActivityForm) -> dict[str, Any]:
+    """The sex × age grid of the form, a row per age group, and the sum typed so far."""
+    rows = [(label, (form[f"male_{age}"], form[f"female_{age}"])) for age, label in AGE_GROUPS]
+    total = 0
+    for name in COUNT_FIELDS:
+        value = form[name].value()
+        total += int(value) if str(value or "").isdigit() else 0
+    return {"people_rows": rows, "people_sum": total}
+
+
+def activity_data(form: ActivityForm) -> dict[str, Any]:
+    return {
+        name: form.cleaned_data[name]
+        for name in form.fields
+        if name not in {"members", "areas", "measures", "people_total"}
+    }
+
+
+def save_activity(form: ActivityForm, *, actor, activity=None, client_id=None) -> FieldActivity:
+    """The form's data to the service: an entry sent again with its device id is the same entry."""
+    related = {name: form.cleaned_data[name] for name in ("members", "areas", "measures")}
+    if activity is not None:
+        return services.activity_save(
+            jmu=form.jmu, actor=actor, data=activity_data(form), activity=activity, **related
+        )
+    return services.activity_receive(
+        jmu=form.jmu, actor=actor, data=activity_data(form), client_id=client_id or uuid.uuid4(), **related
+    )[0]
+
+
+class ActivityCreateView(LoginRequiredMixin, View):
+    """Log a day's field work: dated today, the member ticked, one column on a phone. With the
+    page's script the entry is first kept on the device and sent by the sync (it works offline);
+    without it, this view saves the same form."""
+
     template_name = "reporting/activity_form.html"
-    action = "reporting.draft_report"
+    heading = gettext_lazy("Log field work")
+
+    @cached_property
+    def jmus(self) -> list[JMU]:
+        jmus = field_jmus(self.request.user)
+        if not jmus:
+            access.require(self.request.user, "reporting.log_field_work")
+            raise PermissionDenied(_("Field work is logged for an active JMU; your LSG has none."))
+        return jmus
+
+    def jmu(self, data) -> JMU:
+        chosen = str(data.get("jmu", ""))
+        return next((j for j in self.jmus if str(j.pk) == chosen), self.jmus[0])
+
+    def initial(self, jmu: JMU) -> dict[str, Any]:
+        own = own_membership(jmu, self.request.user)
+        query = self.request.GET
+        return {
+            "date": day_from(query.get("date")) or timezone.localdate(),
+            "members": [own.pk] if own else [],
+            "settlement": query.get("settlement") or None,
+            "type": query.get("type") or FieldActivity.Type.FIELD_VISIT,
+        }
+
+    def render_form(self, form: ActivityForm, **extra):
+        context = {
+            "form": form,
+            "jmu": form.jmu,
+            "jmus": self.jmus,
+            "heading": self.heading,
+            "client_id": uuid.uuid4(),
+            "next": safe_next(self.request),
+            **people_context(form),
+            **extra,
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request):
+        jmu = self.jmu(request.GET)
+        return self.render_form(activity_form(jmu=jmu, initial=self.initial(jmu)), is_new=True)
+
+    def post(self, request):
+        jmu = self.jmu(request.POST)
+        form = activity_form(jmu=jmu, data=request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    activity = save_activity(
+                        form, actor=request.user, client_id=parse_uuid(request.POST.get("client_id"))
+                    )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Field work of %(day)s saved.") % {"day": i18n.short_date(activity.date)}
+                )
+                if "another" in request.POST:
+                    query = urlencode({"jmu": jmu.pk, "date": activity.date.isoformat()})
+                    return HttpResponseRedirect(f"{reverse('reporting:activity-create')}?{query}")
+                return HttpResponseRedirect(safe_next(request) or reverse("reporting:field-log"))
+        return self.render_form(form, is_new=True)
+
+
+class ActivityUpdateView(LoginRequiredMixin, View):
+    template_name = "reporting/activity_form.html"
     heading = gettext_lazy("Field activity")
 
+    @cached_property
     def activity(self) -> FieldActivity:
-        return FieldActivity(report=self.report)
+        activities = FieldActivity.objects.visible_to(self.request.user).select_related("jmu__lsg")
+        activity = get_object_or_404(activities, pk=self.kwargs["pk"])
+        # JMU members change only the entries they logged, coordinators and experts any, while
+        # the month's report is not submitted.
+        access.require(self.request.user, "reporting.change_activity", activity)
+        return activity
 
-    def get(self, request, **kwargs):
-        form = ActivityForm(instance=self.activity(), initial={"date": self.report.period_start})
-        return render(
-            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
-        )
+    def render_form(self, form):
+        context = {
+            "form": form,
+            "jmu": self.activity.jmu,
+            "activity": self.activity,
+            "heading": self.heading,
+            "next": safe_next(self.request),
+            **people_context(form),
+        }
+        return render(self.request, self.template_name, context)
 
-    def post(self, request, **kwargs):
-        activity = self.activity()
-        form = ActivityForm(request.POST, instance=activity)
+    def get(self, request, pk):
+        return self.render_form(activity_form(jmu=self.activity.jmu, instance=self.activity))
+
+    def post(self, request, pk):
+        form = activity_form(jmu=self.activity.jmu, data=request.POST, instance=self.activity)
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.fields if name not in {"members", "areas"}}
             try:
-                services.activity_save(
-                    report=self.report,
-                    actor=request.user,
-                    data=data,
-                    members=form.cleaned_data["members"],
-                    areas=form.cleaned_data["areas"],
-                    activity=activity if activity.pk else None,
-                )
+                with transaction.atomic():
+                    save_activity(form, actor=request.user, activity=self.activity)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
                 messages.success(request, _("Field activity saved."))
-                return HttpResponseRedirect(report_url(self.report, "activities"))
-        return render(
-            request, self.template_name, {"form": form, "report": self.report, "heading": self.heading}
-        )
-
-
-class ActivityCreateView(ActivityFormView):
-    report_kwarg = "report_pk"
-
-
-class ActivityUpdateView(ActivityFormView):
-    @cached_property
-    def existing(self) -> FieldActivity:
-        activities = FieldActivity.objects.visible_to(self.request.user).select_related(
-            "report__jmu__lsg", "report__plan"
-        )
-        return get_object_or_404(activities, pk=self.kwargs["pk"])
-
-    @cached_property
-    def report(self) -> Report:
-        # JMU members change only the entries they logged; coordinators and experts any.
-        access.require(self.request.user, "reporting.change_activity", self.existing)
-        return self.existing.report
-
-    def activity(self) -> FieldActivity:
-        self.report  # noqa: B018 - checks access before the entry is shown or changed
-        return self.existing
+                return HttpResponseRedirect(safe_next(request) or reverse("reporting:field-log"))
+        return self.render_form(form)
 
 
 class ActivityDeleteView(ActivityUpdateView):
     http_method_names = ["post"]  # a GET never deletes
 
-    def post(self, request, **kwargs):
-        services.activity_delete(activity=self.activity(), actor=request.user)
+    def post(self, request, pk):
+        services.activity_delete(activity=self.activity, actor=request.user)
         messages.success(request, _("Field activity deleted."))
-        return HttpResponseRedirect(report_url(self.report, "activities"))
+        return HttpResponseRedirect(safe_next(request) or reverse("reporting:field-log"))
+
+
+class FieldLogView(LoginRequiredMixin, TemplateView):
+    """The member's own entries (this week's with totals, then earlier ones) and, drawn by the
+    page's script, those still on the device: waiting, sent or refused."""
+
+    template_name = "reporting/field_log.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["log"] = selectors.field_log(user=self.request.user)
+        context["may_log"] = access.may(self.request.user, "reporting.log_field_work")
+        return context
+
+
+def safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+def parse_uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 class IndicatorValuesView(EditableReportMixin, LoginRequiredMixin, View):
@@ -463,3 +614,80 @@ class PrintPreviewView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("reporting:documents", args=[kind.name, pk]))
         preview = Document(**{kind.name: subject}, created_by=request.user)
         return HttpResponse(documents.document_html(preview))
+
+
+@extend_schema(exclude=True)  # the phones' own endpoint, not the monitoring API
+class FieldLogSyncView(APIView):
+    """Entries logged on a device, sent when the connection returns: each answered "sent" (with
+    its id on the server, also when it was sent before) or "refused" with the reasons, per field.
+
+    Scoped like the pages (only JMUs whose field work the user may log), CSRF-checked (the session
+    authentication of the API), throttled per user and limited in size.
+    """
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "field_sync"
+    MAX_BYTES = 256 * 1024
+    MAX_ENTRIES = 25
+
+    def post(self, request):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > self.MAX_BYTES:
+            return Response({"detail": _("Too much at once: send fewer entries.")}, status=413)
+        entries = request.data.get("entries") if isinstance(request.data, dict) else None
+        if not isinstance(entries, list) or not 0 < len(entries) <= self.MAX_ENTRIES:
+            return Response(
+                {"detail": _("Send 1 to %(max)s entries at once.") % {"max": self.MAX_ENTRIES}}, status=400
+            )
+        jmus = {str(jmu.pk): jmu for jmu in field_jmus(request.user)}
+        return Response({"results": [self.receive(entry, jmus) for entry in entries]})
+
+    def receive(self, entry, jmus: dict[str, JMU]) -> dict[str, Any]:
+        client_id = parse_uuid(entry.get("id")) if isinstance(entry, dict) else None
+        if client_id is None:
+            return {"id": None, "status": "refused", "reason": _("The entry has no valid id."), "errors": {}}
+        answer = {"id": str(client_id)}
+        try:
+            with transaction.atomic():
+                known = services.activity_known(client_id=client_id, actor=self.request.user)
+                if known is not None:
+                    return {**answer, "status": "sent", "pk": known.pk}
+                jmu = jmus.get(str(entry.get("jmu")))
+                if jmu is None:
+                    raise ValidationError(_("You may not log field work for this JMU."))
+                form = activity_form(jmu=jmu, data=form_data(entry))
+                if not form.is_valid():
+                    return {**answer, **refused(form.errors.get_json_data(), form)}
+                activity = save_activity(form, actor=self.request.user, client_id=client_id)
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            return {**answer, **refused({k: [{"message": m} for m in v] for k, v in errors.items()}, None)}
+        return {**answer, "status": "sent", "pk": activity.pk}
+
+
+def form_data(entry: dict) -> dict[str, Any]:
+    """The device's JSON as the form's data: numbers and ids as text, lists as lists."""
+    data: dict[str, Any] = {}
+    for name, value in entry.items():
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is not None and not isinstance(value, dict):
+            data[name] = str(value)
+    return data
+
+
+def refused(errors: dict[str, list[dict]], form: ActivityForm | None) -> dict[str, Any]:
+    """The refusal as the member reads it: the field's label and its message, and per field for
+    the form that lets them fix it."""
+    by_field = {name: [e["message"] for e in items] for name, items in errors.items()}
+    parts = []
+    for name, messages_ in by_field.items():
+        field = form.fields.get(name) if form is not None else None
+        if field is None and name in {f.name for f in FieldActivity._meta.fields}:
+            field = FieldActivity._meta.get_field(name)
+        label = str(getattr(field, "label", None) or getattr(field, "verbose_name", "") or "")
+        text = " ".join(messages_)
+        parts.append(f"{label.capitalize()}: {text}" if label and name != "__all__" else text)
+    return {"status": "refused", "reason": " ".join(parts), "errors": by_field}

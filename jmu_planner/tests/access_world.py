@@ -80,6 +80,7 @@ class Row:
     method: str = "get"
     data: Any = None  # a function of the world, giving the POST data
     query: str = ""
+    json: bool = False  # the POST data sent as JSON
     url: str = ""  # the URL's name, when the key names a second row for one URL (another kind of object)
 
 
@@ -206,7 +207,31 @@ MATRIX: dict[str, Row] = {
     "reporting:report-transition": Row(
         answers(member=403, officer=403), lambda w: {"pk": w.report.pk, "to": "submitted"}
     ),
-    "reporting:activity-create": Row(answers(officer=403), lambda w: {"report_pk": w.report.pk}),
+    # The field log belongs to the JMU and the day: its people log work for their own JMUs (the
+    # choices are scoped: reporting/tests/test_field_log.py); officers hold no JMU, and the others'
+    # LSGs here have no active JMU (refused with that reason).
+    "reporting:activity-create": Row(answers(officer=403, other_coordinator=403, unassigned_expert=403)),
+    "reporting:field-log": Row(SIGNED_IN),  # the user's own entries
+    # Entries sent from a phone: JSON, answered per entry (another JMU's entry is refused in the answer).
+    "reporting:field-log-sync": Row(
+        answers(anonymous=403, other_coordinator=200, unassigned_expert=200),
+        method="post",
+        data=lambda w: {
+            "entries": [
+                {
+                    "id": "8f4c1f7e-3b8e-4a43-9a59-0c3f3b2f0d11",
+                    "jmu": w.jmu.pk,
+                    "date": "2029-03-05",
+                    "type": "field_visit",
+                }
+            ]
+        },
+        json=True,
+    ),
+    # The installable web app: public files that name no one's data.
+    "pwa-service-worker": Row(EVERYONE),
+    "pwa-manifest": Row(EVERYONE),
+    "pwa-offline": Row(EVERYONE),
     # The coordinator's entry: JMU members change only their own.
     "reporting:activity-update": Row(answers(member=403, officer=403), lambda w: {"pk": w.activity.pk}),
     "reporting:activity-delete": Row(
@@ -388,7 +413,7 @@ def build_world() -> World:
         jmu=jmu, kind="monthly", day=datetime.date(2029, 3, 1), actor=users["coordinator"]
     )
     activity = services.activity_save(
-        report=report, actor=users["coordinator"], data={"date": datetime.date(2029, 3, 2)}
+        jmu=report.jmu, actor=users["coordinator"], data={"date": datetime.date(2029, 3, 2)}
     )
     document = Document.objects.create(plan=plan, status=Document.Status.DONE)
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))

@@ -221,8 +221,9 @@ def form_cases(world: World) -> dict[str, FormCase]:
             [w.report],
         ),
         "activity-create": FormCase(
-            reverse("reporting:activity-create", args=[w.report.pk]),
+            reverse("reporting:activity-create"),
             {
+                "jmu": w.report.jmu_id,
                 "date": "2026-03-11",
                 "type": "field_visit",
                 "settlement": w.settlement.pk,

@@ -97,7 +97,7 @@ def build_world() -> MonitoringWorld:
             jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, month, 1), actor=users["coordinator"]
         )
         FieldActivity.objects.create(
-            report=report, date=datetime.date(YEAR, month, 3), households=households, **counts
+            jmu=plan.jmu, date=datetime.date(YEAR, month, 3), households=households, **counts
         )
         Spending.objects.create(report=report, budget_line=line, amount=Decimal(spent))
         IndicatorValue.objects.create(report=report, indicator=referrals, value=Decimal(referred))

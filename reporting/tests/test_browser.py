@@ -35,7 +35,7 @@ def test_field_visit_to_accepted_monthly_report_to_quarterly_rollup(
     page.get_by_label("boys 0-17").fill("5")
     page.get_by_label("women 18-64").fill("4")
     page.get_by_label("Short note").fill("Vakcinacija dece, Naselje Istok")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#people-reached")).to_have_text(str(before + 15))
     log_out(page)
 

@@ -230,7 +230,7 @@ def test_coordinator_home_shows_plans_reviewer_note_reports_due_and_links(
     assert "04/2026" in html and "Q1/2026" in html  # overdue, with their dates
     assert "10.05.2026" in html or "05/10/2026" in html or "2026-05-10" in html
     assert "1 unread notification" in html
-    assert reverse("reporting:activity-create", args=[current.pk]) in html  # log field work
+    assert f"{reverse('reporting:activity-create')}?jmu={current.jmu_id}" in html  # log field work
     assert (
         f"{reverse('reporting:report-create')}?jmu={dashboard_world['a'].jmu_id}&amp;kind=quarterly&amp;month=2026-01"
         in html
@@ -242,7 +242,7 @@ def test_member_home_offers_field_log_but_not_report_creation(client, dashboard_
     current = month_report(dashboard_world["a"], 5, Status.DRAFT, users["coordinator"])
     client.force_login(users["member"])
     html = client.get(reverse("home")).content.decode()
-    assert reverse("reporting:activity-create", args=[current.pk]) in html
+    assert f"{reverse('reporting:activity-create')}?jmu={current.jmu_id}" in html
     assert reverse("reporting:report-create") not in html and "Start a new plan" not in html
 
 

@@ -158,7 +158,7 @@ def hostile_plan_and_report(port: int) -> tuple[OperationalPlan, Report, Tags]:
     t.fill(report, "achievements", "problems", "proposals", "next_steps")
     settlement = SettlementFactory(lsg=lsg, name=t(Settlement, "name"))
     FieldActivity.objects.create(
-        report=report, date=datetime.date(2026, 3, 5), settlement=settlement, male_18_64=7,
+        jmu=jmu, date=datetime.date(2026, 3, 5), settlement=settlement, male_18_64=7,
         note=t(FieldActivity, "note"),
     )  # fmt: skip
     return plan, report, t

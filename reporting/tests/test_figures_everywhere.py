@@ -101,7 +101,7 @@ def world(db):
                 IndicatorValue.objects.create(report=report, indicator=indicators[name], value=given)
         if month == 1:  # 3 boys and 10 women reached, in 2 households
             FieldActivity.objects.create(
-                report=report, date=datetime.date(YEAR, 1, 5), households=2, male_0_17=3, female_18_64=10
+                jmu=report.jmu, date=datetime.date(YEAR, 1, 5), households=2, male_0_17=3, female_18_64=10
             )
         Report.objects.filter(pk=report.pk).update(status=Report.Status.ACCEPTED)
     annual = services.report_create(

@@ -177,17 +177,22 @@ def test_a_breakdown_that_does_not_add_up_is_refused(plan, users, indicators, mo
 def test_negative_counts_are_refused(monthly, users):
     jan = monthly(1)
     with pytest.raises(ValidationError) as excinfo:
-        services.activity_save(report=jan, actor=users["coordinator"],
+        services.activity_save(jmu=jan.jmu, actor=users["coordinator"],
                                data={"date": datetime.date(YEAR, 1, 5), "type": "field_visit", "male_0_17": -2})  # fmt: skip
     assert "cannot be negative" in excinfo.value.message_dict["male_0_17"][0]
     assert not FieldActivity.objects.exists()
 
 
-def test_an_activity_outside_the_month_is_refused(monthly, users):
-    with pytest.raises(ValidationError) as excinfo:
-        services.activity_save(report=monthly(1), actor=users["member"],
-                               data={"date": datetime.date(YEAR, 2, 1), "type": "meeting"})  # fmt: skip
-    assert "date" in excinfo.value.message_dict
+def test_field_work_is_logged_for_a_month_with_no_report_yet(monthly, users):
+    """The entry belongs to the JMU and the day: work of the 2nd waits for no report, and the
+    month's report counts it once it is started."""
+    jmu = monthly(1).jmu
+    entry = services.activity_save(jmu=jmu, actor=users["member"],
+                                   data={"date": datetime.date(YEAR, 2, 2), "male_0_17": 3})  # fmt: skip
+    assert entry.month_report is None and entry.is_editable
+    feb = monthly(2)
+    assert selectors.people_reached(feb).people == 3
+    assert [a.pk for a in selectors.report_page(user=users["member"], pk=feb.pk).activities] == [entry.pk]
 
 
 def test_spending_on_another_plans_budget_line_is_refused(plan, monthly, users):
@@ -238,8 +243,11 @@ def test_submit_return_fix_accept_and_freeze(plan, indicators, monthly, users):
     ]
     with pytest.raises(ReportNotEditable):
         services.narrative_update(report=jan, actor=users["coordinator"], data={"problems": "Kasno"})
-    with pytest.raises(ReportNotEditable):
-        services.activity_save(report=jan, actor=users["member"], data={"date": datetime.date(YEAR, 1, 2)})
+    with pytest.raises(ReportNotEditable) as refused:
+        services.activity_save(jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 1, 2)})
+    assert refused.value.message_dict["date"] == [
+        f"The report for 01/{YEAR} has been accepted: its field log is closed."
+    ]
     with pytest.raises(TransitionRefused):
         lifecycle.report_transition(report=jan, to="returned", actor=users["officer"], note="x")
 
@@ -258,15 +266,17 @@ def test_the_wrong_people_cannot_move_a_report(plan, indicators, monthly, users,
 
 def test_members_log_and_change_only_their_own_entries(monthly, users):
     jan = monthly(1)
-    mine = services.activity_save(report=jan, actor=users["member"], data={"date": datetime.date(YEAR, 1, 3)})
-    theirs = services.activity_save(
-        report=jan, actor=users["coordinator"], data={"date": datetime.date(YEAR, 1, 4)}
+    mine = services.activity_save(
+        jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 1, 3)}
     )
-    services.activity_save(report=jan, actor=users["member"], data={"households": 3}, activity=mine)
+    theirs = services.activity_save(
+        jmu=jan.jmu, actor=users["coordinator"], data={"date": datetime.date(YEAR, 1, 4)}
+    )
+    services.activity_save(jmu=jan.jmu, actor=users["member"], data={"households": 3}, activity=mine)
     with pytest.raises(ReportNotEditable):
-        services.activity_save(report=jan, actor=users["member"], data={"households": 9}, activity=theirs)
+        services.activity_save(jmu=jan.jmu, actor=users["member"], data={"households": 9}, activity=theirs)
     with pytest.raises(ReportNotEditable):
-        services.activity_save(report=jan, actor=users["officer"], data={"date": datetime.date(YEAR, 1, 4)})
+        services.activity_save(jmu=jan.jmu, actor=users["officer"], data={"date": datetime.date(YEAR, 1, 4)})
 
 
 # --- Budget execution, reach, deadlines, privacy ---------------------------------------------------------------
@@ -301,7 +311,7 @@ def test_budget_execution_flags_overspending(plan, monthly, users):
 def test_people_reached_sum_over_the_months(plan, users, monthly):
     jan, feb = monthly(1), monthly(2)
     for report, day in ((jan, datetime.date(YEAR, 1, 9)), (feb, datetime.date(YEAR, 2, 9))):
-        services.activity_save(report=report, actor=users["member"],
+        services.activity_save(jmu=report.jmu, actor=users["member"],
                                data={"date": day, "households": 4, "male_0_17": 3, "female_18_64": 2})  # fmt: skip
     accept(jan)
     accept(feb)

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from plans.models import Indicator
 from reporting import services
-from reporting.models import FieldActivity, IndicatorValue, Report, Spending
+from reporting.models import COUNT_FIELDS, FieldActivity, IndicatorValue, Report, Spending
 from reporting.tests.worlds import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def test_coordinator_creates_a_monthly_report_and_a_second_is_refused_at_the_fie
 def test_member_logs_field_work_with_counts(client, users, plan, monthly):
     report = monthly(2)
     client.force_login(users["member"])
-    response = client.post(reverse("reporting:activity-create", args=[report.pk]), {
-        "date": f"{YEAR}-02-11", "type": "field_visit", "settlement": plan.jmu.lsg.settlements.get().pk,
+    response = client.post(reverse("reporting:activity-create"), {
+        "jmu": report.jmu_id, "date": f"{YEAR}-02-11", "type": "field_visit", "settlement": plan.jmu.lsg.settlements.get().pk,
         "households": "5", "male_0_17": "3", "male_18_64": "1", "male_65": "0", "female_0_17": "4",
         "female_18_64": "2", "female_65": "1", "note": "Upis u vrtić"})  # fmt: skip
     assert response.status_code == 302
@@ -45,8 +45,8 @@ def test_member_logs_field_work_with_counts(client, users, plan, monthly):
 def test_negative_count_is_shown_at_the_field(client, users, monthly):
     report = monthly(2)
     client.force_login(users["member"])
-    response = client.post(reverse("reporting:activity-create", args=[report.pk]), {
-        "date": f"{YEAR}-02-11", "type": "meeting", "households": "0", "male_0_17": "-3", "male_18_64": "0",
+    response = client.post(reverse("reporting:activity-create"), {
+        "jmu": report.jmu_id, "date": f"{YEAR}-02-11", "type": "meeting", "households": "0", "male_0_17": "-3", "male_18_64": "0",
         "male_65": "0", "female_0_17": "0", "female_18_64": "0", "female_65": "0"})  # fmt: skip
     assert response.status_code == 200 and "male_0_17" in response.context["form"].errors
     assert not FieldActivity.objects.exists()
@@ -106,14 +106,18 @@ def test_returned_report_shows_the_note_and_accepted_one_is_frozen(client, users
     client.force_login(users["officer"])
     client.post(reverse("reporting:report-transition", args=[report.pk, "accepted"]), {"note": ""})
     client.force_login(users["coordinator"])
-    for name in ["report-values", "report-spending", "report-narrative", "activity-create"]:
+    for name in ["report-values", "report-spending", "report-narrative"]:
         response = client.get(reverse(f"reporting:{name}", args=[report.pk]))
         assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
+    response = client.post(reverse("reporting:activity-create"), {
+        "jmu": report.jmu_id, "date": f"{YEAR}-01-11", "type": "meeting", "households": "0",
+        **dict.fromkeys(COUNT_FIELDS, "0")})  # fmt: skip
+    assert "has been accepted: its field log is closed" in str(response.context["form"].errors["date"])
 
 
 def test_export_suppresses_counts_below_five(client, users, plan, monthly):
     report = monthly(2)
-    services.activity_save(report=report, actor=users["member"],
+    services.activity_save(jmu=report.jmu, actor=users["member"],
                            data={"date": datetime.date(YEAR, 2, 3), "male_0_17": 3, "female_0_17": 7, "households": 2})  # fmt: skip
     client.force_login(users["officer"])
     sheet = load_workbook(
@@ -128,11 +132,11 @@ def test_export_suppresses_counts_below_five(client, users, plan, monthly):
 def test_report_page_query_count_is_constant(
     client, users, plan, indicators, monthly, django_assert_num_queries
 ):
-    """1 session + 1 user + 1 roles, 1 report with JMU/LSG/plan, 1 activities with settlement and
-    author + 1 members + 1 areas (prefetches), 1 months counted, 1 the plan's measures with areas,
+    """1 session + 1 user + 1 roles, 1 report with JMU/LSG/plan, 1 the month's activities with
+    settlement and author + 1 members + 1 areas + 1 measures (prefetches), 1 months counted, 1 the plan's measures with areas,
     1 roll-up aggregate + 1 latest values (window) + 1 months left empty on purpose + 1 the plan's
     indicators, 1 spending aggregate + 1 budget lines, 1 people-reached aggregate, 1 status changes
-    = 17 (the "missing" notice is read off the roll-up), + SAVEPOINT/RELEASE = 19;
+    = 18 (the "missing" notice is read off the roll-up), + SAVEPOINT/RELEASE = 20;
     the same with 1 or 12 activities and with or without values."""
     report = monthly(3)
     client.force_login(users["coordinator"])
@@ -140,16 +144,16 @@ def test_report_page_query_count_is_constant(
 
     def add(n):
         for i in range(n):
-            activity = services.activity_save(report=report, actor=users["member"],
+            activity = services.activity_save(jmu=report.jmu, actor=users["member"],
                                               data={"date": datetime.date(YEAR, 3, 1 + i), "male_0_17": 2})  # fmt: skip
             activity.members.set(plan.jmu.memberships.all())
 
     add(1)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         client.get(url)
     add(11)
     for indicator in indicators.values():
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(2))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(url)
     assert len(response.context["page"].activities) == 12
