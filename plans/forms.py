@@ -227,7 +227,8 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier",
+            "name", "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source",
+            "target_qualifier",
             "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
         ]  # fmt: skip
         formfield_callback = formfield
@@ -275,7 +276,7 @@ class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
         model = BudgetLine
         fields = [
             "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity",
-            "periods", "amount_in_currency", "amount", "envelope",
+            "periods", "amount_in_currency", "amount", "envelope", "bound",
         ]  # fmt: skip
         formfield_callback = formfield
 
@@ -351,8 +352,24 @@ BudgetLineFormSet = inlineformset_factory(
 class EnvelopeForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetEnvelope
-        fields = ["name", "year", "source", "amount"]
+        fields = ["name", "year", "source", "amount", "bound", "responsible", "period_text"]
         formfield_callback = formfield
+
+    def __init__(self, *args, plan: OperationalPlan, offered=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The plan's LSG's institutions and the national bodies, listed once for every row.
+        institutions = Institution.objects.filter(Q(lsg_id=plan.jmu.lsg_id) | Q(lsg__isnull=True))
+        self.fields["responsible"].queryset = institutions
+        if offered is not None:
+            self.fields["responsible"].choices = lambda: [("", "---------"), *offered()]
+
+
+def envelope_form_kwargs(plan: OperationalPlan) -> dict:
+    institutions = Institution.objects.filter(Q(lsg_id=plan.jmu.lsg_id) | Q(lsg__isnull=True))
+    return {
+        "plan": plan,
+        "offered": _Once(lambda: [(i.pk, i.name) for i in institutions.order_by("lsg_id", "name")]),
+    }
 
 
 EnvelopeFormSet = inlineformset_factory(

@@ -19,6 +19,7 @@ from jmu_planner.db import ScriptOrder
 from plans import snapshot
 from plans.cofinancing import sctm_lines_of_other_plans
 from plans.models import (
+    Bound,
     BudgetEnvelope,
     BudgetLine,
     Currency,
@@ -90,6 +91,30 @@ class EnvelopeUse:
 
 
 @dataclass
+class LimitCheck:
+    """A ceiling or a floor the plan states, against what is planned under it: never a cost.
+
+    A line's limit covers its measure's planned lines of the same source; an envelope's, the
+    lines drawing on it."""
+
+    label: str
+    source: FundingSource
+    bound: str
+    amount: Decimal
+    planned: Decimal = ZERO
+
+    @property
+    def broken(self) -> bool:
+        if self.bound == Bound.AT_MOST:
+            return self.planned > self.amount
+        return self.planned < self.amount
+
+    @property
+    def bound_label(self) -> str:
+        return Bound(self.bound).label
+
+
+@dataclass
 class Totals:
     overall: Decimal = ZERO
     by_area: dict[int, Decimal] = field(default_factory=dict)
@@ -100,6 +125,8 @@ class Totals:
     # What the lines written in EUR or USD add up to in their own currency (the rates are theirs).
     by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
     envelopes: list[EnvelopeUse] = field(default_factory=list)
+    # Ceilings and floors (issue 27): kept apart, never in the sums above.
+    limits: list[LimitCheck] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,7 +181,7 @@ ENVELOPES = "envelopes"
 
 
 def plan_envelopes(plan: OperationalPlan) -> list[BudgetEnvelope]:
-    return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source"))
+    return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source", "responsible"))
 
 
 def to_eur(amount: Decimal, rate: Decimal | None) -> Decimal | None:
@@ -181,6 +208,8 @@ def plan_totals(
     overall = ZERO
     for measure in measures:
         for line in measure.line_list:
+            if line.bound:
+                continue  # a ceiling or a floor: in `limits`, never in a sum
             by_area[measure.area_id] += line.amount
             if line.currency != Currency.RSD:
                 by_currency[line.currency] += line.amount_in_currency or ZERO
@@ -190,13 +219,18 @@ def plan_totals(
                     use = uses[line.envelope_id] = EnvelopeUse(envelope=line.envelope)
                 use.drawn += line.amount
                 use.measures.append(measure.code)
-                continue
+                if not line.envelope.bound:
+                    continue  # the envelope's amount counts, once
+
             by_source[line.source_id] += line.amount
             sources[line.source_id] = line.source
             by_financing[measure.financing] += line.amount
             overall += line.amount
+    limits = _limit_checks(measures, uses)
     for use in uses.values():
         envelope = use.envelope
+        if envelope.bound:
+            continue  # a ceiling or a floor: its lines counted above, itself in `limits`
         by_source[envelope.source_id] += envelope.amount
         sources[envelope.source_id] = envelope.source
         by_financing[ENVELOPES] += envelope.amount
@@ -207,6 +241,7 @@ def plan_totals(
         overall_eur=to_eur(overall, eur_rate),
         by_currency=sorted(by_currency.items()),
         envelopes=list(uses.values()),
+        limits=limits,
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),
@@ -218,6 +253,29 @@ def plan_totals(
             if key in by_financing
         ],
     )
+
+
+def _limit_checks(measures: list[Measure], uses: dict[int, EnvelopeUse]) -> list[LimitCheck]:
+    """The plan's ceilings and floors with what is planned under each (no queries)."""
+    checks = []
+    for measure in measures:
+        planned: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for line in measure.line_list:
+            if not line.bound:
+                planned[line.source_id] += line.amount
+        for line in measure.line_list:
+            if line.bound:
+                label = " ".join(x for x in (measure.code, line.description) if x)
+                checks.append(
+                    LimitCheck(label, line.source, line.bound, line.amount, planned[line.source_id])
+                )
+    for use in uses.values():
+        envelope = use.envelope
+        if envelope.bound:
+            checks.append(
+                LimitCheck(str(envelope), envelope.source, envelope.bound, envelope.amount, use.drawn)
+            )
+    return checks
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -262,6 +320,15 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
             )
             % {"eur": i18n.money(sctm_eur), "end": plan.period_end.strftime("%m/%Y")}
         )
+    # The plan's own ceilings and floors ("SCTM at most EUR 10,000", "the LSG at least ..."): the
+    # rule reads them against what is planned under them.
+    for limit in totals.limits:
+        if limit.broken:
+            warnings.append(
+                _("%(what)s (%(source)s): %(planned)s RSD planned; the plan states %(bound)s %(amount)s RSD.")
+                % {"what": limit.label, "source": limit.source, "planned": i18n.money(limit.planned),
+                   "bound": limit.bound_label, "amount": i18n.money(limit.amount)}
+            )  # fmt: skip
     return CoFinancing(
         total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
         sctm_eur_two_years=sctm_eur, window=(window_start, plan.period_end), warnings=warnings,

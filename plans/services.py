@@ -476,6 +476,7 @@ def plan_copy(
                 breakdown=i.breakdown, aggregation=i.aggregation, position=i.position,
                 baseline_year=i.baseline_year, baseline_source=i.baseline_source,
                 target_qualifier=i.target_qualifier, target_milestone=i.target_milestone,
+                baseline_qualifier=i.baseline_qualifier,
                 target_date=i.target_date,
             )
             for i in old.indicators.all()

@@ -328,7 +328,8 @@ def programme_dashboard(
             figures.reached += reached
 
     planned = (
-        BudgetLine.objects.filter(measure__plan_id__in=adopted_ids)
+        BudgetLine.objects.planned()
+        .filter(measure__plan_id__in=adopted_ids)
         .values(plan_pk=F("measure__plan_id"), area_pk=F("measure__area_id"))
         .annotate(total=Sum("amount"))
     )

@@ -245,7 +245,8 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
     )
     by_line = {row["budget_line"]: row for row in spent}
     lines = (
-        BudgetLine.objects.filter(measure__plan_id=report.plan_id)
+        BudgetLine.objects.planned()
+        .filter(measure__plan_id=report.plan_id)
         .select_related("source")
         .order_by("measure__area__number", "measure__number", "position", "pk")
     )

@@ -59,7 +59,8 @@ class PlanViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         planned = (
-            BudgetLine.objects.filter(measure=OuterRef("pk"))
+            BudgetLine.objects.planned()
+            .filter(measure=OuterRef("pk"))
             .values("measure")
             .annotate(t=Sum("amount"))
             .values("t")

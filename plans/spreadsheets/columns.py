@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from jmu_planner.text import to_latin
 from plans.models import (
+    Bound,
     BudgetLine,
     CostCategory,
     Indicator,
@@ -16,7 +17,7 @@ from plans.models import (
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # A plan has at most a few hundred rows; the caps keep a hostile file from holding a web worker.
 MAX_IMPORT_ROWS = 2000
-MAX_IMPORT_COLUMNS = 40
+MAX_IMPORT_COLUMNS = 41
 HEADER_WITHIN_ROWS = 10
 MAX_ENVELOPES = 200
 
@@ -62,6 +63,7 @@ FIELDS = [
     ("periods", "Meseci", "Months"),
     ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
     ("envelope", "Koverta", "Envelope"),
+    ("bound", "Vrsta iznosa", "Amount is"),
 ]
 KEYS = [key for key, _sr, _en in FIELDS]
 COLUMNS = [sr for _key, sr, _en in FIELDS]
@@ -83,8 +85,11 @@ HEADER_ALIASES = {
 REQUIRED_HEADERS = {"area", "no", "title"}
 MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
 ENVELOPE_SHEET = ("Koverte", "Envelopes")
-ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
-ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
+# The first four are the older layout's; the amount's kind, responsible body and period follow.
+ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)", "Vrsta iznosa", "Nosilac",
+                    "Period kako je napisan"]  # fmt: skip
+ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)", "Amount is", "Responsible",
+                    "Period as written"]  # fmt: skip
 
 YES = {"yes", "da", "true", "1", "y"}
 NO = {"no", "ne", "false", "0", "n"}
@@ -113,8 +118,25 @@ AGGREGATION_LABELS = {
 QUALIFIER_LABELS = {
     Indicator.Qualifier.AT_LEAST: ("najmanje", "at least"),
     Indicator.Qualifier.AT_MOST: ("najviše", "at most"),
+    Indicator.Qualifier.MORE_THAN: ("više od", "more than"),
+    Indicator.Qualifier.LESS_THAN: ("manje od", "less than"),
     Indicator.Qualifier.EXACTLY: ("tačno", "exactly"),
 }
+# The signs a sheet writes before a value, longest first (`>=` before `>`).
+QUALIFIER_SIGNS = [
+    (">=", Indicator.Qualifier.AT_LEAST), ("≥", Indicator.Qualifier.AT_LEAST),
+    ("<=", Indicator.Qualifier.AT_MOST), ("≤", Indicator.Qualifier.AT_MOST),
+    (">", Indicator.Qualifier.MORE_THAN), ("<", Indicator.Qualifier.LESS_THAN),
+    ("=", Indicator.Qualifier.EXACTLY),
+]  # fmt: skip
+# A ceiling or a floor, as the sheet writes it: `najviše`, `до`, `up to`, ...
+BOUND_LABELS = {
+    Bound.PLANNED: ("planirano", "planned"),
+    Bound.AT_MOST: ("najviše", "at most"),
+    Bound.AT_LEAST: ("najmanje", "at least"),
+}
+BOUND_ALIASES = {"do": Bound.AT_MOST, "up to": Bound.AT_MOST, "maksimalno": Bound.AT_MOST,
+                 "minimalno": Bound.AT_LEAST, "ceiling": Bound.AT_MOST, "floor": Bound.AT_LEAST}  # fmt: skip
 CATEGORY_LABELS = {
     CostCategory.PERSONNEL: ("zarade i honorari", "personnel and fees"),
     CostCategory.SERVICES: ("usluge", "services"),

@@ -113,14 +113,18 @@ def snapshot(plan):
             m.period_text, m.target_group, m.financing, m.notes,
             sorted(i.name for i in m.co_responsible_list), sorted(i.name for i in m.partner_list),
             sorted(a.number for a in m.secondary_area_list),
-            [(i.name, i.unit, i.type, i.baseline, i.baseline_year, i.baseline_source, i.target_qualifier,
+            [(i.name, i.unit, i.type, i.baseline_qualifier, i.baseline, i.baseline_year, i.baseline_source, i.target_qualifier,
               i.target, i.target_milestone, i.target_date, i.means_of_verification, i.breakdown, i.aggregation)
              for i in m.indicator_list],
             [(b.source.code, b.category, b.description, b.currency, b.exchange_rate, b.unit_cost,
-              b.quantity, b.periods, b.amount_in_currency, b.amount, b.envelope.name if b.envelope_id else None)
+              b.quantity, b.periods, b.amount_in_currency, b.amount, b.envelope.name if b.envelope_id else None,
+              b.bound)
              for b in m.line_list],
         ))  # fmt: skip
-    envelopes = [(e.name, e.year, e.source.code, e.amount) for e in selectors.plan_envelopes(plan)]
+    envelopes = [
+        (e.name, e.year, e.source.code, e.amount, e.bound, e.responsible_id, e.period_text)
+        for e in selectors.plan_envelopes(plan)
+    ]
     return rows, envelopes
 
 
@@ -176,7 +180,7 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
 
     book = load_workbook(io.BytesIO(client.get(reverse("plans:plan-export", args=[real_plan.pk])).content))
     sheet = book["Mere"]
-    assert [c.value for c in sheet[3]] == COLUMNS and len(COLUMNS) == 40
+    assert [c.value for c in sheet[3]] == COLUMNS and len(COLUMNS) == 41
     first = dict(zip(KEYS, [c.value for c in sheet[4]], strict=True))
     assert first["target"] == "najmanje 25" and first["co_responsible"] == NATIONAL
     assert first["period_text"] == "školska 2026/2027. godina" and first["secondary_areas"] == "4"
@@ -184,7 +188,15 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
     second = dict(zip(KEYS, [c.value for c in sheet[5]], strict=True))
     assert (second["currency"], second["rate"], second["amount_in_currency"]) == ("EUR", 117.2, 2000)
     assert second["target"] == "najviše 5" and second["aggregation"] == "poslednja vrednost"
-    assert [c.value for c in book["Koverte"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
+    assert [c.value for c in book["Koverte"][2]] == [
+        "LAP 2027",
+        2027,
+        "Budžet JLS",
+        2000000,
+        None,
+        None,
+        None,
+    ]
 
     document = Document.objects.create(plan=real_plan)
     documents.document_render(document)
