@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from simple_history.utils import bulk_create_with_history
+
 from jmu_planner.dates import add_months, month_start, months_between
 from jmu_planner.services import model_save
 from plans.models import (
@@ -443,7 +445,8 @@ def plan_copy(
         )  # fmt: skip
         clone.full_clean(exclude=["request_token"])  # a fresh uuid4: no query per measure
         new_measures.append(clone)
-    Measure.objects.bulk_create(new_measures)
+    # With a history record each: an amendment's measure carries its history on (plans.history).
+    bulk_create_with_history(new_measures, Measure, default_user=actor)
     # The recommendations a measure answers (stakeholders' traceability) are answered by its copy too.
     copy_of = {old.pk: new.pk for old, new in zip(measures, new_measures, strict=True)}
     answers = Measure.recommendations.through
@@ -487,12 +490,12 @@ def plan_copy(
                 description=b.description, amount=b.amount, position=b.position,
                 currency=b.currency, exchange_rate=b.exchange_rate, unit_cost=b.unit_cost,
                 quantity=b.quantity, periods=b.periods, amount_in_currency=b.amount_in_currency,
-                envelope_id=envelope_of.get(b.envelope_id),
+                envelope_id=envelope_of.get(b.envelope_id), bound=b.bound,
             )
             for b in old.budget_lines.all()
         ]  # fmt: skip
-    Indicator.objects.bulk_create(indicators)
-    BudgetLine.objects.bulk_create(lines)
+    bulk_create_with_history(indicators, Indicator, default_user=actor)
+    bulk_create_with_history(lines, BudgetLine, default_user=actor)
     CommunicationItem.objects.bulk_create(
         CommunicationItem(
             plan=copy, audience=c.audience, message=c.message, channel=c.channel,

@@ -57,7 +57,7 @@ from reporting.selectors import (
     expected_reports,
     overdue_summary,
 )
-from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
+from stakeholders.models import JMU, LSG, District, JMUMembership, PolicyDocument, ProgrammeCohort, User
 
 PlanStatus = OperationalPlan.Status
 ZERO = Decimal("0.00")
@@ -619,11 +619,13 @@ class LSGProfile:
     reports: list[Report]
     report_counts: dict[str, int]
     documents: list[Document]
+    # The LSG's LAP for Roma inclusion in the register of policy documents (the latest adopted).
+    lap: PolicyDocument | None = None
 
 
 def lsg_profile(*, user: User, pk: int) -> LSGProfile:
     """The LSG's profile as the national monitoring database shows it, with its plan and report
-    history: 7 queries."""
+    history: 8 queries."""
     lsg = get_object_or_404(LSG.objects.visible_to(user).select_related("district"), pk=pk)
     jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()  # at most one (a constraint)
     members = []
@@ -650,6 +652,9 @@ def lsg_profile(*, user: User, pk: int) -> LSGProfile:
         ),
         reports=reports,
         report_counts=dict(Counter(r.get_status_display() for r in reports)),
+        lap=PolicyDocument.objects.filter(lsg=lsg, kind=PolicyDocument.Kind.LAP_ROMA)
+        .order_by(F("adoption_date").desc(nulls_last=True), "-period_start")
+        .first(),
         documents=list(
             Document.objects.filter(Q(plan__jmu__lsg=lsg) | Q(report__jmu__lsg=lsg))
             .filter(status=Document.Status.DONE)

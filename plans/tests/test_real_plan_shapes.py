@@ -356,3 +356,79 @@ def test_the_plan_page_shows_a_reference_without_an_objective(client, users, pla
     assert client.post(reverse("plans:measure-create", args=[plan.pk]), post).status_code == 302
     page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
     assert "LAP or Strategy reference: Strategija 3.2" in page and "LAP measure 3.1.4" in page
+
+
+# --- Versions that remember ------------------------------------------------------------------------
+
+
+def test_the_compare_and_the_history_see_every_field_across_an_amendment(ceiling_plan, users):
+    from plans import history, lifecycle
+    from plans.models import Indicator
+    from plans.tests.test_review import adopt, through_approval
+
+    measure = Measure.objects.get(plan=ceiling_plan)
+    Indicator.objects.create(measure=measure, name="Zaposleni Romi", unit="osoba", baseline=Decimal("749"),
+                             baseline_qualifier="more_than", target=Decimal("60"))  # fmt: skip
+    measure.responsible = InstitutionFactory(lsg=ceiling_plan.jmu.lsg)
+    measure.save()
+    plan = through_approval(ceiling_plan, users)
+    adopt(plan, users)
+    v2 = lifecycle.plan_amend(plan=plan, actor=users["coordinator"])
+    copy = v2.measures.get(origin=measure)
+    # The copy starts with a history record: the adopted version's history is carried on.
+    assert copy.history.count() == 1
+
+    national = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
+    services.measure_update(
+        measure=copy, actor=users["coordinator"], lock_version=copy.lock_version,
+        values=services.MeasureInput(data={"period_text": "školska 2027/28"}),
+    )  # fmt: skip
+    copy.refresh_from_db()
+    copy.co_responsible.add(national)
+    copy.secondary_areas.add(area(4))
+    copy.indicators.update(target_qualifier="at_least", baseline_qualifier="at_least")
+    copy.budget_lines.filter(bound="at_most").update(amount=Decimal("1000000"))
+    v2.envelopes.update(amount=Decimal("450000"), period_text="2027")
+
+    comparison = history.compare_plans(plan, v2)
+    (diff,) = comparison.measures
+    assert [(c.label, c.old, c.new) for c in diff.changes] == [
+        ("period as written", "—", "školska 2027/28"),
+        ("co-responsible bodies", "—", "Ministarstvo prosvete"),
+        ("also serves areas", "—", "Social protection"),
+    ]
+    (indicator,) = [i for i in diff.indicators if i.state != "same"]
+    assert [(c.label, c.old, c.new) for c in indicator.changes] == [
+        ("baseline qualifier", "more than", "at least"),
+        ("target qualifier", "exactly", "at least"),
+    ]
+    assert [(b.source, b.old, b.new) for b in diff.budget if b.state != "same"] == [
+        ("SCTM co-financing (at most (a ceiling))", Decimal("1172000.00"), Decimal("1000000"))
+    ]
+    assert [(e.label, e.new) for e in comparison.envelopes] == [
+        ("Zapošljavanje 2027", "LSG budget: at most (a ceiling) 450,000.00 RSD · 2027")
+    ]
+    # Ceilings are not costs: 800,000 planned in both versions.
+    assert (comparison.old_total, comparison.new_total) == (Decimal("800000.00"), Decimal("800000.00"))
+
+    entries = history.measure_history(copy)
+    kinds = [e.kind for e in entries]
+    assert kinds[-1] == "created" and "copied" in kinds  # the adopted measure's creation, then its copy
+    change = next(e for e in entries if e.kind == "changed")
+    assert [(c.label, c.old, c.new) for c in change.changes] == [("period as written", "—", "školska 2027/28")]
+
+
+def test_the_lsg_profile_finds_its_lap_in_the_register(client, users, plan):
+    import datetime
+
+    from stakeholders.models import PolicyDocument
+
+    PolicyDocument.objects.create(
+        lsg=plan.jmu.lsg, kind=PolicyDocument.Kind.LAP_ROMA, title="LAP za unapređenje položaja Roma",
+        period_start=datetime.date(2022, 1, 1), period_end=datetime.date(2026, 12, 31),
+        adopted_by="Skupština grada", adoption_date=datetime.date(2021, 12, 20),
+    )  # fmt: skip
+    client.force_login(users["member"])
+    html = client.get(reverse("dashboard:lsg-profile", args=[plan.jmu.lsg_id])).content.decode()
+    lap = html.split('id="profile-lap"')[1].split("</dd>")[0]
+    assert "LAP za unapređenje položaja Roma" in lap and "Skupština grada" in lap and "not known" not in lap
