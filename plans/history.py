@@ -249,7 +249,8 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
         ancestor = origins.get(ancestor)
     entries: list[HistoryEntry] = []
     sources = [
-        (Measure.history.filter(id__in=chain).select_related("history_user").order_by("history_date", "history_id"),
+        (Measure.history.filter(id__in=chain).select_related("history_user")
+         .order_by("history_date", "history_id"),
          Measure, [*MEASURE_FIELDS, "number"], lambda r: _("Measure")),
         (Indicator.history.filter(measure_id=measure.pk).select_related("history_user")
          .order_by("id", "history_date", "history_id"),

@@ -368,7 +368,7 @@ def measures_with_details(plan: OperationalPlan) -> list[Measure]:
 def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
     """Co-responsible bodies, partner institutions and secondary areas of every measure: one
     query (a UNION of the three link tables) rather than one per link table."""
-    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models import CharField, DateField, F, IntegerField, Value
 
     def links(relation, target: str, kind: str, number: str, name_en: str, name_sr: str):
         return relation.through.objects.filter(measure__plan=plan).values_list(
@@ -378,6 +378,10 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
             F(number) if number else Value(0, output_field=IntegerField()),
             name_en,
             name_sr,
+            # A body renamed since (its name in force at the plan's adoption: names_in_force).
+            F("institution__valid_from")
+            if target == "institution"
+            else Value(None, output_field=DateField()),
         )
 
     name = "institution__name"
@@ -387,14 +391,50 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
               "thematicarea__name_en", "thematicarea__name_sr"),
         all=True,
     )  # fmt: skip
-    for measure_id, kind, pk, number, name_en, name_sr in sorted(rows, key=lambda r: (r[3], r[4])):
+    for measure_id, kind, pk, number, name_en, name_sr, valid_from in sorted(
+        rows, key=lambda r: (r[3], r[4])
+    ):
         measure = by_id[measure_id]
         if kind == "ar":
             area = ThematicArea(pk=pk, number=number, name_en=name_en, name_sr=name_sr)
             measure.secondary_area_list.append(area)
         else:
-            institution = Institution(pk=pk, name=name_en)
+            institution = Institution(pk=pk, name=name_en, valid_from=valid_from)
             (measure.co_responsible_list if kind == "co" else measure.partner_list).append(institution)
+
+
+def names_in_force(plan: OperationalPlan, measures: list[Measure]) -> None:
+    """A plan names bodies as they were called when it was adopted (or, not adopted yet, when its
+    period starts): a body renamed since is shown by its former name. No query unless a body the
+    plan names was renamed after that day; for shown pages only (the export keeps the body)."""
+    day = plan.adoption_date or plan.period_start
+    named = [m.responsible for m in measures if m.responsible_id]
+    named += [i for m in measures for i in (*m.co_responsible_list, *m.partner_list)]
+    renamed = {i.pk for i in named if i.valid_from and i.valid_from > day}
+    if not renamed:
+        return
+    former = Institution.objects.filter(pk__in=Institution.with_former_names(renamed) - renamed)
+    in_force: dict[int, str] = {}
+    by_successor: dict[int, list[Institution]] = defaultdict(list)
+    for body in former:
+        by_successor[body.successor_id].append(body)
+
+    def name_on(pk: int) -> str | None:
+        for body in by_successor.get(pk, []):
+            if (body.valid_from or datetime.date.min) <= day < (body.valid_until or datetime.date.max):
+                return body.name
+            found = name_on(body.pk)
+            if found:
+                return found
+        return None
+
+    for pk in renamed:
+        name = name_on(pk)
+        if name:
+            in_force[pk] = name
+    for body in named:
+        if body.pk in in_force:
+            body.name = in_force[body.pk]
 
 
 def plan_page(*, user: User, pk: int) -> PlanPage:
@@ -402,6 +442,7 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         OperationalPlan.objects.visible_to(user).select_related("jmu__lsg", "copied_from"), pk=pk
     )
     measures = measures_with_details(plan)
+    names_in_force(plan, measures)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     blocks: dict[int, AreaBlock] = {}
     for measure in measures:

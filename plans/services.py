@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-
 from simple_history.utils import bulk_create_with_history
 
 from jmu_planner.dates import add_months, month_start, months_between

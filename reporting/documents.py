@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from jmu_planner import fragment_cache, i18n
 from plans.models import OperationalPlan
-from plans.selectors import measures_with_details, plan_envelopes, plan_totals
+from plans.selectors import measures_with_details, names_in_force, plan_envelopes, plan_totals
 from reporting import selectors
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
@@ -148,6 +148,7 @@ def plan_context(plan: OperationalPlan) -> dict[str, Any]:
     """Everything the plan's print layout shows, loaded here: 8 queries."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
+    names_in_force(plan, measures)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     sections: dict[int, AreaSection] = {}
     for measure in measures:

@@ -415,7 +415,9 @@ def test_the_compare_and_the_history_see_every_field_across_an_amendment(ceiling
     kinds = [e.kind for e in entries]
     assert kinds[-1] == "created" and "copied" in kinds  # the adopted measure's creation, then its copy
     change = next(e for e in entries if e.kind == "changed")
-    assert [(c.label, c.old, c.new) for c in change.changes] == [("period as written", "—", "školska 2027/28")]
+    assert [(c.label, c.old, c.new) for c in change.changes] == [
+        ("period as written", "—", "školska 2027/28")
+    ]
 
 
 def test_the_lsg_profile_finds_its_lap_in_the_register(client, users, plan):
@@ -432,3 +434,83 @@ def test_the_lsg_profile_finds_its_lap_in_the_register(client, users, plan):
     html = client.get(reverse("dashboard:lsg-profile", args=[plan.jmu.lsg_id])).content.decode()
     lap = html.split('id="profile-lap"')[1].split("</dd>")[0]
     assert "LAP za unapređenje položaja Roma" in lap and "Skupština grada" in lap and "not known" not in lap
+
+
+# --- National bodies renamed and merged -----------------------------------------------------------
+
+
+FORMER = "Ministarstvo prosvete, nauke i tehnološkog razvoja"
+
+
+def test_former_ministries_are_in_the_register_with_their_successors(db):
+    former = Institution.objects.get(lsg=None, name=FORMER)
+    today = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
+    assert former.successor == today and str(former.valid_until) == "2022-10-26"
+    assert str(today.valid_from) == "2022-10-26"
+    labour = Institution.objects.get(lsg=None, name="Ministarstvo rada, zapošljavanja i socijalne politike")
+    assert labour.successor.name == "Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja"
+    assert Institution.with_former_names({today.pk}) == {today.pk, former.pk}
+
+
+def test_a_plan_shows_a_body_by_its_name_at_adoption_and_the_filter_follows_the_successor(
+    client, users, plan
+):
+    import datetime
+
+    from plans.models import OperationalPlan
+
+    today = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
+    former = Institution.objects.get(lsg=None, name=FORMER)
+    client.force_login(users["coordinator"])
+    post = empty_measure_post(responsible=today.pk, co_responsible=[today.pk])
+    assert client.post(reverse("plans:measure-create", args=[plan.pk]), post).status_code == 302
+    page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert FORMER not in page  # a 2027 plan: today's name
+    OperationalPlan.objects.filter(pk=plan.pk).update(adoption_date=datetime.date(2019, 6, 1))
+    page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert page.count(FORMER) == 2  # adopted in 2019: responsible and co-responsible by the name of the time
+    # The export keeps the body itself: re-imported, nothing changes.
+    reimport_changes_nothing(plan)
+
+    # The import reads a former name in either script; the filter for today's body finds it.
+    for cyrillic in (False, True):
+        target = version_of(plan) if not cyrillic else target_plan_again(plan)
+        rows = [{"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
+                 "responsible": to_cyrillic(FORMER) if cyrillic else FORMER}]  # fmt: skip
+        imported(target, workbook(rows, cyrillic=cyrillic))
+        assert Measure.objects.get(plan=target).responsible == former
+    client.force_login(users["officer"])
+    found = client.get(reverse("plans:plan-list"), {"body": today.pk}).context["page_obj"].object_list
+    assert len(found) == 3  # the plan naming today's body, and its two versions naming the former one
+    other = Institution.objects.get(lsg=None, name="Ministarstvo zdravlja")
+    assert (
+        list(client.get(reverse("plans:plan-list"), {"body": other.pk}).context["page_obj"].object_list) == []
+    )
+
+
+def test_an_administrator_adds_and_merges_bodies_in_the_admin(client, users, plan):
+    import datetime
+
+    from stakeholders.models import InstitutionType
+
+    today = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
+    twin = Institution.objects.create(
+        lsg=None, name="Ministarstvo prosvete Republike Srbije", type=InstitutionType.objects.get(code="national"),
+        valid_until=datetime.date(2022, 10, 26),
+    )  # fmt: skip
+    measure = Measure.objects.create(plan=plan, area=area(1), number=1, title="Mera", responsible=twin)
+    measure.co_responsible.add(twin, today)
+    client.force_login(users["administrator"])
+    url = reverse("admin:stakeholders_institution_changelist")
+    response = client.post(url, {"action": "merge_bodies", "_selected_action": [today.pk, twin.pk]})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.responsible == today and list(measure.co_responsible.all()) == [today]
+    assert not Institution.objects.filter(pk=twin.pk).exists()
+    # Adding a body is the admin's add form, with its period and successor.
+    response = client.post(reverse("admin:stakeholders_institution_add"), {
+        "name": "Kancelarija za inkluziju Roma", "type": InstitutionType.objects.get(code="national").pk,
+        "valid_from": "2016-01-01", "valid_until": "2020-12-31", "successor": today.pk,
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert Institution.objects.get(name="Kancelarija za inkluziju Roma").successor == today
