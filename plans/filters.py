@@ -7,6 +7,8 @@ from jmu_planner.filters import YearFilter
 from plans.models import BudgetEnvelope, Measure, OperationalPlan
 from stakeholders.models import LSG, District, Institution
 
+GROUP = "group"  # the institution type of groups (stakeholders' reference data)
+
 
 class PlanFilter(django_filters.FilterSet):
     lsg = django_filters.ModelChoiceFilter(label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none())
@@ -18,9 +20,23 @@ class PlanFilter(django_filters.FilterSet):
         queryset=Institution.objects.filter(lsg__isnull=True, valid_until__isnull=True).order_by("name"),
     )  # fmt: skip
 
+    party = django_filters.ChoiceFilter(
+        label=_("Led by"), method="led_by",
+        choices=[(Measure.Party.LSG, _("the LSG itself")), (Measure.Party.JMU, _("the JMU itself")),
+                 (GROUP, _("a group (e.g. Roma CSOs)"))],
+    )  # fmt: skip
+
     class Meta:
         model = OperationalPlan
-        fields = ["lsg", "year", "status", "body"]
+        fields = ["lsg", "year", "status", "body", "party"]
+
+    def led_by(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Plans with a measure led by the LSG itself, its JMU, or a group of the register."""
+        if value == GROUP:
+            measures = Measure.objects.filter(responsible__type__code=GROUP)
+        else:
+            measures = Measure.objects.filter(responsible_party=value)
+        return queryset.filter(pk__in=measures.values("plan_id"))
 
     def naming_body(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Plans whose measures or allocations name the body, or a body it succeeded."""

@@ -87,7 +87,8 @@ class MeasureForm(forms.ModelForm):
         model = Measure
         fields = [
             "area", "secondary_areas", "title", "objective", "objective_reference", "lap_measure_number",
-            "activities", "responsible", "co_responsible", "partner_institutions", "partners",
+            "activities", "responsible_party", "responsible", "co_responsible", "partner_institutions",
+            "partners",
             "start_month", "end_month", "period_text", "target_group", "financing", "notes", "lap_measure",
             "request_token",
         ]  # fmt: skip

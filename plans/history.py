@@ -14,7 +14,8 @@ from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
 from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
 
 MEASURE_FIELDS = [
-    "title", "area", "objective", "objective_reference", "lap_measure_number", "activities", "responsible",
+    "title", "area", "objective", "objective_reference", "lap_measure_number", "activities",
+    "responsible_party", "responsible",
     "partners", "start_month", "end_month", "period_text", "target_group", "financing", "notes",
 ]  # fmt: skip
 # The measure's links (co-responsible bodies, partners, secondary areas), as measures_with_details lists them.

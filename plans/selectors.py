@@ -349,6 +349,7 @@ def measures_with_details(plan: OperationalPlan) -> list[Measure]:
     )
     by_id = {}
     for measure in measures:
+        measure.plan = plan  # the plan's LSG names a measure the LSG or its JMU leads: no query each
         measure.indicator_list, measure.line_list = [], []
         measure.co_responsible_list, measure.partner_list, measure.secondary_area_list = [], [], []
         by_id[measure.pk] = measure

@@ -435,6 +435,7 @@ def plan_copy(
             plan=copy, area_id=measure.area_id, number=measure.number, title=measure.title,
             objective=measure.objective, objective_reference=measure.objective_reference,
             activities=measure.activities, responsible_id=measure.responsible_id,
+            responsible_party=measure.responsible_party,
             partners=measure.partners, target_group=measure.target_group,
             financing=measure.financing, notes=measure.notes,
             start_month=_shift_month(measure.start_month, shift),

@@ -229,6 +229,7 @@ INSTITUTION_TYPES = [
     ("other", "Other", "Drugo"),
     ("national", "National body", "Republički organ"),
     ("donor", "Donor or international organisation", "Donator ili međunarodna organizacija"),
+    ("group", "Group of people or organisations", "Grupa ljudi ili organizacija"),
 ]
 
 

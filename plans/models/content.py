@@ -238,6 +238,13 @@ class MeasureChildQuerySet(PlanQuerySet):
 
 
 class Measure(models.Model):
+    class Party(models.TextChoices):
+        # Who leads, as the field writes it: a registered institution or group, or the plan's own
+        # LSG or JMU (no fake institution for either).
+        INSTITUTION = "", _("an institution or group of the register")
+        LSG = "lsg", _("the LSG itself")
+        JMU = "jmu", _("the JMU itself")
+
     class Financing(models.TextChoices):
         NEW = "new", _("New: financed through the plan's budget")
         LOCAL = "local", _("Already financed: local budget")
@@ -262,6 +269,9 @@ class Measure(models.Model):
         Institution, on_delete=models.PROTECT, null=True, blank=True,
         related_name="measures", verbose_name=_("responsible institution"),
     )  # fmt: skip
+    responsible_party = models.CharField(
+        _("responsible party"), max_length=10, choices=Party.choices, blank=True, default=Party.INSTITUTION
+    )
     # One lead (`responsible`); real plans name several co-responsible bodies and partners,
     # local institutions of the LSG or national bodies (Institution.lsg NULL), and free text.
     co_responsible = models.ManyToManyField(
@@ -331,6 +341,15 @@ class Measure(models.Model):
         return f"{self.area.number}.{self.number}"
 
     @property
+    def responsible_label(self) -> str:
+        """The lead as the plan names it: the institution or group, the LSG, the JMU, or a dash."""
+        if self.responsible_party == self.Party.LSG:
+            return self.plan.jmu.lsg.name
+        if self.responsible_party == self.Party.JMU:
+            return str(_("JMU of %(lsg)s") % {"lsg": self.plan.jmu.lsg.name})
+        return str(self.responsible) if self.responsible_id else "—"
+
+    @property
     def timing(self) -> str:
         """The period as written, else 03/2027 – 10/2027, or one month, or a dash."""
         if self.period_text:
@@ -363,7 +382,9 @@ class Measure(models.Model):
             and self.end_month < self.start_month
         ):
             errors["end_month"] = _("The measure cannot end before it starts.")
-        if (
+        if self.responsible_party and self.responsible_id:
+            errors["responsible"] = _("The LSG or the JMU leads: leave the institution empty.")
+        elif (
             self.responsible_id
             and plan
             and self.responsible.lsg_id is not None

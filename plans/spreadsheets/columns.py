@@ -91,6 +91,15 @@ ENVELOPE_COLUMNS = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)", "V
 ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)", "Amount is", "Responsible",
                     "Period as written"]  # fmt: skip
 
+# The lead as the sheet writes the plan's own LSG or JMU (either script; "Opština", "Grad" too).
+PARTY_LABELS = {
+    Measure.Party.LSG: ("JLS", "LSG"),
+    Measure.Party.JMU: ("IMT", "JMU"),
+}
+PARTY_ALIASES = {"opština": Measure.Party.LSG, "opstina": Measure.Party.LSG, "grad": Measure.Party.LSG,
+                 "lokalna samouprava": Measure.Party.LSG, "jedinica lokalne samouprave": Measure.Party.LSG,
+                 "interresorni mobilni tim": Measure.Party.JMU,
+                 "joint mobile unit": Measure.Party.JMU}  # fmt: skip
 YES = {"yes", "da", "true", "1", "y"}
 NO = {"no", "ne", "false", "0", "n"}
 # Choice values as the sheet writes them (Serbian) and reads them (Serbian, English or the code).

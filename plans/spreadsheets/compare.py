@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 MEASURE_FIELDS = [
     "title", "objective", "objective_reference", "lap_measure_number", "activities", "target_group",
-    "responsible", "partners", "start_month", "end_month", "period_text", "financing", "notes",
+    "responsible_party", "responsible", "partners", "start_month", "end_month", "period_text", "financing",
+    "notes",
 ]  # fmt: skip
 LINK_FIELDS = {"co_responsible": "co_responsible_list", "partner_institutions": "partner_list",
                "secondary_areas": "secondary_area_list"}  # fmt: skip

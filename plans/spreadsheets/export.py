@@ -35,6 +35,7 @@ from plans.spreadsheets.columns import (
     KEYS,
     LIST_SEPARATOR,
     MONEY_KEYS,
+    PARTY_LABELS,
     QUALIFIER_LABELS,
     TYPE_LABELS,
 )
@@ -85,7 +86,9 @@ def _names(objects) -> str | None:
 def _measure_cells(measure: Measure) -> dict[str, Any]:
     return {
         "title": measure.title,
-        "responsible": measure.responsible.name if measure.responsible else None,
+        "responsible": PARTY_LABELS[measure.responsible_party][0]
+        if measure.responsible_party
+        else (measure.responsible.name if measure.responsible else None),
         "partners": measure.partners or None,
         "deadline": _deadline(measure) or None,
         "financing": FINANCING_LABELS[measure.financing][0],

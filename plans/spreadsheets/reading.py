@@ -58,6 +58,8 @@ from plans.spreadsheets.columns import (
     MAX_IMPORT_ROWS,
     NEW,
     NO,
+    PARTY_ALIASES,
+    PARTY_LABELS,
     QUALIFIER_LABELS,
     QUALIFIER_SIGNS,
     REQUIRED_HEADERS,
@@ -162,6 +164,15 @@ class _Lookups:
         self.categories = label_reader(CATEGORY_LABELS)
         self.currencies = {lookup_key(c): c for c in Currency.values}
         self.bounds = label_reader(BOUND_LABELS) | BOUND_ALIASES
+        lsg = plan.jmu.lsg
+        self.parties = (
+            label_reader(PARTY_LABELS)
+            | PARTY_ALIASES
+            | {
+                lookup_key(lsg.name_lat): Measure.Party.LSG,
+                lookup_key(lsg.name_cyr): Measure.Party.LSG,
+            }
+        )
 
 
 def _text(value: Any) -> str:
@@ -520,7 +531,11 @@ def _parse_measure(
                  "period_text", "notes"):  # fmt: skip
         data[name] = text(name)
     data["responsible"] = None
-    if text("responsible"):
+    data["responsible_party"] = Measure.Party.INSTITUTION
+    written = lookup_key(text("responsible"))
+    if written and written not in lookups.institutions and written in lookups.parties:
+        data["responsible_party"] = lookups.parties[written]  # the plan's own LSG or JMU
+    elif text("responsible"):
         institution = lookups.institutions.get(lookup_key(text("responsible")))
         if institution is None:
             preview.add(

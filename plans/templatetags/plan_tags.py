@@ -121,7 +121,7 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
         )
     if not measure.indicator_list:
         parts.append(f'<li class="text-danger">{e(labels["no_indicator"])}</li>')
-    parts.append(f'</ul></td><td class="small">{e(str(measure.responsible or "—"))}')
+    parts.append(f'</ul></td><td class="small">{e(measure.responsible_label)}')
     if measure.co_responsible_list:
         names = ", ".join(i.name for i in measure.co_responsible_list)
         parts.append(f"<div>{e(labels['co'])}: {e(names)}</div>")

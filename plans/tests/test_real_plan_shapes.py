@@ -514,3 +514,62 @@ def test_an_administrator_adds_and_merges_bodies_in_the_admin(client, users, pla
     })  # fmt: skip
     assert response.status_code == 302
     assert Institution.objects.get(name="Kancelarija za inkluziju Roma").successor == today
+
+
+# --- Responsible parties as the field writes them -------------------------------------------------
+
+
+def test_the_lsg_its_jmu_and_groups_lead_measures_and_the_filter_sees_them(client, users, plan):
+    from stakeholders.models import InstitutionType
+
+    lsg = plan.jmu.lsg
+    mediators = Institution.objects.create(
+        lsg=lsg, name="Zdravstvene medijatorke okruga", type=InstitutionType.objects.get(code="group"),
+        member_count=85,
+    )  # fmt: skip
+    csos = Institution.objects.create(lsg=lsg, name="Romske organizacije civilnog društva",
+                                      type=InstitutionType.objects.get(code="group"))  # fmt: skip
+    client.force_login(users["coordinator"])
+    for number, extra in ((3, {"responsible_party": "lsg", "partner_institutions": [csos.pk]}),
+                          (4, {"responsible_party": "jmu", "title": "Terenske posete IMT"}),
+                          (6, {"responsible": mediators.pk, "title": "Vakcinacija dece"})):  # fmt: skip
+        post = empty_measure_post(area=area(number).pk, **extra)
+        response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
+        assert response.status_code == 302, response.context["form"].errors
+    # The LSG leads and an institution is named too: refused next to the field, nothing saved.
+    post = empty_measure_post(responsible_party="lsg", responsible=mediators.pk)
+    response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
+    assert "leave the institution empty" in str(response.context["form"].errors["responsible"])
+    assert Measure.objects.filter(plan=plan).count() == 3
+
+    page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert f"JMU of {lsg.name}" in page and "Zdravstvene medijatorke okruga (85)" in page
+    assert "Romske organizacije civilnog društva" in page
+    reimport_changes_nothing(plan)
+
+    # Through the sheet, in either script: "JLS" / "ИМТ" / the LSG's own name, and the group.
+    for cyrillic in (False, True):
+        word = to_cyrillic if cyrillic else (lambda text: text)
+        rows = [
+            {"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
+             "responsible": word(lsg.name_lat) if cyrillic else "JLS",
+             "partner_institutions": word("Romske organizacije civilnog društva")},
+            {"area": "4", "no": "4.1", "title": "Terenske posete IMT", "deadline": "01/2027–12/2027",
+             "responsible": word("IMT")},
+            {"area": "6", "no": "6.1", "title": "Vakcinacija dece", "deadline": "01/2027–12/2027",
+             "responsible": word("Zdravstvene medijatorke okruga")},
+        ]  # fmt: skip
+        target = version_of(plan) if not cyrillic else target_plan_again(plan)
+        imported(target, workbook(rows, cyrillic=cyrillic))
+        assert snapshot(target) == snapshot(plan)
+        assert [m.responsible_party for m in selectors.measures_with_details(target)] == ["lsg", "jmu", ""]
+
+    from plans.tests.factories import MeasureFactory, PlanFactory
+
+    other = PlanFactory()  # another LSG's plan, its measure led by an institution
+    MeasureFactory(plan=other)
+    client.force_login(users["officer"])
+    assert len(client.get(reverse("plans:plan-list")).context["page_obj"].object_list) == 4
+    for party in ("lsg", "jmu", "group"):
+        found = client.get(reverse("plans:plan-list"), {"party": party}).context["page_obj"].object_list
+        assert len(found) == 3 and other not in found, party

@@ -109,7 +109,7 @@ def snapshot(plan):
     for m in selectors.measures_with_details(plan):
         rows.append((
             m.code, m.title, m.objective, m.objective_reference, m.lap_measure_number, m.activities,
-            m.responsible.name if m.responsible else None, m.partners, m.start_month, m.end_month,
+            m.responsible_party, m.responsible.name if m.responsible else None, m.partners, m.start_month, m.end_month,
             m.period_text, m.target_group, m.financing, m.notes,
             sorted(i.name for i in m.co_responsible_list), sorted(i.name for i in m.partner_list),
             sorted(a.number for a in m.secondary_area_list),

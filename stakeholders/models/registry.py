@@ -417,6 +417,13 @@ class Institution(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
+    # A group named as a party ("Roma CSOs", "85 health mediators of the district"): how many, if known.
+    member_count = models.PositiveIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_("For a group: how many people or organisations, if known."),
+    )
     # National bodies are renamed and merged: a plan names a body as it was called when adopted,
     # and a filter for today's body finds its former names through `successor`.
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
@@ -449,7 +456,7 @@ class Institution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.member_count})" if self.member_count else self.name
 
     @property
     def is_national(self) -> bool:
