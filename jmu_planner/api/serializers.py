@@ -112,8 +112,8 @@ class MeasureSerializer(serializers.ModelSerializer):
         model = Measure
         fields = [
             "id", "code", "area", "area_number", "secondary_areas", "title", "objective",
-            "objective_reference", "lap_measure_number", "responsible_party", "responsible", "responsible_count",
-            "co_responsible",
+            "objective_reference", "lap_measure_number", "responsible_party", "responsible",
+            "responsible_count", "co_responsible",
             "partner_institutions", "partners", "start_month", "end_month", "period_text", "target_group",
             "financing", "planned", "budget_lines",
         ]  # fmt: skip
