@@ -23,6 +23,7 @@ from plans.models import (
 )
 from plans.selectors import lap_measure_choices
 from plans.spreadsheets import MAX_IMPORT_BYTES
+from plans.spreadsheets.columns import split_qualifier
 from stakeholders.models import JMU, Institution
 
 
@@ -171,6 +172,8 @@ def _parse_indicator_value(text: str, kind: str) -> Decimal | None:
         if lowered in {"no", "ne", "0", "false"}:
             return Decimal(0)
         raise ValidationError(_("A yes/no indicator takes yes or no."))
+    if kind == Indicator.Type.PERCENTAGE and text.endswith("%"):
+        text = text[:-1].strip()  # "30 %"
     try:
         value = parse_decimal(text)
     except ValueError as exc:
@@ -264,8 +267,14 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
             cleaned["aggregation"] = Indicator.default_aggregation(kind)
             self.instance.aggregation = cleaned["aggregation"]
         for name in ("baseline", "target"):
+            typed = self.data.get(self.add_prefix(name), "")
+            # "> 749", "≥ 30", "najmanje 30" typed into the value: the qualifier goes to its field.
+            qualifier, typed = split_qualifier(typed)
+            if qualifier and not cleaned.get(f"{name}_qualifier"):
+                cleaned[f"{name}_qualifier"] = qualifier
+                setattr(self.instance, f"{name}_qualifier", qualifier)
             try:
-                cleaned[name] = _parse_indicator_value(self.data.get(self.add_prefix(name), ""), kind)
+                cleaned[name] = _parse_indicator_value(typed, kind)
             except ValidationError as error:
                 self.add_error(name, error)
                 cleaned.pop(name, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -156,6 +158,23 @@ CATEGORY_LABELS = {
     CostCategory.OTHER: ("ostalo", "other"),
 }
 LIST_SEPARATOR = "; "
+
+
+def split_qualifier(value: Any) -> tuple[str, Any]:
+    """`najmanje 30`, `≥ 30`, `>749`, `više od 749` → (qualifier, "30"); a plain value → ("", value)."""
+    if not isinstance(value, str):
+        return Indicator.Qualifier.EXACTLY, value
+    text = value.strip()
+    for sign, code in QUALIFIER_SIGNS:
+        if text.startswith(sign):
+            return code, text[len(sign) :].strip()
+    tokens = text.split()
+    for code, words in QUALIFIER_LABELS.items():
+        for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
+            length = len(word.split())
+            if len(tokens) > length and lookup_key(" ".join(tokens[:length])) == word:
+                return code, " ".join(tokens[length:])
+    return Indicator.Qualifier.EXACTLY, value
 
 
 def label_reader(labels: dict[str, tuple[str, str]]) -> dict[str, str]:

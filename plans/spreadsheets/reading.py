@@ -60,8 +60,6 @@ from plans.spreadsheets.columns import (
     NO,
     PARTY_ALIASES,
     PARTY_LABELS,
-    QUALIFIER_LABELS,
-    QUALIFIER_SIGNS,
     REQUIRED_HEADERS,
     TYPE_LABELS,
     UNCHANGED,
@@ -69,6 +67,7 @@ from plans.spreadsheets.columns import (
     field_labels,
     label_reader,
     lookup_key,
+    split_qualifier,
 )
 from plans.spreadsheets.compare import compare_with_plan
 from stakeholders.models import Institution
@@ -252,7 +251,7 @@ def _bound(amount: Any, written: str, lookups: _Lookups) -> tuple[str | None, An
         tokens = amount.split()
         if len(tokens) > 1 and lookup_key(tokens[0]) in BOUND_ALIASES:
             return BOUND_ALIASES[lookup_key(tokens[0])], " ".join(tokens[1:])
-        qualifier, rest = _split_qualifier(amount)
+        qualifier, rest = split_qualifier(amount)
         if qualifier in (Bound.AT_MOST, Bound.AT_LEAST):
             return qualifier, rest
     return bound, amount
@@ -267,23 +266,6 @@ def _bad_number(value: Any) -> bool:
         except (ValueError, ArithmeticError):
             return True
     return False
-
-
-def _split_qualifier(value: Any) -> tuple[str, Any]:
-    """`najmanje 30`, `≥ 30`, `>749`, `više od 749` → (qualifier, "30"); a plain value → ("", value)."""
-    if not isinstance(value, str):
-        return Indicator.Qualifier.EXACTLY, value
-    text = value.strip()
-    for sign, code in QUALIFIER_SIGNS:
-        if text.startswith(sign):
-            return code, text[len(sign) :].strip()
-    tokens = text.split()
-    for code, words in QUALIFIER_LABELS.items():
-        for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
-            length = len(word.split())
-            if len(tokens) > length and lookup_key(" ".join(tokens[:length])) == word:
-                return code, " ".join(tokens[length:])
-    return Indicator.Qualifier.EXACTLY, value
 
 
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
@@ -304,6 +286,8 @@ def _indicator_value(kind: str, value: Any) -> Decimal | None:
         if text in NO:
             return Decimal(0)
         raise ValueError(value)
+    if kind == Indicator.Type.PERCENTAGE and isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1]  # "30 %"
     return _parse_number(value)
 
 
@@ -594,8 +578,8 @@ def _parse_indicator(
     keys = ("ind_name", "unit", "baseline", "target", "target_text")
     if not any(t.get(k) for k in keys):
         return
-    qualifier, target_v = _split_qualifier(cells.get("target"))
-    baseline_qualifier, baseline_v = _split_qualifier(cells.get("baseline"))
+    qualifier, target_v = split_qualifier(cells.get("target"))
+    baseline_qualifier, baseline_v = split_qualifier(cells.get("baseline"))
     unit = t.get("unit", "")
     kind = lookups.types.get(lookup_key(t.get("ind_type", ""))) if t.get("ind_type") else None
     if t.get("ind_type") and kind is None:

@@ -573,3 +573,21 @@ def test_the_lsg_its_jmu_and_groups_lead_measures_and_the_filter_sees_them(clien
     for party in ("lsg", "jmu", "group"):
         found = client.get(reverse("plans:plan-list"), {"party": party}).context["page_obj"].object_list
         assert len(found) == 3 and other not in found, party
+
+
+def test_a_qualifier_typed_into_the_form_value_goes_to_its_field(client, users, plan):
+    client.force_login(users["coordinator"])
+    post = empty_measure_post(**{
+        "indicators-TOTAL_FORMS": "2",
+        "indicators-0-name": "Osobe bez zdravstvene knjižice", "indicators-0-unit": "osoba",
+        "indicators-0-type": "number", "indicators-0-baseline": "> 749", "indicators-0-target": "< 100",
+        "indicators-0-breakdown": "none",
+        "indicators-1-name": "Obuhvat vakcinacijom", "indicators-1-unit": "%", "indicators-1-type": "percentage",
+        "indicators-1-baseline": "najmanje 30 %", "indicators-1-target": "≥ 80%", "indicators-1-breakdown": "none",
+    })  # fmt: skip
+    response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
+    assert response.status_code == 302, response.context["indicators"].errors
+    (measure,) = selectors.measures_with_details(plan)
+    assert [(i.baseline_qualifier, i.baseline, i.target_qualifier, i.target) for i in measure.indicator_list] == [
+        ("more_than", 749, "less_than", 100), ("at_least", 30, "at_least", 80),
+    ]  # fmt: skip
