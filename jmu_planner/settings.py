@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # A baseline and a target share their qualifiers (exactly, more than, at least, ...): one enum.
+    "ENUM_NAME_OVERRIDES": {"QualifierEnum": "plans.models.content.Indicator.Qualifier"},
 }
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=["security.W021"])
 

@@ -21,7 +21,8 @@ def sctm_lines_of_other_plans(plan: OperationalPlan, window_start: datetime.date
     """
     Status = OperationalPlan.Status
     return (
-        BudgetLine.objects.filter(
+        BudgetLine.objects.planned()
+        .filter(
             measure__plan__jmu__lsg_id=plan.jmu.lsg_id,
             measure__plan__period_end__gte=window_start,
             measure__plan__period_start__lte=plan.period_end,

@@ -25,6 +25,7 @@ from plans.models import (
 )
 from plans.selectors import lap_measure_choices
 from plans.spreadsheets import MAX_IMPORT_BYTES
+from plans.spreadsheets.columns import split_qualifier
 from stakeholders.models import JMU, Institution
 
 
@@ -78,7 +79,8 @@ class MeasureForm(forms.ModelForm):
         model = Measure
         fields = [
             "area", "secondary_areas", "title", "objective", "objective_reference", "lap_measure_number",
-            "activities", "responsible", "co_responsible", "partner_institutions", "partners",
+            "activities", "responsible_party", "responsible", "co_responsible", "partner_institutions",
+            "partners",
             "start_month", "end_month", "period_text", "target_group", "financing", "notes", "lap_measure",
             "request_token",
         ]  # fmt: skip
@@ -163,6 +165,8 @@ def _parse_indicator_value(text: str, kind: str) -> Decimal | None:
         if lowered in {"no", "ne", "0", "false"}:
             return Decimal(0)
         raise ValidationError(_("A yes/no indicator takes yes or no."))
+    if kind == Indicator.Type.PERCENTAGE and text.endswith("%"):
+        text = text[:-1].strip()  # "30 %"
     try:
         value = parse_decimal(text)
     except ValueError as exc:
@@ -220,7 +224,8 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier",
+            "name", "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source",
+            "target_qualifier",
             "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
         ]  # fmt: skip
         formfield_callback = formfield
@@ -255,8 +260,14 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
             cleaned["aggregation"] = Indicator.default_aggregation(kind)
             self.instance.aggregation = cleaned["aggregation"]
         for name in ("baseline", "target"):
+            typed = self.data.get(self.add_prefix(name), "")
+            # "> 749", "≥ 30", "najmanje 30" typed into the value: the qualifier goes to its field.
+            qualifier, typed = split_qualifier(typed)
+            if qualifier and not cleaned.get(f"{name}_qualifier"):
+                cleaned[f"{name}_qualifier"] = qualifier
+                setattr(self.instance, f"{name}_qualifier", qualifier)
             try:
-                cleaned[name] = _parse_indicator_value(self.data.get(self.add_prefix(name), ""), kind)
+                cleaned[name] = _parse_indicator_value(typed, kind)
             except ValidationError as error:
                 self.add_error(name, error)
                 cleaned.pop(name, None)
@@ -268,7 +279,7 @@ class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
         model = BudgetLine
         fields = [
             "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity",
-            "periods", "amount_in_currency", "amount", "envelope",
+            "periods", "amount_in_currency", "amount", "envelope", "bound",
         ]  # fmt: skip
         formfield_callback = formfield
 
@@ -381,8 +392,24 @@ BudgetLineFormSet = bounded_formset(
 class EnvelopeForm(CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetEnvelope
-        fields = ["name", "year", "source", "amount"]
+        fields = ["name", "year", "source", "amount", "bound", "responsible", "period_text"]
         formfield_callback = formfield
+
+    def __init__(self, *args, plan: OperationalPlan, offered=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The plan's LSG's institutions and the national bodies, listed once for every row.
+        institutions = Institution.objects.filter(Q(lsg_id=plan.jmu.lsg_id) | Q(lsg__isnull=True))
+        self.fields["responsible"].queryset = institutions
+        if offered is not None:
+            self.fields["responsible"].choices = lambda: [("", "---------"), *offered()]
+
+
+def envelope_form_kwargs(plan: OperationalPlan) -> dict:
+    institutions = Institution.objects.filter(Q(lsg_id=plan.jmu.lsg_id) | Q(lsg__isnull=True))
+    return {
+        "plan": plan,
+        "offered": _Once(lambda: [(i.pk, i.name) for i in institutions.order_by("lsg_id", "name")]),
+    }
 
 
 EnvelopeFormSet = bounded_formset(

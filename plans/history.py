@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
@@ -14,18 +15,18 @@ from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
 from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
 
 MEASURE_FIELDS = [
-    "title", "area", "objective", "objective_reference", "activities", "responsible", "partners",
-    "start_month", "end_month", "target_group", "financing", "notes",
+    "title", "area", "objective", "objective_reference", "lap_measure_number", "activities",
+    "responsible_party", "responsible",
+    "partners", "start_month", "end_month", "period_text", "target_group", "financing", "notes",
 ]  # fmt: skip
+# The measure's links (co-responsible bodies, partners, secondary areas), as measures_with_details lists them.
+LINK_FIELDS = [("co_responsible", "co_responsible_list"), ("partner_institutions", "partner_list"),
+               ("secondary_areas", "secondary_area_list")]  # fmt: skip
 INDICATOR_FIELDS = [
-    "unit",
-    "type",
-    "baseline",
-    "target",
-    "means_of_verification",
-    "breakdown",
-    "aggregation",
-]
+    "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source", "target_qualifier",
+    "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
+]  # fmt: skip
+LINE_FIELDS = ["source", "category", "description", "currency", "amount_in_currency", "amount", "bound"]
 
 
 def _label(model, name: str) -> str:
@@ -39,7 +40,10 @@ def _show(obj, name: str) -> str:
     display = getattr(obj, f"get_{name}_display", None)
     value = display() if display else getattr(obj, name)
     if name in {"baseline", "target"}:
-        return obj.display_value(value)
+        shown = obj.display_value(value)
+        if value is not None and getattr(obj, f"{name}_qualifier", ""):  # "at least 60", not "60"
+            shown = f"{getattr(obj, f'get_{name}_qualifier_display')()} {shown}"
+        return shown
     if isinstance(value, Decimal):
         return money(value)
     return "—" if value in (None, "") else str(value)
@@ -103,6 +107,8 @@ class Comparison:
     new_total: Decimal
     old_not_split: Decimal = ZERO
     new_not_split: Decimal = ZERO
+    # Envelopes, allocations, ceilings and floors of the plan: (name, before, after), changed ones only.
+    envelopes: list[FieldChange] = field(default_factory=list)
 
     def count(self, state: str) -> int:
         return sum(1 for m in self.measures if m.state == state)
@@ -112,6 +118,8 @@ def _budget(measure: Measure | None) -> dict[str, Decimal]:
     amounts: dict[str, Decimal] = {}
     for line in measure.line_list if measure else []:
         key = str(line.source)
+        if line.bound:  # a ceiling or a floor is its own row, never added to the planned amount
+            key = f"{key} ({line.get_bound_display()})"
         amounts[key] = amounts.get(key, ZERO) + line.amount
     return amounts
 
@@ -166,13 +174,32 @@ def compare_plans(old: OperationalPlan, new: OperationalPlan) -> Comparison:
     used = {m.pk for m in matched.values()}
     diffs += [_diff(m, None) for m in old_measures if m.pk not in used]
     diffs.sort(key=lambda d: ((d.new or d.old).area.number, (d.new or d.old).number, d.new is None))
-    old_totals = plan_totals(old_measures, plan_envelopes(old))
-    new_totals = plan_totals(new_measures, plan_envelopes(new))
+    old_envelopes, new_envelopes = plan_envelopes(old), plan_envelopes(new)
+    old_totals = plan_totals(old_measures, old_envelopes)
+    new_totals = plan_totals(new_measures, new_envelopes)
     return Comparison(
         old=old, new=new, measures=diffs,
         old_total=old_totals.overall, new_total=new_totals.overall,
         old_not_split=old_totals.not_split, new_not_split=new_totals.not_split,
+        envelopes=_envelope_changes(old_envelopes, new_envelopes),
     )  # fmt: skip
+
+
+def _envelope_text(envelope) -> str:
+    bound = f"{envelope.get_bound_display()} " if envelope.bound else ""
+    parts = [f"{envelope.source}: {bound}{money(envelope.amount)} RSD", str(envelope.responsible or ""),
+             envelope.period_text]  # fmt: skip
+    return " · ".join(p for p in parts if p)
+
+
+def _envelope_changes(old: list, new: list) -> list[FieldChange]:
+    before = {e.name: _envelope_text(e) for e in old}
+    after = {e.name: _envelope_text(e) for e in new}
+    return [
+        FieldChange(name, before.get(name, "—"), after.get(name, "—"))
+        for name in list(before) + [n for n in after if n not in before]
+        if before.get(name) != after.get(name)
+    ]
 
 
 def _diff(old: Measure | None, new: Measure | None) -> MeasureDiff:
@@ -183,6 +210,11 @@ def _diff(old: Measure | None, new: Measure | None) -> MeasureDiff:
             for f in MEASURE_FIELDS
             if getattr(old, f"{f}_id", getattr(old, f)) != getattr(new, f"{f}_id", getattr(new, f))
         ]
+        for name, listed in LINK_FIELDS:
+            a = ", ".join(sorted(str(o.name) for o in getattr(old, listed)))
+            b = ", ".join(sorted(str(o.name) for o in getattr(new, listed)))
+            if a != b:
+                changes.append(FieldChange(_label(Measure, name), a or "—", b or "—"))
     before, after = _budget(old), _budget(new)
     budget = [
         BudgetDiff(source=s, old=before.get(s, ZERO), new=after.get(s, ZERO))
@@ -204,35 +236,49 @@ class HistoryEntry:
 
 
 def measure_history(measure: Measure) -> list[HistoryEntry]:
-    """Every recorded change to the measure, its indicators and budget lines: 6 queries."""
+    """Every recorded change to the measure, its indicators and budget lines, back through the
+    versions it was copied from (an amendment's measure carries the adopted one's history, and
+    its changes show against it): 7 queries."""
     from plans.models import FundingSource, ThematicArea
     from stakeholders.models import Institution
 
     names = {
         "area": {a.pk: str(a) for a in ThematicArea.objects.all()},
         "source": {s.pk: str(s) for s in FundingSource.objects.all()},
-        "responsible": {i.pk: i.name for i in Institution.objects.filter(lsg_id=measure.plan.jmu.lsg_id)},
+        "responsible": {
+            i.pk: i.name
+            for i in Institution.objects.filter(Q(lsg_id=measure.plan.jmu.lsg_id) | Q(lsg__isnull=True))
+        },
     }
+    # The measure and those it was copied from, version by version (one query for the lineage).
+    origins = dict(Measure.objects.filter(plan__lineage=measure.plan.lineage).values_list("pk", "origin_id"))
+    chain, ancestor = [measure.pk], measure.origin_id
+    while ancestor is not None and ancestor not in chain and len(chain) < 50:
+        chain.append(ancestor)
+        ancestor = origins.get(ancestor)
     entries: list[HistoryEntry] = []
     sources = [
-        (measure.history.select_related("history_user").order_by("history_date", "history_id"),
+        (Measure.history.filter(id__in=chain).select_related("history_user")
+         .order_by("history_date", "history_id"),
          Measure, [*MEASURE_FIELDS, "number"], lambda r: _("Measure")),
         (Indicator.history.filter(measure_id=measure.pk).select_related("history_user")
          .order_by("id", "history_date", "history_id"),
          Indicator, ["name", *INDICATOR_FIELDS], lambda r: _("Indicator “%(name)s”") % {"name": r.name}),
         (BudgetLine.history.filter(measure_id=measure.pk).select_related("history_user")
          .order_by("id", "history_date", "history_id"),
-         BudgetLine, ["source", "category", "description", "amount"],
+         BudgetLine, LINE_FIELDS,
          lambda r: _("Budget line %(source)s") % {"source": names["source"].get(r.source_id, "")}),
     ]  # fmt: skip
     kinds = {"+": "created", "~": "changed", "-": "deleted"}
     for records, model, fields, describe in sources:
         previous: dict[int, object] = {}
         for record in records:
-            before = previous.get(record.id)
-            previous[record.id] = record
+            key = "measure" if model is Measure else record.id  # versions of the measure are one line
+            before = previous.get(key)
+            previous[key] = record
             changes = []
-            if before is not None and record.history_type == "~":
+            copied = model is Measure and before is not None and record.history_type == "+"
+            if before is not None and (record.history_type == "~" or copied):
                 # django-simple-history's own field diff; FK values come as primary keys.
                 delta = record.diff_against(before, included_fields=[f for f in fields if _tracked(model, f)])
                 changes = [
@@ -243,11 +289,13 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
                     )
                     for change in delta.changes
                 ]
-                if not changes:
+                if not changes and not copied:
                     continue  # saved without a change the reader would see
             entries.append(HistoryEntry(
-                when=record.history_date, who=record.history_user, what=describe(record),
-                kind=kinds[record.history_type], changes=changes,
+                when=record.history_date, who=record.history_user,
+                what=_("Measure copied into version %(version)s") % {"version": measure.plan.version}
+                if copied else describe(record),
+                kind="copied" if copied else kinds[record.history_type], changes=changes,
             ))  # fmt: skip
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

@@ -29,15 +29,29 @@ THEMATIC_AREAS = [
     (10, "cross-cutting", "Cross-cutting", "Međusektorske mere"),
 ]
 
+Share, Kind = FundingSource.Share, FundingSource.Kind
+# (code, English, Serbian, side of the co-financing rule, type). After the first seven, the loans
+# and the programme's donors as real plans name them (also added by plans' migration 0012).
 FUNDING_SOURCES = [
-    ("lsg-budget", "LSG budget", "Budžet JLS", FundingSource.Share.LSG),
-    ("republic-budget", "Republic budget", "Republički budžet", FundingSource.Share.OTHER),
-    ("province-budget", "Province budget", "Pokrajinski budžet", FundingSource.Share.OTHER),
-    ("eu-ipa", "EU / IPA", "EU / IPA", FundingSource.Share.OTHER),
-    ("sctm", "SCTM co-financing", "Sufinansiranje SKGO", FundingSource.Share.SCTM),
-    ("donor", "Donor", "Donator", FundingSource.Share.OTHER),
-    ("in-kind", "In kind (LSG)", "U naturi (JLS)", FundingSource.Share.LSG),
-]
+    ("lsg-budget", "LSG budget", "Budžet JLS", Share.LSG, Kind.BUDGET),
+    ("republic-budget", "Republic budget", "Republički budžet", Share.OTHER, Kind.BUDGET),
+    ("province-budget", "Province budget", "Pokrajinski budžet", Share.OTHER, Kind.BUDGET),
+    ("eu-ipa", "EU / IPA", "EU / IPA", Share.OTHER, Kind.GRANT),
+    ("sctm", "SCTM co-financing", "Sufinansiranje SKGO", Share.SCTM, Kind.GRANT),
+    ("donor", "Donor", "Donator", Share.OTHER, Kind.GRANT),
+    ("in-kind", "In kind (LSG)", "U naturi (JLS)", Share.LSG, Kind.IN_KIND),
+    ("loan", "Loan or credit", "Zajam ili kredit", Share.OTHER, Kind.LOAN),
+    ("ibrd-loan", "World Bank loan (IBRD)", "Zajam Svetske banke (IBRD)", Share.OTHER, Kind.LOAN),
+    ("ceb-loan", "Council of Europe Development Bank loan (CEB)", "Zajam Razvojne banke Saveta Evrope (CEB)",
+     Share.OTHER, Kind.LOAN),
+    ("sdc", "Swiss Agency for Development and Cooperation (SDC)",
+     "Švajcarska agencija za razvoj i saradnju (SDC)",
+     Share.OTHER, Kind.GRANT),
+    ("osce", "OSCE Mission to Serbia", "Misija OEBS-a u Srbiji", Share.OTHER, Kind.GRANT),
+    ("undp", "UNDP", "UNDP", Share.OTHER, Kind.GRANT),
+    ("unicef", "UNICEF", "UNICEF", Share.OTHER, Kind.GRANT),
+    ("ref", "Roma Education Fund", "Romski obrazovni fond", Share.OTHER, Kind.GRANT),
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,10 +66,16 @@ def plan_reference_load() -> PlanReferenceResult:
         ThematicArea.objects.get_or_create(
             code=code, defaults={"number": number, "name_en": name_en, "name_sr": name_sr}
         )
-    for position, (code, name_en, name_sr, share) in enumerate(FUNDING_SOURCES):
+    for position, (code, name_en, name_sr, share, kind) in enumerate(FUNDING_SOURCES):
         FundingSource.objects.get_or_create(
             code=code,
-            defaults={"position": position, "name_en": name_en, "name_sr": name_sr, "share": share},
+            defaults={
+                "position": position,
+                "name_en": name_en,
+                "name_sr": name_sr,
+                "share": share,
+                "kind": kind,
+            },
         )
     return PlanReferenceResult(
         thematic_areas=ThematicArea.objects.count(), funding_sources=FundingSource.objects.count()

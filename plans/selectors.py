@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from jmu_planner.lifecycle import lifecycle_of
 from plans import snapshot
 from plans.cofinancing import sctm_lines_of_other_plans
 from plans.models import (
+    Bound,
     BudgetEnvelope,
     BudgetLine,
     Comment,
@@ -98,6 +99,30 @@ class EnvelopeUse:
 
 
 @dataclass
+class LimitCheck:
+    """A ceiling or a floor the plan states, against what is planned under it: never a cost.
+
+    A line's limit covers its measure's planned lines of the same source; an envelope's, the
+    lines drawing on it."""
+
+    label: str
+    source: FundingSource
+    bound: str
+    amount: Decimal
+    planned: Decimal = ZERO
+
+    @property
+    def broken(self) -> bool:
+        if self.bound == Bound.AT_MOST:
+            return self.planned > self.amount
+        return self.planned < self.amount
+
+    @property
+    def bound_label(self) -> str:
+        return Bound(self.bound).label
+
+
+@dataclass
 class Totals:
     overall: Decimal = ZERO
     by_area: dict[int, Decimal] = field(default_factory=dict)
@@ -112,6 +137,8 @@ class Totals:
     not_split: Decimal = ZERO
     # What lines draw beyond their envelopes: counted once, in the envelope (overall leaves it out).
     overdrawn: Decimal = ZERO
+    # Ceilings and floors (issue 27): kept apart, never in the sums above.
+    limits: list[LimitCheck] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -166,15 +193,15 @@ ENVELOPES = "envelopes"
 
 
 def plan_envelopes(plan: OperationalPlan) -> list[BudgetEnvelope]:
-    return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source"))
+    return list(BudgetEnvelope.objects.filter(plan=plan).select_related("source", "responsible"))
 
 
 def envelope_draws(plan_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal]]]:
     """Each plan's shared envelopes as (amount, drawn by its budget lines): 1 query."""
     found: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     rows = (
-        BudgetEnvelope.objects.filter(plan_id__in=plan_ids)
-        .annotate(drawn=Coalesce(Sum("lines__amount"), ZERO))
+        BudgetEnvelope.objects.filter(plan_id__in=plan_ids, bound=Bound.PLANNED)  # a ceiling is no amount
+        .annotate(drawn=Coalesce(Sum("lines__amount", filter=Q(lines__bound=Bound.PLANNED)), ZERO))
         .values_list("plan_id", "amount", "drawn")
     )
     for plan_id, amount, drawn in rows:
@@ -188,14 +215,17 @@ def envelope_gaps(plan_field: str = "plan") -> dict[str, Subquery]:
     The report page reads them with its report, rather than with a query of their own."""
     drawn = Coalesce(
         Subquery(
-            BudgetLine.objects.filter(envelope=OuterRef("pk"))
+            BudgetLine.objects.filter(envelope=OuterRef("pk"), bound=Bound.PLANNED)
             .values("envelope")
             .annotate(t=Sum("amount"))
             .values("t")
         ),
         ZERO,
     )
-    envelopes = BudgetEnvelope.objects.filter(plan=OuterRef(plan_field)).annotate(drawn=drawn)
+    # A ceiling or a floor is no amount (Bound): neither such an envelope nor such a line counts.
+    envelopes = BudgetEnvelope.objects.filter(plan=OuterRef(plan_field), bound=Bound.PLANNED).annotate(
+        drawn=drawn
+    )
     gaps = {}
     for name, gap in [
         ("envelopes_not_split", F("amount") - F("drawn")),
@@ -235,6 +265,8 @@ def plan_totals(
     lines = ZERO
     for measure in measures:
         for line in measure.line_list:
+            if line.bound:
+                continue  # a ceiling or a floor: in `limits`, never in a sum
             by_area[measure.area_id] += line.amount
             lines += line.amount
             if line.currency != Currency.RSD:
@@ -246,16 +278,24 @@ def plan_totals(
                     use = uses[envelope.pk] = EnvelopeUse(envelope=envelope)
                 use.drawn += line.amount
                 use.measures.append(measure.code)
-                continue
+                if not line.envelope.bound:
+                    continue  # the envelope's amount counts, once
+
             by_source[line.source_id] += line.amount
             sources[line.source_id] = line.source
             by_financing[measure.financing] += line.amount
+    limits = _limit_checks(measures, uses)
     for use in uses.values():
         envelope = use.envelope
+        if envelope.bound:
+            continue  # a ceiling or a floor: its lines counted above, itself in `limits`
         by_source[envelope.source_id] += envelope.amount
         sources[envelope.source_id] = envelope.source
         by_financing[ENVELOPES] += envelope.amount
-    total = figures.plan_total(lines, [(use.envelope.amount, use.drawn) for use in uses.values()])
+    # A ceiling or a floor is no amount: its lines count as lines, the envelope itself only in `limits`.
+    total = figures.plan_total(
+        lines, [(use.envelope.amount, use.drawn) for use in uses.values() if not use.envelope.bound]
+    )
     overall = total.overall
     labels = dict(Measure.Financing.choices) | {ENVELOPES: _("Shared envelopes")}
     return Totals(
@@ -265,6 +305,7 @@ def plan_totals(
         envelopes=list(uses.values()),
         not_split=total.not_split,
         overdrawn=total.overdrawn,
+        limits=limits,
         by_area=dict(by_area),
         by_source=sorted(
             ((sources[pk], amount) for pk, amount in by_source.items()),
@@ -276,6 +317,29 @@ def plan_totals(
             if key in by_financing
         ],
     )
+
+
+def _limit_checks(measures: list[Measure], uses: dict[int, EnvelopeUse]) -> list[LimitCheck]:
+    """The plan's ceilings and floors with what is planned under each (no queries)."""
+    checks = []
+    for measure in measures:
+        planned: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for line in measure.line_list:
+            if not line.bound:
+                planned[line.source_id] += line.amount
+        for line in measure.line_list:
+            if line.bound:
+                label = " ".join(x for x in (measure.code, line.description) if x)
+                checks.append(
+                    LimitCheck(label, line.source, line.bound, line.amount, planned[line.source_id])
+                )
+    for use in uses.values():
+        envelope = use.envelope
+        if envelope.bound:
+            checks.append(
+                LimitCheck(str(envelope), envelope.source, envelope.bound, envelope.amount, use.drawn)
+            )
+    return checks
 
 
 _share = figures.share
@@ -317,6 +381,15 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
             )
             % {"eur": i18n.money(sctm_eur), "end": plan.period_end.strftime("%m/%Y")}
         )
+    # The plan's own ceilings and floors ("SCTM at most EUR 10,000", "the LSG at least ..."): the
+    # rule reads them against what is planned under them.
+    for limit in totals.limits:
+        if limit.broken:
+            warnings.append(
+                _("%(what)s (%(source)s): %(planned)s RSD planned; the plan states %(bound)s %(amount)s RSD.")
+                % {"what": limit.label, "source": limit.source, "planned": i18n.money(limit.planned),
+                   "bound": limit.bound_label, "amount": i18n.money(limit.amount)}
+            )  # fmt: skip
     return CoFinancing(
         total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
         sctm_eur_two_years=sctm_eur, window=(window_start, plan.period_end), warnings=warnings,
@@ -337,6 +410,7 @@ def measures_with_details(plan: OperationalPlan) -> list[Measure]:
     )
     by_id = {}
     for measure in measures:
+        measure.plan = plan  # the plan's LSG names a measure the LSG or its JMU leads: no query each
         measure.indicator_list, measure.line_list = [], []
         measure.co_responsible_list, measure.partner_list, measure.secondary_area_list = [], [], []
         by_id[measure.pk] = measure
@@ -356,7 +430,7 @@ def measures_with_details(plan: OperationalPlan) -> list[Measure]:
 def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
     """Co-responsible bodies, partner institutions and secondary areas of every measure: one
     query (a UNION of the three link tables) rather than one per link table."""
-    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models import CharField, DateField, F, IntegerField, Value
 
     def links(
         relation: ManyToManyDescriptor[Any, Any],
@@ -373,6 +447,10 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
             F(number) if number else Value(0, output_field=IntegerField()),
             name_en,
             name_sr,
+            # A body renamed since (its name in force at the plan's adoption: names_in_force).
+            F("institution__valid_from")
+            if target == "institution"
+            else Value(None, output_field=DateField()),
         )
 
     name = "institution__name"
@@ -382,14 +460,50 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
               "thematicarea__name_en", "thematicarea__name_sr"),
         all=True,
     )  # fmt: skip
-    for measure_id, kind, pk, number, name_en, name_sr in sorted(rows, key=lambda r: (r[3], r[4])):
+    for measure_id, kind, pk, number, name_en, name_sr, valid_from in sorted(
+        rows, key=lambda r: (r[3], r[4])
+    ):
         measure = by_id[measure_id]
         if kind == "ar":
             area = ThematicArea(pk=pk, number=number, name_en=name_en, name_sr=name_sr)
             measure.secondary_area_list.append(area)
         else:
-            institution = Institution(pk=pk, name=name_en)
+            institution = Institution(pk=pk, name=name_en, valid_from=valid_from)
             (measure.co_responsible_list if kind == "co" else measure.partner_list).append(institution)
+
+
+def names_in_force(plan: OperationalPlan, measures: list[Measure]) -> None:
+    """A plan names bodies as they were called when it was adopted (or, not adopted yet, when its
+    period starts): a body renamed since is shown by its former name. No query unless a body the
+    plan names was renamed after that day; for shown pages only (the export keeps the body)."""
+    day = plan.adoption_date or plan.period_start
+    named = [m.responsible for m in measures if m.responsible_id]
+    named += [i for m in measures for i in (*m.co_responsible_list, *m.partner_list)]
+    renamed = {i.pk for i in named if i.valid_from and i.valid_from > day}
+    if not renamed:
+        return
+    former = Institution.objects.filter(pk__in=Institution.with_former_names(renamed) - renamed)
+    in_force: dict[int, str] = {}
+    by_successor: dict[int, list[Institution]] = defaultdict(list)
+    for body in former:
+        by_successor[body.successor_id].append(body)
+
+    def name_on(pk: int) -> str | None:
+        for body in by_successor.get(pk, []):
+            if (body.valid_from or datetime.date.min) <= day < (body.valid_until or datetime.date.max):
+                return body.name
+            found = name_on(body.pk)
+            if found:
+                return found
+        return None
+
+    for pk in renamed:
+        name = name_on(pk)
+        if name:
+            in_force[pk] = name
+    for body in named:
+        if body.pk in in_force:
+            body.name = in_force[body.pk]
 
 
 def plan_page(*, user: User, pk: int) -> PlanPage:
@@ -397,6 +511,7 @@ def plan_page(*, user: User, pk: int) -> PlanPage:
         OperationalPlan.objects.visible_to(user).select_related("jmu__lsg", "copied_from"), pk=pk
     )
     measures = measures_with_details(plan)
+    names_in_force(plan, measures)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     blocks: dict[int, AreaBlock] = {}
     for measure in measures:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from jmu_planner.dates import add_months, month_start, months_between
 from jmu_planner.services import M, model_save, set_history_user
@@ -443,6 +444,7 @@ def plan_copy(
             plan=copy, area_id=measure.area_id, number=measure.number, title=measure.title,
             objective=measure.objective, objective_reference=measure.objective_reference,
             activities=measure.activities, responsible_id=measure.responsible_id,
+            responsible_party=measure.responsible_party,
             partners=measure.partners, target_group=measure.target_group,
             financing=measure.financing, notes=measure.notes,
             start_month=_shift_month(measure.start_month, shift),
@@ -452,7 +454,8 @@ def plan_copy(
         )  # fmt: skip
         clone.full_clean(exclude=["request_token"])  # a fresh uuid4: no query per measure
         new_measures.append(clone)
-    Measure.objects.bulk_create(new_measures)
+    # With a history record each: an amendment's measure carries its history on (plans.history).
+    bulk_create_with_history(new_measures, Measure, default_user=actor)
     # The recommendations a measure answers (stakeholders' traceability) are answered by its copy too.
     copy_of = {old.pk: new.pk for old, new in zip(measures, new_measures, strict=True)}
     answers = Measure.recommendations.through
@@ -485,6 +488,7 @@ def plan_copy(
                 breakdown=i.breakdown, aggregation=i.aggregation, position=i.position,
                 baseline_year=i.baseline_year, baseline_source=i.baseline_source,
                 target_qualifier=i.target_qualifier, target_milestone=i.target_milestone,
+                baseline_qualifier=i.baseline_qualifier,
                 target_date=i.target_date,
             )
             for i in old.indicators.all()
@@ -495,12 +499,12 @@ def plan_copy(
                 description=b.description, amount=b.amount, position=b.position,
                 currency=b.currency, exchange_rate=b.exchange_rate, unit_cost=b.unit_cost,
                 quantity=b.quantity, periods=b.periods, amount_in_currency=b.amount_in_currency,
-                envelope_id=envelope_of.get(b.envelope_id),
+                envelope_id=envelope_of.get(b.envelope_id), bound=b.bound,
             )
             for b in old.budget_lines.all()
         ]  # fmt: skip
-    Indicator.objects.bulk_create(indicators)
-    BudgetLine.objects.bulk_create(lines)
+    bulk_create_with_history(indicators, Indicator, default_user=actor)
+    bulk_create_with_history(lines, BudgetLine, default_user=actor)
     CommunicationItem.objects.bulk_create(
         CommunicationItem(
             plan=copy, audience=c.audience, message=c.message, channel=c.channel,

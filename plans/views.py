@@ -40,6 +40,7 @@ from plans.forms import (
     PlanCopyForm,
     PlanCreateForm,
     PlanForm,
+    envelope_form_kwargs,
 )
 from plans.models import Measure, OperationalPlan
 from plans.services import MEASURE_LINKS, ChildRow, MeasureInput
@@ -228,11 +229,15 @@ class PlanEnvelopesView(EditablePlanMixin, LoginRequiredMixin, View):
     template_name = "plans/envelopes_form.html"
 
     def get(self, request, pk):
-        formset = EnvelopeFormSet(instance=self.plan, prefix="envelopes")
+        formset = EnvelopeFormSet(
+            instance=self.plan, prefix="envelopes", form_kwargs=envelope_form_kwargs(self.plan)
+        )
         return render(request, self.template_name, {"formset": formset, "plan": self.plan})
 
     def post(self, request, pk):
-        formset = EnvelopeFormSet(request.POST, instance=self.plan, prefix="envelopes")
+        formset = EnvelopeFormSet(
+            request.POST, instance=self.plan, prefix="envelopes", form_kwargs=envelope_form_kwargs(self.plan)
+        )
         if formset.is_valid():
             rows = [
                 ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f, "plan"),

@@ -57,7 +57,7 @@ from reporting.selectors import (
     indicator_aggregates,
     overdue_summary,
 )
-from stakeholders.models import JMU, LSG, District, JMUMembership, ProgrammeCohort, User
+from stakeholders.models import JMU, LSG, District, JMUMembership, PolicyDocument, ProgrammeCohort, User
 
 PlanStatus = OperationalPlan.Status
 ZERO = Decimal("0.00")
@@ -330,7 +330,8 @@ def programme_dashboard(
             counted.reached += int(bool(met))
 
     planned = (
-        BudgetLine.objects.filter(measure__plan_id__in=adopted_ids)
+        BudgetLine.objects.planned()
+        .filter(measure__plan_id__in=adopted_ids)
         .values(plan_pk=F("measure__plan_id"), area_pk=F("measure__area_id"))
         .annotate(total=Sum("amount"))
     )
@@ -634,12 +635,14 @@ class LSGProfile:
     in_force: OperationalPlan | None = None
     indicators: list = field(default_factory=list)
     exact: bool = True
+    # The LSG's LAP for Roma inclusion in the register of policy documents (the latest adopted).
+    lap: PolicyDocument | None = None
 
 
 def lsg_profile(*, user: User, pk: int) -> LSGProfile:
     """The LSG's profile as the national monitoring database shows it, with its plan and report
-    history and the indicators of the plan in force to date: 10 queries (7, + 1 indicators +
-    2 their roll-up, monitoring.progress_of, when a plan is in force)."""
+    history, its LAP in the register and the indicators of the plan in force to date: 11 queries (8,
+    + 1 indicators + 2 their roll-up, monitoring.progress_of, when a plan is in force)."""
     lsg = get_object_or_404(LSG.objects.visible_to(user).select_related("district"), pk=pk)
     jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()  # at most one (a constraint)
     members = []
@@ -680,6 +683,9 @@ def lsg_profile(*, user: User, pk: int) -> LSGProfile:
         plans=plans,
         reports=reports,
         report_counts=dict(Counter(r.get_status_display() for r in reports)),
+        lap=PolicyDocument.objects.filter(lsg=lsg, kind=PolicyDocument.Kind.LAP_ROMA)
+        .order_by(F("adoption_date").desc(nulls_last=True), "-period_start")
+        .first(),
         documents=list(
             Document.objects.filter(Q(plan__jmu__lsg=lsg) | Q(report__jmu__lsg=lsg))
             .filter(status=Document.Status.DONE)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from jmu_planner import figures, fragment_cache, i18n
 from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
-from plans.selectors import envelope_gaps, measures_with_details, plan_envelopes, plan_totals
+from plans.selectors import envelope_gaps, measures_with_details, names_in_force, plan_envelopes, plan_totals
 from reporting import document_kinds, selectors
 from reporting.models import Document, FieldActivity, Report
 from stakeholders.models import JMUMembership, User
@@ -169,6 +169,7 @@ def plan_context(plan: OperationalPlan, reader: Any = None) -> dict[str, Any]:
     """Everything the plan's print layout shows, loaded here: 8 queries (the same for every reader)."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
+    names_in_force(plan, measures)
     totals = plan_totals(measures, plan_envelopes(plan), plan.eur_rate)
     sections: dict[int, AreaSection] = {}
     for measure in measures:

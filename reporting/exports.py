@@ -67,7 +67,7 @@ def _measure_rows(user: User, selection: monitoring.Selection) -> Iterator[list[
             measure.code,
             measure.area.name,
             measure.title,
-            measure.responsible.name if measure.responsible else "",
+            measure.responsible_label if measure.responsible_party or measure.responsible_id else "",
             measure.start_month,
             measure.end_month,
             measure.get_financing_display(),

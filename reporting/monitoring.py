@@ -55,7 +55,8 @@ def measures(*, user: User, selection: Selection = Selection()) -> QuerySet[Meas
     """Measures of the plans in the selection, with planned and reported spending in RSD."""
     # Two subqueries, not two joins: joined budget lines and spending would multiply each other.
     planned_sum = (
-        BudgetLine.objects.filter(measure=OuterRef("pk"))
+        BudgetLine.objects.planned()
+        .filter(measure=OuterRef("pk"))
         .values("measure")
         .annotate(t=Sum("amount"))
         .values("t")
@@ -121,7 +122,8 @@ def budget_lines(*, user: User, selection: Selection = Selection()) -> QuerySet[
         filter=Q(spending__report__kind=Report.Kind.MONTHLY, spending__report__status__in=REPORTED),
     )
     return (
-        BudgetLine.objects.filter(measure__plan__in=plans(user=user, selection=selection))
+        BudgetLine.objects.planned()
+        .filter(measure__plan__in=plans(user=user, selection=selection))
         .select_related("measure__plan__jmu__lsg__district", "measure__area", "source")
         .annotate(spent=spent)
         .order_by(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 
 from jmu_planner import access, figures
 from jmu_planner.dates import iter_months
-from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
+from plans.models import Bound, BudgetLine, Indicator, Measure, OperationalPlan
 from plans.selectors import envelope_draws, envelope_gaps
 from reporting.lifecycle import REPORT_LIFECYCLE
 from reporting.models import (
@@ -226,8 +227,31 @@ class ExecutionRow:
 
 
 @dataclass
+class LimitExecution:
+    """A ceiling or a floor the plan states (a budget line or an envelope), against what is planned
+    and spent to date under it: never a row of the sums."""
+
+    label: str
+    bound: str
+    amount: Decimal
+    planned: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def broken(self) -> bool:
+        if self.bound == Bound.AT_MOST:
+            return self.planned > self.amount or self.spent > self.amount
+        return self.planned < self.amount
+
+    @property
+    def bound_label(self) -> str:
+        return str(Bound(self.bound).label)
+
+
+@dataclass
 class Execution:
     lines: list[ExecutionRow] = field(default_factory=list)
+    limits: list[LimitExecution] = field(default_factory=list)
     measures: list[ExecutionRow] = field(default_factory=list)
     areas: list[ExecutionRow] = field(default_factory=list)
     sources: list[ExecutionRow] = field(default_factory=list)
@@ -239,6 +263,10 @@ class Execution:
     @property
     def overspent(self) -> list[ExecutionRow]:
         return [row for row in self.lines if row.overspent]
+
+    @property
+    def limits_broken(self) -> list[LimitExecution]:
+        return [limit for limit in self.limits if limit.broken]
 
 
 def budget_execution(report: Report, measures: dict[int, Measure] | None = None) -> Execution:
@@ -267,7 +295,7 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
     by_line = {row["budget_line"]: row for row in spent}
     lines = (
         BudgetLine.objects.filter(measure__plan_id=report.plan_id)
-        .select_related("source")
+        .select_related("source", "envelope")
         .order_by("measure__area__number", "measure__number", "position", "pk")
     )
     if measures is None:
@@ -281,9 +309,18 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
         "sources": lambda line: str(line.source),
         "total": lambda line: "Total",
     }
+    # Ceilings and floors are read with the lines (no query of their own) and kept apart.
+    stated: list[BudgetLine] = []
+    under: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])  # planned, spent to date
     for line in lines:
         _attach_measure(line, measures)
+        if line.bound:
+            stated.append(line)
+            continue
         found = by_line.get(line.pk, {})
+        for key in ((line.measure_id, line.source_id), ("envelope", line.envelope_id)):
+            under[key][0] += line.amount
+            under[key][1] += found.get("to_date") or ZERO
         row = ExecutionRow(
             label=f"{line.measure.code} {line.source}{f' – {line.description}' if line.description else ''}",
             planned=line.amount,
@@ -307,6 +344,14 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             group.planned += row.planned
             group.in_period += row.in_period
             group.to_date += row.to_date
+    for line in stated:
+        planned, spent = under[(line.measure_id, line.source_id)]
+        label = f"{line.measure.code} {line.source}{f' – {line.description}' if line.description else ''}"
+        result.limits.append(LimitExecution(label, line.bound, line.amount, planned, spent))
+    capped = {line.envelope_id: line.envelope for line in lines if line.envelope_id and line.envelope.bound}
+    for pk, envelope in capped.items():
+        planned, spent = under[("envelope", pk)]
+        result.limits.append(LimitExecution(str(envelope), envelope.bound, envelope.amount, planned, spent))
     lines_planned = result.total.planned
     if hasattr(report, "envelopes_not_split"):  # read with the report (report_page: envelope_gaps)
         draws = [(report.envelopes_not_split, ZERO), (ZERO, report.envelopes_overdrawn)]

@@ -379,7 +379,8 @@ class SpendingView(EditableReportMixin, LoginRequiredMixin, View):
         if self.report.kind != Report.Kind.MONTHLY:
             raise Http404
         lines = list(
-            BudgetLine.objects.filter(measure__plan_id=self.report.plan_id)
+            BudgetLine.objects.planned()
+            .filter(measure__plan_id=self.report.plan_id)
             .select_related("measure__area", "source")
             .order_by("measure__area__number", "measure__number", "position", "pk")
         )

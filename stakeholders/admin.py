@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from stakeholders import services
 from stakeholders.forms import LSGForm
 from stakeholders.models import (
     JMU,
@@ -133,11 +135,30 @@ class SettlementAdmin(SimpleHistoryAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "type", "lsg"]
-    list_filter = ["type"]
+    list_display = ["name", "type", "lsg", "valid_from", "valid_until", "successor"]
+    list_filter = ["type", ("lsg", admin.EmptyFieldListFilter)]
     search_fields = ["name", "lsg__name_lat"]
-    list_select_related = ["lsg", "type"]
-    autocomplete_fields = ["lsg"]
+    list_select_related = ["lsg", "type", "successor"]
+    autocomplete_fields = ["lsg", "successor"]
+    actions = ["merge_bodies"]
+
+    @admin.action(description=_("Merge the selected bodies into the one still in force"))
+    def merge_bodies(self, request, queryset):
+        """Bodies registered twice become one: the one with no end date keeps every reference."""
+        bodies = list(queryset)
+        in_force = [b for b in bodies if b.valid_until is None]
+        if len(bodies) < 2 or len(in_force) != 1:
+            self.message_user(
+                request, _("Choose two or more bodies, exactly one of them still in force (no end date)."),
+                level=messages.ERROR,
+            )  # fmt: skip
+            return
+        try:
+            services.institution_merge(keep=in_force[0], merged=bodies, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return
+        self.message_user(request, _("Merged into “%(name)s”.") % {"name": in_force[0].name})
 
 
 @admin.register(RoleAssignment)

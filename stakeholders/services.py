@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,59 @@ def institution_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Ins
     return model_save(Institution(lsg=lsg, **data), actor=actor)
 
 
+def national_bodies_seed_former(institution_model, national_type) -> None:
+    """The former national bodies, each pointing to the body that took over its work; the
+    successor's `in force from` is the day its predecessor ended. Safe to run again."""
+    import datetime
+
+    for name, start, end, successor_name in FORMER_NATIONAL_BODIES:
+        successor = None
+        if successor_name:
+            successor = institution_model.objects.filter(lsg=None, name=successor_name).first()
+            if successor is not None and end and successor.valid_from is None:
+                successor.valid_from = datetime.date.fromisoformat(end)
+                successor.save(update_fields=["valid_from"])
+        institution_model.objects.get_or_create(
+            lsg=None, name=name,
+            defaults={"type": national_type, "successor": successor,
+                      "valid_from": datetime.date.fromisoformat(start) if start else None,
+                      "valid_until": datetime.date.fromisoformat(end) if end else None},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def institution_merge(*, keep: Institution, merged: Sequence[Institution], actor: User) -> Institution:
+    """National bodies registered twice become one: whatever named a merged body (a plan's measures,
+    envelopes, members' institutions...) names `keep`, and the merged rows go. Every relation
+    to Institution is followed, so the registry need not know the apps that name bodies."""
+    others = [m for m in merged if m.pk != keep.pk]
+    if any(m.lsg_id != keep.lsg_id for m in others):
+        raise ValidationError(_("Only bodies of the same register can be merged (national, or one LSG's)."))
+    ids = [m.pk for m in others]
+    for relation in Institution._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            source = relation.field.m2m_field_name()
+            target = relation.field.m2m_reverse_field_name()
+            rows = list(through.objects.filter(**{f"{target}__in": ids}))
+            owners = {getattr(r, f"{source}_id") for r in rows}
+            taken = set(
+                through.objects.filter(**{target: keep, f"{source}__in": owners}).values_list(
+                    f"{source}_id", flat=True
+                )
+            )
+            through.objects.filter(**{f"{target}__in": ids}).delete()
+            through.objects.bulk_create(
+                through(**{f"{source}_id": owner, f"{target}_id": keep.pk}) for owner in owners - taken
+            )
+        elif relation.one_to_many and relation.related_model is not Institution.history.model:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids}).update(
+                **{relation.field.name: keep}
+            )
+    Institution.objects.filter(pk__in=ids).delete()
+    return keep
+
+
 def institution_update(*, institution: Institution, actor: User, data: Mapping[str, Any]) -> Institution:
     return model_update(institution, actor=actor, data=data)
 
@@ -143,6 +196,18 @@ NATIONAL_BODIES = [
     ("donor", "UNDP Srbija"),
     ("donor", "Nemačka organizacija za međunarodnu saradnju (GIZ)"),
 ]
+# National bodies renamed or closed, as plans adopted in their time name them:
+# (name, in force from, in force until, the body that took over its work). Also seeded by
+# stakeholders' migration 0007 into a database that has the register.
+FORMER_NATIONAL_BODIES = [
+    ("Ministarstvo prosvete, nauke i tehnološkog razvoja", "2012-07-27", "2022-10-26",
+     "Ministarstvo prosvete"),
+    ("Ministarstvo rada, zapošljavanja i socijalne politike", "2012-07-27", "2014-04-27",
+     "Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja"),
+    ("Ministarstvo građevinarstva i urbanizma", "2012-07-27", "2014-04-27",
+     "Ministarstvo građevinarstva, saobraćaja i infrastrukture"),
+    ("Tim za socijalno uključivanje i smanjenje siromaštva Vlade Republike Srbije", None, None, None),
+]  # fmt: skip
 MEMBER_ROLES = [
     ("coordinator", "Coordinator for Roma issues", "Koordinator za romska pitanja"),
     ("pedagogical-assistant", "Pedagogical assistant", "Pedagoški asistent"),
@@ -164,6 +229,7 @@ INSTITUTION_TYPES = [
     ("other", "Other", "Drugo"),
     ("national", "National body", "Republički organ"),
     ("donor", "Donor or international organisation", "Donator ili međunarodna organizacija"),
+    ("group", "Group of people or organisations", "Grupa ljudi ili organizacija"),
 ]
 
 
@@ -251,6 +317,7 @@ def reference_data_load(*, lsg_csv: Path = LSG_CSV) -> ReferenceDataResult:
     types = {t.code: t for t in InstitutionType.objects.all()}
     for type_code, name in NATIONAL_BODIES:
         Institution.objects.get_or_create(lsg=None, name=name, defaults={"type": types[type_code]})
+    national_bodies_seed_former(Institution, types["national"])
     return ReferenceDataResult(
         districts=District.objects.count(),
         lsgs=LSG.objects.count(),

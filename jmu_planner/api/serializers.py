@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jmu_planner import figures
-from plans.models import Indicator, Measure, OperationalPlan
+from plans.models import BudgetEnvelope, BudgetLine, Indicator, Measure, OperationalPlan
 from reporting import selectors
 from reporting.models import COUNT_FIELDS
 from stakeholders.models import LSG
@@ -82,30 +82,86 @@ class LSGRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name_lat", "name_cyr"]
 
 
+BOUND_HELP = (
+    'What the amount states: "" a planned cost, "at_most" a ceiling, "at_least" a floor. A ceiling '
+    "or a floor is never part of `planned` nor of any total."
+)
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.code")
+    source_kind = serializers.CharField(source="source.kind", help_text="budget, grant, loan or in_kind.")
+    envelope = serializers.CharField(source="envelope.name", allow_null=True, default=None)
+    bound = serializers.CharField(help_text=BOUND_HELP)
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "source", "source_kind", "category", "description", "currency", "exchange_rate", "unit_cost",
+            "quantity", "periods", "amount_in_currency", "amount", "bound", "envelope",
+        ]  # fmt: skip
+
+
+class EnvelopeSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.code")
+    source_kind = serializers.CharField(source="source.kind", help_text="budget, grant, loan or in_kind.")
+    bound = serializers.CharField(help_text=BOUND_HELP)
+    responsible = serializers.CharField(
+        source="responsible.name", allow_null=True, default=None,
+        help_text="The body responsible for an allocation (an envelope no measure may draw on).",
+    )  # fmt: skip
+
+    class Meta:
+        model = BudgetEnvelope
+        fields = ["name", "year", "source", "source_kind", "amount", "bound", "responsible", "period_text"]
+
+
 class MeasureSerializer(serializers.ModelSerializer):
     code = serializers.CharField()
     area = serializers.CharField(source="area.code")
     area_number = serializers.IntegerField(source="area.number")
+    responsible_party = serializers.CharField(
+        help_text='"" an institution or group of the register (`responsible`), "lsg" the LSG itself, '
+        '"jmu" the JMU itself.'
+    )
     responsible = serializers.CharField(source="responsible.name", allow_null=True, default=None)
-    planned = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    responsible_count = serializers.IntegerField(
+        source="responsible.member_count", allow_null=True, default=None,
+        help_text="For a group (e.g. health mediators of the district): how many, if known.",
+    )  # fmt: skip
+    co_responsible = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    partner_institutions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    secondary_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    budget_lines = BudgetLineSerializer(many=True, read_only=True)
+    planned = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Planned costs in RSD: no ceiling or floor.",
+    )
 
     class Meta:
         model = Measure
         fields = [
-            "id", "code", "area", "area_number", "title", "objective", "objective_reference",
-            "responsible", "partners", "start_month", "end_month", "target_group", "financing", "planned",
+            "id", "code", "area", "area_number", "secondary_areas", "title", "objective",
+            "objective_reference", "lap_measure_number", "responsible_party", "responsible",
+            "responsible_count", "co_responsible",
+            "partner_institutions", "partners", "start_month", "end_month", "period_text", "target_group",
+            "financing", "planned", "budget_lines",
         ]  # fmt: skip
 
 
 class PlanSerializer(serializers.ModelSerializer):
     lsg = LSGRefSerializer(source="jmu.lsg")
     measures = MeasureSerializer(many=True)
+    envelopes = EnvelopeSerializer(many=True, read_only=True)
 
     class Meta:
         model = OperationalPlan
         fields = [
             "id", "lsg", "title", "period_start", "period_end", "version", "status", "lap_name",
             "lap_period", "adopting_body", "adoption_number", "adoption_date", "eur_rate", "measures",
+            "envelopes",
         ]  # fmt: skip
 
 
@@ -123,8 +179,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = [
             "id", "lsg", "plan", "measure", "measure_code", "name", "unit", "type", "breakdown",
-            "aggregation", "baseline", "target_qualifier", "target", "target_milestone", "value",
-            "months_reported", "progress", "target_met",
+            "aggregation", "baseline_qualifier", "baseline", "target_qualifier", "target", "target_milestone",
+            "value", "months_reported", "progress", "target_met",
         ]  # fmt: skip
 
     def _progress(self, indicator) -> selectors.IndicatorRow:

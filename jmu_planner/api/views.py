@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from jmu_planner.api import serializers as api
-from plans.models import BudgetLine, Measure
+from plans.models import BudgetEnvelope, BudgetLine, Measure
 from reporting import monitoring
 
 YEAR = OpenApiParameter(
@@ -59,7 +59,8 @@ class PlanViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         planned = (
-            BudgetLine.objects.filter(measure=OuterRef("pk"))
+            BudgetLine.objects.planned()
+            .filter(measure=OuterRef("pk"))
             .values("measure")
             .annotate(t=Sum("amount"))
             .values("t")
@@ -68,7 +69,18 @@ class PlanViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
         rows = (
             monitoring.plans(user=self.request.user, selection=self.selection(), adopted_only=True)
             .select_related("jmu__lsg")
-            .prefetch_related(Prefetch("measures", queryset=measures.order_by("area__number", "number")))
+            .prefetch_related(
+                Prefetch("measures", queryset=measures.order_by("area__number", "number")),
+                "measures__co_responsible",
+                "measures__partner_institutions",
+                "measures__secondary_areas",
+                Prefetch(
+                    "measures__budget_lines", queryset=BudgetLine.objects.select_related("source", "envelope")
+                ),
+                Prefetch(
+                    "envelopes", queryset=BudgetEnvelope.objects.select_related("source", "responsible")
+                ),
+            )
             .order_by("jmu__lsg__code", "period_start", "pk")
         )
         if lsg := self.params().get("lsg"):

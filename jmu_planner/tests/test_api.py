@@ -1,5 +1,7 @@
 """The monitoring API: token or session, scoped like the pages, paginated, throttled, described."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -157,12 +159,14 @@ def test_plan_list_reads_a_constant_number_of_queries(client, world, django_asse
 
     client.force_login(world.users["officer"])
     url = reverse("api:plan-list")
-    # session, user, savepoint and release, count, plans with their LSG, their measures: 7.
-    with django_assert_num_queries(7):
+    # session, user, savepoint and release, count, plans with their LSG, their measures, the
+    # measures' co-responsible bodies, partners, secondary areas and budget lines, the plans'
+    # envelopes: 12.
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     for _ in range(10):
         MeasureFactory(plan=world.plan)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -187,3 +191,35 @@ def test_the_openapi_description_is_generated(client, world):
         schema["paths"]
     )
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_the_api_gives_ceilings_parties_groups_envelopes_and_qualifiers_and_documents_them(client, world):
+    from plans.models import BudgetEnvelope, BudgetLine, Indicator, Measure
+    from plans.tests.factories import source
+
+    measure = Measure.objects.filter(plan=world.plan).first()
+    Measure.objects.filter(pk=measure.pk).update(responsible_party="jmu", responsible=None, period_text="Q4")
+    BudgetLine.objects.create(
+        measure=measure, source=source("sctm"), amount=Decimal("1172000"), bound="at_most"
+    )
+    BudgetEnvelope.objects.create(
+        plan=world.plan, name="NAP", source=source("ibrd-loan"), amount=Decimal("5")
+    )
+    Indicator.objects.filter(measure=measure).update(baseline_qualifier="more_than")
+    response = get(client, world.users["officer"], "api:plan-list")
+    plan = next(p for p in response.json()["results"] if p["id"] == world.plan.pk)
+    shown = next(m for m in plan["measures"] if m["id"] == measure.pk)
+    assert (shown["responsible_party"], shown["responsible"], shown["period_text"]) == ("jmu", None, "Q4")
+    # The ceiling is a line of its own, never in `planned`.
+    assert [(b["bound"], b["amount"]) for b in shown["budget_lines"]][-1] == ("at_most", "1172000.00")
+    assert Decimal(shown["planned"]) == sum(
+        (Decimal(b["amount"]) for b in shown["budget_lines"] if not b["bound"]), Decimal(0)
+    )
+    assert [(e["name"], e["source_kind"]) for e in plan["envelopes"]] == [("NAP", "loan")]
+    indicators = get(client, world.users["officer"], "api:indicator-list").json()["results"]
+    assert "more_than" in {i["baseline_qualifier"] for i in indicators}
+    schema = get(client, world.users["officer"], "api:schema", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert "ceiling" in components["BudgetLine"]["properties"]["bound"]["description"]
+    assert "responsible_count" in components["Measure"]["properties"]
+    assert {"envelopes"} <= set(components["Plan"]["properties"])

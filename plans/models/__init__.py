@@ -4,6 +4,7 @@ from plans.models.content import (  # noqa: F401
     DEFAULT_EUR_RATE,
     LONG_TEXT,
     STATUS_BADGES,
+    Bound,
     BudgetEnvelope,
     BudgetLine,
     CommunicationItem,

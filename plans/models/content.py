@@ -242,6 +242,13 @@ class MeasureChildQuerySet(PlanQuerySet):
 
 
 class Measure(models.Model):
+    class Party(models.TextChoices):
+        # Who leads, as the field writes it: a registered institution or group, or the plan's own
+        # LSG or JMU (no fake institution for either).
+        INSTITUTION = "", _("an institution or group of the register")
+        LSG = "lsg", _("the LSG itself")
+        JMU = "jmu", _("the JMU itself")
+
     class Financing(models.TextChoices):
         NEW = "new", _("New: financed through the plan's budget")
         LOCAL = "local", _("Already financed: local budget")
@@ -266,6 +273,9 @@ class Measure(models.Model):
         Institution, on_delete=models.PROTECT, null=True, blank=True,
         related_name="measures", verbose_name=_("responsible institution"),
     )  # fmt: skip
+    responsible_party = models.CharField(
+        _("responsible party"), max_length=10, choices=Party.choices, blank=True, default=Party.INSTITUTION
+    )
     # One lead (`responsible`); real plans name several co-responsible bodies and partners,
     # local institutions of the LSG or national bodies (Institution.lsg NULL), and free text.
     co_responsible = models.ManyToManyField(
@@ -342,6 +352,15 @@ class Measure(models.Model):
         return f"{self.area.number}.{self.number}"
 
     @property
+    def responsible_label(self) -> str:
+        """The lead as the plan names it: the institution or group, the LSG, the JMU, or a dash."""
+        if self.responsible_party == self.Party.LSG:
+            return self.plan.jmu.lsg.name
+        if self.responsible_party == self.Party.JMU:
+            return str(_("JMU of %(lsg)s") % {"lsg": self.plan.jmu.lsg.name})
+        return str(self.responsible) if self.responsible_id else "—"
+
+    @property
     def timing(self) -> str:
         """The period as written, else 03/2027 – 10/2027, or one month, or a dash."""
         if self.period_text:
@@ -374,7 +393,9 @@ class Measure(models.Model):
             and self.end_month < self.start_month
         ):
             errors["end_month"] = _("The measure cannot end before it starts.")
-        if (
+        if self.responsible_party and self.responsible_id:
+            errors["responsible"] = _("The LSG or the JMU leads: leave the institution empty.")
+        elif (
             self.responsible_id
             and plan
             and self.responsible.lsg_id is not None
@@ -404,8 +425,10 @@ class Indicator(models.Model):
 
     class Qualifier(models.TextChoices):
         EXACTLY = "", _("exactly")
+        MORE_THAN = "more_than", _("more than")
         AT_LEAST = "at_least", _("at least")
         AT_MOST = "at_most", _("at most")
+        LESS_THAN = "less_than", _("less than")
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("measure")
@@ -413,6 +436,14 @@ class Indicator(models.Model):
     name = models.CharField(_("indicator"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.NUMBER)
+    # "more than 749 persons": a baseline is qualified as a target is.
+    baseline_qualifier = models.CharField(
+        _("baseline qualifier"),
+        max_length=10,
+        choices=Qualifier.choices,
+        blank=True,
+        default=Qualifier.EXACTLY,
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_source = models.CharField(_("baseline source"), max_length=200, blank=True)
@@ -474,8 +505,10 @@ class Indicator(models.Model):
 
     @property
     def baseline_display(self) -> str:
-        """30 children (2024, CSW records)."""
+        """more than 749 children (2024, CSW records)."""
         text = self.with_unit(self.baseline)
+        if self.baseline is not None and self.baseline_qualifier:
+            text = f"{self.get_baseline_qualifier_display()} {text}"
         note = ", ".join(str(p) for p in (self.baseline_year, self.baseline_source) if p)
         return f"{text} ({note})" if note else text
 
@@ -532,6 +565,29 @@ class Currency(models.TextChoices):
 money_places = {"max_digits": 14, "decimal_places": 2}
 
 
+class Bound(models.TextChoices):
+    """What an amount states: a planned cost, or a rule's ceiling or floor ("at most EUR 10,000
+    per LSG", "the LSG at least 30 %"). A ceiling or a floor is never added into a total: it is
+    checked against what is planned (and spent)."""
+
+    PLANNED = "", _("planned amount")
+    AT_MOST = "at_most", _("at most (a ceiling)")
+    AT_LEAST = "at_least", _("at least (a floor)")
+
+
+def bound_field():
+    return models.CharField(
+        _("the amount is"), max_length=10, choices=Bound.choices, blank=True, default=Bound.PLANNED,
+        help_text=_("A ceiling or a floor is checked against what is planned, never added into the totals."),
+    )  # fmt: skip
+
+
+class BudgetLineQuerySet(MeasureChildQuerySet):
+    def planned(self):
+        """Planned costs only: a ceiling or a floor is a rule, not a cost."""
+        return self.filter(bound=Bound.PLANNED)
+
+
 class BudgetEnvelope(models.Model):
     """A yearly allocation (e.g. the LSG's LAP budget line) that several measures draw on.
 
@@ -553,6 +609,14 @@ class BudgetEnvelope(models.Model):
         _("amount (RSD)"), **money_places,
         validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
     )  # fmt: skip
+    bound = bound_field()
+    # An allocation with no measure drawing on it (a national plan's budget item) is a row of the
+    # plan in its own right: its responsible body and period as the plan writes them.
+    responsible = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="envelopes",
+        verbose_name=_("responsible institution"),
+    )  # fmt: skip
+    period_text = models.CharField(_("period as written"), max_length=100, blank=True)
 
     history = HistoricalRecords()
     objects = PlanChildQuerySet.as_manager()
@@ -564,6 +628,16 @@ class BudgetEnvelope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})" if self.year else self.name
+
+    def clean(self) -> None:
+        if (
+            self.responsible_id
+            and self.plan_id
+            and self.responsible.lsg_id not in (None, self.plan.jmu.lsg_id)
+        ):
+            raise ValidationError(
+                {"responsible": _("Choose an institution of the plan's LSG or a national body.")}
+            )
 
 
 class BudgetLine(models.Model):
@@ -607,10 +681,11 @@ class BudgetLine(models.Model):
         BudgetEnvelope, on_delete=models.PROTECT, null=True, blank=True, related_name="lines",
         verbose_name=_("drawn from envelope"),
     )  # fmt: skip
+    bound = bound_field()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
-    objects = MeasureChildQuerySet.as_manager()
+    objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -660,7 +735,9 @@ class BudgetLine(models.Model):
             errors["amount_in_currency"] = _("Enter the amount, or the unit cost and the quantity.")
         if (self.unit_cost is None) != (self.quantity is None):
             errors["quantity"] = _("Give the unit cost together with the quantity.")
-        if self.envelope_id and self.measure_id and self.envelope.plan_id != self.measure.plan_id:
+        if self.bound and self.envelope_id:
+            errors["envelope"] = _("A ceiling or a floor draws on no envelope.")
+        elif self.envelope_id and self.measure_id and self.envelope.plan_id != self.measure.plan_id:
             errors["envelope"] = _("Choose an envelope of this plan.")
         elif self.envelope_id and self.source_id and self.envelope.source_id != self.source_id:
             errors["envelope"] = _("The line draws on the envelope: give it the envelope's funding source.")

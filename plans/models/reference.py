@@ -30,8 +30,16 @@ class FundingSource(BilingualNameMixin):
         SCTM = "sctm", _("SCTM co-financing")
         OTHER = "other", _("Other sources")
 
+    class Kind(models.TextChoices):
+        # What the money is: a loan or a credit is repaid, a grant is not.
+        BUDGET = "budget", _("Public budget")
+        GRANT = "grant", _("Grant or donation")
+        LOAN = "loan", _("Loan or credit")
+        IN_KIND = "in_kind", _("In kind")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     share = models.CharField(_("counts as"), max_length=10, choices=Share.choices, default=Share.OTHER)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.GRANT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from jmu_planner.text import to_latin
 from plans.models import (
+    Bound,
     BudgetLine,
     CostCategory,
     Indicator,
@@ -16,7 +19,7 @@ from plans.models import (
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # A plan has at most a few hundred rows; the caps keep a hostile file from holding a web worker.
 MAX_IMPORT_ROWS = 2000
-MAX_IMPORT_COLUMNS = 40
+MAX_IMPORT_COLUMNS = 41
 HEADER_WITHIN_ROWS = 10
 MAX_ENVELOPES = 200
 
@@ -62,6 +65,7 @@ FIELDS = [
     ("periods", "Meseci", "Months"),
     ("amount_in_currency", "Iznos u valuti", "Amount in currency"),
     ("envelope", "Budžetski okvir", "Envelope"),
+    ("bound", "Vrsta iznosa", "Amount is"),
 ]
 KEYS = [key for key, _sr, _en in FIELDS]
 COLUMNS = [sr for _key, sr, _en in FIELDS]
@@ -87,10 +91,22 @@ HEADER_ALIASES = {
 REQUIRED_HEADERS = {"area", "no", "title"}
 MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
 ENVELOPE_SHEET = ("Budžetski okviri", "Envelopes", "Koverte")  # the last: workbooks written before
-ENVELOPE_COLUMNS = ["Budžetski okvir", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
-ENVELOPE_BEFORE = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)"]
-ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)"]
+# The first four are the older layout's; the amount's kind, responsible body and period follow.
+ENVELOPE_COLUMNS = ["Budžetski okvir", "Godina", "Izvor finansiranja", "Iznos (RSD)", "Vrsta iznosa",
+                    "Nosilac", "Period kako je napisan"]  # fmt: skip
+ENVELOPE_BEFORE = ["Koverta", *ENVELOPE_COLUMNS[1:]]  # the envelope's name before the glossary
+ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)", "Amount is", "Responsible",
+                    "Period as written"]  # fmt: skip
 
+# The lead as the sheet writes the plan's own LSG or JMU (either script; "Opština", "Grad" too).
+PARTY_LABELS = {
+    Measure.Party.LSG: ("JLS", "LSG"),
+    Measure.Party.JMU: ("IMT", "JMU"),
+}
+PARTY_ALIASES = {"opština": Measure.Party.LSG, "opstina": Measure.Party.LSG, "grad": Measure.Party.LSG,
+                 "lokalna samouprava": Measure.Party.LSG, "jedinica lokalne samouprave": Measure.Party.LSG,
+                 "interresorni mobilni tim": Measure.Party.JMU,
+                 "joint mobile unit": Measure.Party.JMU}  # fmt: skip
 YES = {"yes", "da", "true", "1", "y"}
 NO = {"no", "ne", "false", "0", "n"}
 # Choice values as the sheet writes them (Serbian) and reads them (Serbian, English or the code).
@@ -118,8 +134,25 @@ AGGREGATION_LABELS = {
 QUALIFIER_LABELS = {
     Indicator.Qualifier.AT_LEAST: ("najmanje", "at least"),
     Indicator.Qualifier.AT_MOST: ("najviše", "at most"),
+    Indicator.Qualifier.MORE_THAN: ("više od", "more than"),
+    Indicator.Qualifier.LESS_THAN: ("manje od", "less than"),
     Indicator.Qualifier.EXACTLY: ("tačno", "exactly"),
 }
+# The signs a sheet writes before a value, longest first (`>=` before `>`).
+QUALIFIER_SIGNS = [
+    (">=", Indicator.Qualifier.AT_LEAST), ("≥", Indicator.Qualifier.AT_LEAST),
+    ("<=", Indicator.Qualifier.AT_MOST), ("≤", Indicator.Qualifier.AT_MOST),
+    (">", Indicator.Qualifier.MORE_THAN), ("<", Indicator.Qualifier.LESS_THAN),
+    ("=", Indicator.Qualifier.EXACTLY),
+]  # fmt: skip
+# A ceiling or a floor, as the sheet writes it: `najviše`, `до`, `up to`, ...
+BOUND_LABELS = {
+    Bound.PLANNED: ("planirano", "planned"),
+    Bound.AT_MOST: ("najviše", "at most"),
+    Bound.AT_LEAST: ("najmanje", "at least"),
+}
+BOUND_ALIASES = {"do": Bound.AT_MOST, "up to": Bound.AT_MOST, "maksimalno": Bound.AT_MOST,
+                 "minimalno": Bound.AT_LEAST, "ceiling": Bound.AT_MOST, "floor": Bound.AT_LEAST}  # fmt: skip
 CATEGORY_LABELS = {
     CostCategory.PERSONNEL: ("zarade i honorari", "personnel and fees"),
     CostCategory.SERVICES: ("usluge", "services"),
@@ -130,6 +163,23 @@ CATEGORY_LABELS = {
     CostCategory.OTHER: ("ostalo", "other"),
 }
 LIST_SEPARATOR = "; "
+
+
+def split_qualifier(value: Any) -> tuple[str, Any]:
+    """`najmanje 30`, `≥ 30`, `>749`, `više od 749` → (qualifier, "30"); a plain value → ("", value)."""
+    if not isinstance(value, str):
+        return Indicator.Qualifier.EXACTLY, value
+    text = value.strip()
+    for sign, code in QUALIFIER_SIGNS:
+        if text.startswith(sign):
+            return code, text[len(sign) :].strip()
+    tokens = text.split()
+    for code, words in QUALIFIER_LABELS.items():
+        for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
+            length = len(word.split())
+            if len(tokens) > length and lookup_key(" ".join(tokens[:length])) == word:
+                return code, " ".join(tokens[length:])
+    return Indicator.Qualifier.EXACTLY, value
 
 
 def label_reader(labels: dict[str, tuple[str, str]]) -> dict[str, str]:

@@ -22,17 +22,19 @@ if TYPE_CHECKING:
 
 MEASURE_FIELDS = [
     "title", "objective", "objective_reference", "lap_measure_number", "activities", "target_group",
-    "responsible", "partners", "start_month", "end_month", "period_text", "financing", "notes",
+    "responsible_party", "responsible", "partners", "start_month", "end_month", "period_text", "financing",
+    "notes",
 ]  # fmt: skip
 LINK_FIELDS = {"co_responsible": "co_responsible_list", "partner_institutions": "partner_list",
                "secondary_areas": "secondary_area_list"}  # fmt: skip
 INDICATOR_FIELDS = [
-    "name", "unit", "type", "baseline", "baseline_year", "baseline_source", "target_qualifier", "target",
+    "name", "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source",
+    "target_qualifier", "target",
     "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
 ]  # fmt: skip
 LINE_FIELDS = [
     "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity", "periods",
-    "amount_in_currency", "amount", "envelope",
+    "amount_in_currency", "amount", "envelope", "bound",
 ]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from plans.models import (
 )
 from plans.spreadsheets.columns import (
     AGGREGATION_LABELS,
+    BOUND_LABELS,
     BREAKDOWN_LABELS,
     CATEGORY_LABELS,
     COLUMNS,
@@ -34,6 +35,7 @@ from plans.spreadsheets.columns import (
     KEYS,
     LIST_SEPARATOR,
     MONEY_KEYS,
+    PARTY_LABELS,
     QUALIFIER_LABELS,
     TYPE_LABELS,
 )
@@ -64,13 +66,17 @@ def _value(indicator: Indicator, value: Decimal | None) -> Any:
     return value if value != value.to_integral() else int(value)
 
 
+def _qualified(indicator: Indicator, value: Decimal | None, qualifier: str) -> Any:
+    """A target or baseline as written: `najmanje 30`, `više od 749` when qualified, else the number."""
+    if value is None or not qualifier:
+        return _value(indicator, value)
+    shown = _value(indicator, value)
+    shown = _plain_number(value) if isinstance(shown, int | Decimal) else shown
+    return f"{QUALIFIER_LABELS[qualifier][0]} {shown}"
+
+
 def _target(indicator: Indicator) -> Any:
-    """The target as written: `najmanje 30` for a qualified one, else the number."""
-    if indicator.target is None or not indicator.target_qualifier:
-        return _value(indicator, indicator.target)
-    shown = _value(indicator, indicator.target)
-    shown = _plain_number(indicator.target) if isinstance(shown, int | Decimal) else shown
-    return f"{QUALIFIER_LABELS[indicator.target_qualifier][0]} {shown}"
+    return _qualified(indicator, indicator.target, indicator.target_qualifier)
 
 
 def _names(objects) -> str | None:
@@ -80,7 +86,9 @@ def _names(objects) -> str | None:
 def _measure_cells(measure: Measure) -> dict[str, Any]:
     return {
         "title": measure.title,
-        "responsible": measure.responsible.name if measure.responsible else None,
+        "responsible": PARTY_LABELS[measure.responsible_party][0]
+        if measure.responsible_party
+        else (measure.responsible.name if measure.responsible else None),
         "partners": measure.partners or None,
         "deadline": _deadline(measure) or None,
         "financing": FINANCING_LABELS[measure.financing][0],
@@ -101,7 +109,7 @@ def _indicator_cells(ind: Indicator) -> dict[str, Any]:
     return {
         "ind_name": ind.name,
         "unit": ind.unit,
-        "baseline": _value(ind, ind.baseline),
+        "baseline": _qualified(ind, ind.baseline, ind.baseline_qualifier),
         "target": _target(ind),
         "ind_type": TYPE_LABELS[ind.type][0],
         "baseline_year": ind.baseline_year,
@@ -127,6 +135,7 @@ def _line_cells(line: BudgetLine) -> dict[str, Any]:
         "periods": line.periods,
         "amount_in_currency": line.amount_in_currency,
         "envelope": line.envelope.name if line.envelope_id else None,
+        "bound": BOUND_LABELS[line.bound][0] if line.bound else None,
     }
 
 
@@ -172,7 +181,15 @@ def plan_to_xlsx(
         for envelope in envelopes:
             append_row(
                 extra,
-                [envelope.name, envelope.year, envelope.source.name_sr, envelope.amount],
+                [
+                    envelope.name,
+                    envelope.year,
+                    envelope.source.name_sr,
+                    envelope.amount,
+                    BOUND_LABELS[envelope.bound][0] if envelope.bound else None,
+                    envelope.responsible.name if envelope.responsible_id else None,
+                    envelope.period_text or None,
+                ],
                 money_columns=[3],
                 as_typed=True,
             )

@@ -26,6 +26,7 @@ from jmu_planner.spreadsheets import (
     unsafe_text,
 )
 from plans.models import (
+    Bound,
     BudgetEnvelope,
     BudgetLine,
     CostCategory,
@@ -39,6 +40,8 @@ from plans.models import (
 from plans.services import ChildRow, MeasureInput
 from plans.spreadsheets.columns import (
     AGGREGATION_LABELS,
+    BOUND_ALIASES,
+    BOUND_LABELS,
     BREAKDOWN_LABELS,
     CATEGORY_LABELS,
     CHANGED,
@@ -56,7 +59,8 @@ from plans.spreadsheets.columns import (
     MAX_IMPORT_ROWS,
     NEW,
     NO,
-    QUALIFIER_LABELS,
+    PARTY_ALIASES,
+    PARTY_LABELS,
     REQUIRED_HEADERS,
     TYPE_LABELS,
     UNCHANGED,
@@ -64,6 +68,7 @@ from plans.spreadsheets.columns import (
     field_labels,
     label_reader,
     lookup_key,
+    split_qualifier,
 )
 from plans.spreadsheets.compare import compare_with_plan
 from stakeholders.models import Institution
@@ -107,6 +112,8 @@ class ImportPreview:
     missing: list[Measure] = field(default_factory=list)
     errors: dict[int, list[str]] = field(default_factory=dict)
     file_error: str = ""
+    # Column key → its 0-based position in the sheet: a message names the cell (`C5`).
+    columns: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +130,13 @@ class ImportPreview:
 
     def add(self, row: int, message: str) -> None:
         self.errors.setdefault(row, []).append(message)
+
+    def cell(self, key: str, row: int) -> str:
+        """The cell of column `key` in `row`, as the spreadsheet names it: `C5`."""
+        from openpyxl.utils import get_column_letter
+
+        index = self.columns.get(key)
+        return f"{get_column_letter(index + 1)}{row}" if index is not None else str(row)
 
 
 class _Lookups:
@@ -149,6 +163,16 @@ class _Lookups:
         self.aggregations = label_reader(AGGREGATION_LABELS)
         self.categories = label_reader(CATEGORY_LABELS)
         self.currencies = {lookup_key(c): c for c in Currency.values}
+        self.bounds = label_reader(BOUND_LABELS) | BOUND_ALIASES
+        lsg = plan.jmu.lsg
+        self.parties = (
+            label_reader(PARTY_LABELS)
+            | PARTY_ALIASES
+            | {
+                lookup_key(lsg.name_lat): Measure.Party.LSG,
+                lookup_key(lsg.name_cyr): Measure.Party.LSG,
+            }
+        )
 
 
 def _text(value: Any) -> str:
@@ -218,21 +242,31 @@ def _optional_number(value: Any, **kwargs: Any) -> Decimal | None:
     return _parse_number(value, **kwargs)
 
 
-def _split_qualifier(value: Any) -> tuple[str, Any]:
-    """`najmanje 30` → (at_least, "30"); a plain value → ("", value)."""
-    if not isinstance(value, str):
-        return Indicator.Qualifier.EXACTLY, value
-    text = value.strip()
-    tokens = text.split()
-    for code, words in QUALIFIER_LABELS.items():
-        sign = {"at_least": "≥", "at_most": "≤"}.get(code, "=")
-        if text.startswith(sign):
-            return code, text[1:].strip()
-        for word in words:  # `najmanje 30`, `најмање 30`, `at least 30`: the words before the value
-            length = len(word.split())
-            if len(tokens) > length and lookup_key(" ".join(tokens[:length])) == word:
-                return code, " ".join(tokens[length:])
-    return Indicator.Qualifier.EXACTLY, value
+def _bound(amount: Any, written: str, lookups: _Lookups) -> tuple[str | None, Any]:
+    """The kind of an amount: from its own column (`najviše`), or written before the amount
+    (`najviše 10.000`, `do 50.000`, `≤ 10000`); planned otherwise. None when the word is unknown."""
+    bound: str | None = Bound.PLANNED
+    if written:
+        bound = lookups.bounds.get(lookup_key(written))
+    if isinstance(amount, str):
+        tokens = amount.split()
+        if len(tokens) > 1 and lookup_key(tokens[0]) in BOUND_ALIASES:
+            return BOUND_ALIASES[lookup_key(tokens[0])], " ".join(tokens[1:])
+        qualifier, rest = split_qualifier(amount)
+        if qualifier in (Bound.AT_MOST, Bound.AT_LEAST):
+            return qualifier, rest
+    return bound, amount
+
+
+def _bad_number(value: Any) -> bool:
+    try:
+        _optional_number(value, dot_groups=False)
+    except (ValueError, ArithmeticError):
+        try:
+            _optional_number(value)
+        except (ValueError, ArithmeticError):
+            return True
+    return False
 
 
 def _indicator_type(unit: str, baseline: Any, target: Any) -> str:
@@ -253,6 +287,8 @@ def _indicator_value(kind: str, value: Any) -> Decimal | None:
         if text in NO:
             return Decimal(0)
         raise ValueError(value)
+    if kind == Indicator.Type.PERCENTAGE and isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1]  # "30 %"
     return _parse_number(value)
 
 
@@ -329,17 +365,23 @@ def _parse_envelopes(
 ) -> None:
     existing = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan).select_related("source")}
     header = [lookup_key(_text(c)) for c in rows[0]] if rows else []
+    while header and header[-1] == "":
+        header.pop()
     known = (ENVELOPE_COLUMNS, ENVELOPE_ENGLISH, ENVELOPE_BEFORE)
-    if rows and header not in [[lookup_key(c) for c in columns] for columns in known]:
+    layouts = [[lookup_key(c) for c in columns] for columns in known]
+    if rows and header not in [*layouts, *(layout[:4] for layout in layouts)]:
         preview.add(
             1, _("Envelopes: the header row must be: %(columns)s.") % {"columns": ", ".join(ENVELOPE_COLUMNS)}
         )
         return
+    width = len(ENVELOPE_COLUMNS)
     for offset, raw in enumerate(rows[1:], start=2):
-        cells = (list(raw) + [None] * 4)[:4]
+        cells = (list(raw) + [None] * width)[:width]
         if all(_text(c) == "" for c in cells):
             continue
-        name, year_v, source_t, amount_v = _text(cells[0]), cells[1], _text(cells[2]), cells[3]
+        name, year_v, source_t = _text(cells[0]), cells[1], _text(cells[2])
+        bound, amount_v = _bound(cells[3], _text(cells[4]), lookups)
+        responsible_t, period_text = _text(cells[5]), _text(cells[6])
         source = lookups.sources.get(lookup_key(source_t))
         try:
             data = {"name": name, "year": int(_parse_number(year_v)) if _text(year_v) else None,
@@ -347,6 +389,19 @@ def _parse_envelopes(
         except (ValueError, ArithmeticError):
             preview.add(offset, _("Envelopes: the year and the amount are numbers."))
             continue
+        if bound is None:
+            preview.add(offset, _("Amount is: write planned, at most or at least."))
+            continue
+        data |= {"bound": bound, "period_text": period_text, "responsible": None}
+        if responsible_t:
+            data["responsible"] = lookups.institutions.get(lookup_key(responsible_t))
+            if data["responsible"] is None:
+                preview.add(
+                    offset,
+                    _("Responsible: “%(value)s” is not an institution of this LSG.")
+                    % {"value": responsible_t},
+                )
+                continue
         if source is None:
             preview.add(offset, _("Funding source: unknown source “%(value)s”.") % {"value": source_t})
             continue
@@ -358,7 +413,18 @@ def _parse_envelopes(
         found = existing.get(name)
         status = NEW
         if found is not None:
-            same = (found.year, found.source_id, found.amount) == (data["year"], source.pk, data["amount"])
+            stored = (
+                found.year,
+                found.source_id,
+                found.amount,
+                found.bound,
+                found.responsible_id,
+                found.period_text,
+            )
+            same = stored == (
+                data["year"], source.pk, data["amount"], bound,
+                data["responsible"].pk if data["responsible"] else None, period_text,
+            )  # fmt: skip
             status = UNCHANGED if same else CHANGED
         preview.envelopes.append(ImportedEnvelope(row=offset, data=data, status=status, existing=found))
 
@@ -390,6 +456,7 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         ) % {"columns": ", ".join(COLUMNS)}
         return preview
 
+    preview.columns = columns
     lookups = _Lookups(plan)
     labels = field_labels()
     _parse_envelopes(envelope_rows, plan, lookups, preview)
@@ -416,14 +483,19 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
         title = text("title")
         if current is None or key != current_key or (title and current.values.data["title"] != title):
             if not title:
-                preview.add(offset, _("Measure: the first row of a measure needs its text."))
-                current = None
-                current_key = None
-                continue
-            current = _parse_measure(offset, area, t, plan, lookups, labels, preview)
-            current.number = text("no").rsplit(".", 1)[-1].strip()
-            current_key = key
-            preview.measures.append(current)
+                preview.add(
+                    offset,
+                    _("Measure (cell %(cell)s): the first row of a measure needs its text (a formula "
+                      "without a value reads as empty).") % {"cell": preview.cell("title", offset)},
+                )  # fmt: skip
+                # The row is still read, so that its other errors are listed too; it is not imported.
+                current = _parse_measure(offset, area, t | {"title": "—"}, plan, lookups, labels, preview)
+                current_key = key
+            else:
+                current = _parse_measure(offset, area, t, plan, lookups, labels, preview)
+                current.number = text("no").rsplit(".", 1)[-1].strip()
+                current_key = key
+                preview.measures.append(current)
         _parse_indicator(offset, cells, t, current, labels, lookups, preview)
         _parse_line(offset, cells, t, current, labels, lookups, envelope_names, preview)
     if not preview.measures and not preview.errors:
@@ -445,7 +517,11 @@ def _parse_measure(
                  "period_text", "notes"):  # fmt: skip
         data[name] = text(name)
     data["responsible"] = None
-    if text("responsible"):
+    data["responsible_party"] = Measure.Party.INSTITUTION
+    written = lookup_key(text("responsible"))
+    if written and written not in lookups.institutions and written in lookups.parties:
+        data["responsible_party"] = lookups.parties[written]  # the plan's own LSG or JMU
+    elif text("responsible"):
         institution = lookups.institutions.get(lookup_key(text("responsible")))
         if institution is None:
             preview.add(
@@ -504,14 +580,16 @@ def _parse_indicator(
     keys = ("ind_name", "unit", "baseline", "target", "target_text")
     if not any(t.get(k) for k in keys):
         return
-    qualifier, target_v = _split_qualifier(cells.get("target"))
-    baseline_v, unit = cells.get("baseline"), t.get("unit", "")
+    qualifier, target_v = split_qualifier(cells.get("target"))
+    baseline_qualifier, baseline_v = split_qualifier(cells.get("baseline"))
+    unit = t.get("unit", "")
     kind = lookups.types.get(lookup_key(t.get("ind_type", ""))) if t.get("ind_type") else None
     if t.get("ind_type") and kind is None:
         preview.add(offset, _("Indicator type: write number, percentage or yes/no."))
     kind = kind or _indicator_type(unit, baseline_v, target_v)
     values: dict[str, Any] = {
         "name": t.get("ind_name", ""), "unit": unit, "type": kind, "target_qualifier": qualifier,
+        "baseline_qualifier": baseline_qualifier,
         "baseline_source": t.get("baseline_source", ""), "target_milestone": t.get("target_text", ""),
         "means_of_verification": t.get("verification", ""),
     }  # fmt: skip
@@ -531,7 +609,11 @@ def _parse_indicator(
         values["baseline"] = _indicator_value(kind, baseline_v)
         values["target"] = _indicator_value(kind, target_v)
     except (ValueError, ArithmeticError):
-        preview.add(offset, _("Baseline/Target: not a number (or yes/no)."))
+        preview.add(
+            offset,
+            _("Baseline/Target (cells %(cells)s): not a number (or yes/no).")
+            % {"cells": ", ".join(preview.cell(k, offset) for k in ("baseline", "target"))},
+        )
         return
     try:
         year = _optional_number(cells.get("baseline_year"))
@@ -566,10 +648,18 @@ def _parse_line(
     if currency is None or category is None:
         preview.add(offset, _("Currency or cost category: unknown value."))
         return
+    bound, cells["amount"] = _bound(cells.get("amount"), t.get("bound", ""), lookups)
+    in_currency_bound, cells["amount_in_currency"] = _bound(cells.get("amount_in_currency"), "", lookups)
+    if bound == Bound.PLANNED:
+        bound = in_currency_bound
+    if bound is None:
+        preview.add(offset, _("Amount is (cell %(cell)s): write planned, at most or at least.")
+                    % {"cell": preview.cell("bound", offset)})  # fmt: skip
+        return
     try:
         line: dict[str, Any] = {
             "source": source, "category": category, "description": t.get("description", ""),
-            "currency": currency,
+            "currency": currency, "bound": bound,
             "exchange_rate": _optional_number(cells.get("rate"), dot_groups=False),
             "unit_cost": _optional_number(cells.get("unit_cost")),
             "quantity": _optional_number(cells.get("quantity")),
@@ -579,7 +669,12 @@ def _parse_line(
         periods = _optional_number(cells.get("periods"))
         line["periods"] = int(periods) if periods is not None else None
     except (ValueError, ArithmeticError):
-        preview.add(offset, _("Amount: not a number."))
+        bad = [
+            preview.cell(k, offset)
+            for k in ("rate", "unit_cost", "quantity", "amount_in_currency", "amount", "periods")
+            if _bad_number(cells.get(k))
+        ]  # fmt: skip
+        preview.add(offset, _("Amount (cell %(cells)s): not a number.") % {"cells": ", ".join(bad)})
         return
     if currency == Currency.RSD and line["amount_in_currency"] is None:
         line["amount_in_currency"] = line["amount"]

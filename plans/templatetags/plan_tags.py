@@ -36,6 +36,7 @@ def _labels(language: str) -> dict[str, str]:
         "also": _("Also serves"), "lap_measure": _("LAP measure"), "notes": _("Notes"),
         "co": _("Co-responsible"), "partners": _("Partners"), "verification": _("Verification"),
         "breakdown": _("breakdown"), "rule": _("roll-up"), "envelope": _("from envelope"),
+        "reference": _("LAP or Strategy reference"),
         **financing, **categories,
         **{f"type:{k}": str(v) for k, v in Indicator.Type.choices},
         **{f"bd:{k}": str(v) for k, v in Indicator.Breakdown.choices},
@@ -57,7 +58,11 @@ def line_text(line) -> str:
     if line.currency != "RSD":
         rate = i18n.rate(line.exchange_rate) if line.exchange_rate else "?"
         text += f"{line.currency} {money(line.amount_in_currency)} @ {rate} = "
-    return text + f"{money(line.amount)} RSD"
+    text += f"{money(line.amount)} RSD"
+    if getattr(line, "bound", ""):
+        # A ceiling or a floor, never a cost: "at most EUR 10,000.00 @ 117.20 = 1,172,000.00 RSD".
+        text = f"{Indicator.Qualifier(line.bound).label} {text}"
+    return text
 
 
 @register.simple_tag
@@ -74,13 +79,15 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
     code = f"{measure.area.number}.{measure.number}"
     parts = [f'<tr id="measure-{measure.pk}"><td class="fw-semibold">{code}</td><td>'
              f'<div class="fw-semibold">{e(measure.title)}</div>']  # fmt: skip
+    reference = measure.objective_reference
     if measure.objective:
-        reference = measure.objective_reference
         parts.append(
             f'<div class="small">{e(measure.objective)}'
             + (f' <span class="text-body-secondary">({e(reference)})</span>' if reference else "")
             + "</div>"
         )
+    elif reference:  # a reference without an objective is still shown
+        parts.append(f'<div class="small text-body-secondary">{e(labels["reference"])}: {e(reference)}</div>')
     if measure.secondary_area_list:
         names = ", ".join(f"{a.number}. {a.name}" for a in measure.secondary_area_list)
         parts.append(f'<div class="small text-body-secondary">{e(labels["also"])}: {e(names)}</div>')
@@ -114,7 +121,7 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
         )
     if not measure.indicator_list:
         parts.append(f'<li class="text-danger">{e(labels["no_indicator"])}</li>')
-    parts.append(f'</ul></td><td class="small">{e(str(measure.responsible or "—"))}')
+    parts.append(f'</ul></td><td class="small">{e(measure.responsible_label)}')
     if measure.co_responsible_list:
         names = ", ".join(i.name for i in measure.co_responsible_list)
         parts.append(f"<div>{e(labels['co'])}: {e(names)}</div>")

@@ -5,9 +5,9 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import lifecycle
+from plans import lifecycle, selectors
 from plans.models import OperationalPlan
-from plans.tests.factories import area, source
+from plans.tests.factories import PlanFactory, area, source
 
 Status = OperationalPlan.Status
 
@@ -65,3 +65,44 @@ def measure_post(plan, measure=None, **overrides):
         "budget-0-amount": "200000.00",
     }  # fmt: skip
     return data | overrides
+
+
+def snapshot(plan):
+    """Every field of every measure, indicator, budget line and envelope, as comparable values."""
+    rows = []
+    for m in selectors.measures_with_details(plan):
+        rows.append((
+            m.code, m.title, m.objective, m.objective_reference, m.lap_measure_number, m.activities,
+            m.responsible_party, m.responsible.name if m.responsible else None, m.partners, m.start_month, m.end_month,
+            m.period_text, m.target_group, m.financing, m.notes,
+            sorted(i.name for i in m.co_responsible_list), sorted(i.name for i in m.partner_list),
+            sorted(a.number for a in m.secondary_area_list),
+            [(i.name, i.unit, i.type, i.baseline_qualifier, i.baseline, i.baseline_year, i.baseline_source, i.target_qualifier,
+              i.target, i.target_milestone, i.target_date, i.means_of_verification, i.breakdown, i.aggregation)
+             for i in m.indicator_list],
+            [(b.source.code, b.category, b.description, b.currency, b.exchange_rate, b.unit_cost,
+              b.quantity, b.periods, b.amount_in_currency, b.amount, b.envelope.name if b.envelope_id else None,
+              b.bound)
+             for b in m.line_list],
+        ))  # fmt: skip
+    envelopes = [
+        (e.name, e.year, e.source.code, e.amount, e.bound, e.responsible_id, e.period_text)
+        for e in selectors.plan_envelopes(plan)
+    ]
+    return rows, envelopes
+
+
+def upload(content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("plan.xlsx", content, content_type="application/octet-stream")
+
+
+def version_of(plan) -> OperationalPlan:
+    """An empty draft version of the same plan (a second plan of the period would overlap)."""
+    target = PlanFactory(
+        jmu=plan.jmu, period_start=datetime.date(2029, 1, 1), period_end=datetime.date(2029, 12, 31)
+    )
+    OperationalPlan.objects.filter(pk=target.pk).update(
+        period_start=plan.period_start, period_end=plan.period_end, lineage=plan.lineage, version=2
+    )
+    target.refresh_from_db()
+    return target

@@ -114,14 +114,14 @@ def test_a_value_in_the_last_row_of_the_sheet_is_refused_after_a_bounded_read(pl
     assert rows_read[0] == 2 * MAX_IMPORT_ROWS + 1
 
 
-def test_a_41st_column_is_refused(plan):
-    preview = parse_plan_xlsx(upload(workbook([ROW + [None] * 27 + ["extra"]])), plan)
-    assert "more than 40 columns" in preview.file_error and not preview.measures
+def test_a_42nd_column_is_refused(plan):
+    preview = parse_plan_xlsx(upload(workbook([ROW + [None] * 28 + ["extra"]])), plan)
+    assert "more than 41 columns" in preview.file_error and not preview.measures
     # A value far to the right is seen too, however many empty columns come between.
     preview = parse_plan_xlsx(upload(workbook([ROW + [None] * 200 + ["far"]])), plan)
-    assert "more than 40 columns" in preview.file_error
-    # Forty columns are fine.
-    assert parse_plan_xlsx(upload(workbook([ROW + [None] * 26 + ["note"]])), plan).ok
+    assert "more than 41 columns" in preview.file_error
+    # Forty-one columns are fine.
+    assert parse_plan_xlsx(upload(workbook([ROW + [None] * 27 + ["note"]])), plan).ok
 
 
 def test_a_zip_bomb_is_refused_before_it_is_parsed(plan, parsed_never):

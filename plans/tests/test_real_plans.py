@@ -18,6 +18,7 @@ from plans import selectors, services
 from plans.models import BudgetEnvelope, Indicator, Measure, OperationalPlan
 from plans.spreadsheets import COLUMNS, ENGLISH_COLUMNS, KEYS, parse_plan_xlsx, plan_to_xlsx
 from plans.tests.factories import BudgetLineFactory, MeasureFactory, PlanFactory, area, source
+from plans.tests.helpers import snapshot, upload, version_of
 from reporting import documents
 from reporting.models import Document
 from stakeholders.models import Institution
@@ -104,27 +105,6 @@ def real_plan(client, users, plan, local):
     return plan
 
 
-def snapshot(plan):
-    """Every field of every measure, indicator, budget line and envelope, as comparable values."""
-    rows = []
-    for m in selectors.measures_with_details(plan):
-        rows.append((
-            m.code, m.title, m.objective, m.objective_reference, m.lap_measure_number, m.activities,
-            m.responsible.name if m.responsible else None, m.partners, m.start_month, m.end_month,
-            m.period_text, m.target_group, m.financing, m.notes,
-            sorted(i.name for i in m.co_responsible_list), sorted(i.name for i in m.partner_list),
-            sorted(a.number for a in m.secondary_area_list),
-            [(i.name, i.unit, i.type, i.baseline, i.baseline_year, i.baseline_source, i.target_qualifier,
-              i.target, i.target_milestone, i.target_date, i.means_of_verification, i.breakdown, i.aggregation)
-             for i in m.indicator_list],
-            [(b.source.code, b.category, b.description, b.currency, b.exchange_rate, b.unit_cost,
-              b.quantity, b.periods, b.amount_in_currency, b.amount, b.envelope.name if b.envelope_id else None)
-             for b in m.line_list],
-        ))  # fmt: skip
-    envelopes = [(e.name, e.year, e.source.code, e.amount) for e in selectors.plan_envelopes(plan)]
-    return rows, envelopes
-
-
 def test_a_real_measure_goes_in_through_the_form_as_written(real_plan):
     scholarship, housing = selectors.measures_with_details(real_plan)
     assert scholarship.code == "1.1" and housing.code == "5.1"
@@ -177,7 +157,7 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
 
     book = load_workbook(io.BytesIO(client.get(reverse("plans:plan-export", args=[real_plan.pk])).content))
     sheet = book["Mere"]
-    assert [c.value for c in sheet[3]] == COLUMNS and len(COLUMNS) == 40
+    assert [c.value for c in sheet[3]] == COLUMNS and len(COLUMNS) == 41
     first = dict(zip(KEYS, [c.value for c in sheet[4]], strict=True))
     assert first["target"] == "najmanje 25" and first["co_responsible"] == NATIONAL
     assert first["period_text"] == "školska 2026/2027. godina" and first["secondary_areas"] == "4"
@@ -185,7 +165,15 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
     second = dict(zip(KEYS, [c.value for c in sheet[5]], strict=True))
     assert (second["currency"], second["rate"], second["amount_in_currency"]) == ("EUR", 117.2, 2000)
     assert second["target"] == "najviše 5" and second["aggregation"] == "poslednja vrednost"
-    assert [c.value for c in book["Budžetski okviri"][2]] == ["LAP 2027", 2027, "Budžet JLS", 2000000]
+    assert [c.value for c in book["Budžetski okviri"][2]] == [
+        "LAP 2027",
+        2027,
+        "Budžet JLS",
+        2000000,
+        None,
+        None,
+        None,
+    ]
 
     document = Document.objects.create(plan=real_plan)
     documents.document_render(document)
@@ -219,22 +207,6 @@ def workbook(header, rows, envelopes=None, envelopes_sheet=ENVELOPES_SHEET) -> b
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def upload(content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile("plan.xlsx", content, content_type="application/octet-stream")
-
-
-def version_of(plan) -> OperationalPlan:
-    """An empty draft version of the same plan (a second plan of the period would overlap)."""
-    target = PlanFactory(
-        jmu=plan.jmu, period_start=datetime.date(2029, 1, 1), period_end=datetime.date(2029, 12, 31)
-    )
-    OperationalPlan.objects.filter(pk=target.pk).update(
-        period_start=plan.period_start, period_end=plan.period_end, lineage=plan.lineage, version=2
-    )
-    target.refresh_from_db()
-    return target
 
 
 # The plan's lookups as a person types them: English words, or Serbian ones in Cyrillic (the

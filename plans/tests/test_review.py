@@ -103,7 +103,7 @@ def test_approving_with_open_threads_needs_confirmation(measure, users):
     move(plan, Status.SUBMITTED, users["coordinator"])
     with pytest.raises(TransitionRefused) as excinfo:
         move(plan, Status.APPROVED, users["officer"])
-    assert "1 comment threads are still open" in excinfo.value.message_dict["confirm_open_threads"][0]
+    assert "1 comment thread is still open" in excinfo.value.message_dict["confirm_open_threads"][0]
     move(plan, Status.APPROVED, users["officer"], confirm_open_threads=True)
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED

@@ -314,10 +314,10 @@ def test_plan_page_query_count_does_not_grow_with_measures(client, users, plan, 
 
 def test_plan_list_query_count(client, users, plan, django_assert_num_queries):
     """1 session + 1 user, 1 LSG roles, 1 COUNT, 1 page of plans with LSG and measure counts,
-    1 LSG choices (an officer writes no plans, so "may create" needs no query),
-    + SAVEPOINT/RELEASE = 8."""
+    1 LSG choices, 1 national body choices (an officer writes no plans, so "may create" needs no
+    query), + SAVEPOINT/RELEASE = 9."""
     client.force_login(users["officer"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("plans:plan-list"))
 
 

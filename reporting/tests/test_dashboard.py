@@ -385,12 +385,12 @@ def test_navbar_links_the_report_queue_for_officers_only(client, users):
 
 def test_lsg_profile_queries_are_constant(client, dashboard_world, users, django_assert_num_queries):
     """1 session + 1 user + 1 roles, 1 LSG with district, 1 active JMU, 1 members, 1 reports,
-    1 cohorts, 1 plans, 1 documents = 10, + 1 the plan in force's indicators + 1 their roll-up
-    aggregate + 1 latest values = 13, + SAVEPOINT/RELEASE = 15; the same with more reports,
-    plans and documents."""
+    1 cohorts, 1 plans, 1 documents, 1 LAP in the register = 11, + 1 the plan in force's indicators
+    + 1 their roll-up aggregate + 1 latest values = 14, + SAVEPOINT/RELEASE = 16; the same with more
+    reports, plans and documents."""
     client.force_login(users["coordinator"])
     url = reverse("dashboard:lsg-profile", args=[dashboard_world["a"].jmu.lsg_id])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
     for month in (5, 6, 7):
         month_report(dashboard_world["a"], month, Status.SUBMITTED, users["coordinator"])
@@ -400,7 +400,7 @@ def test_lsg_profile_queries_are_constant(client, dashboard_world, users, django
         period_start=datetime.date(YEAR + 1, 1, 1),
         period_end=datetime.date(YEAR + 1, 12, 31),
     )
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
 
 

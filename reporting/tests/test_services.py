@@ -342,3 +342,29 @@ def test_overdue_reports_for_the_lsg_and_the_programme(plan, users, monthly, ind
         selectors.overdue_reports(user=users["coordinator"], lsg_id=plan.jmu.lsg_id, today=today) == overdue
     )
     assert selectors.overdue_reports(user=users["other_coordinator"], today=today) == []
+
+
+def test_a_ceiling_is_checked_against_what_is_spent_and_never_summed(plan, monthly, users):
+    from plans.models import BudgetLine
+    from plans.tests.factories import source
+
+    measure = plan.measures.get()
+    sctm_line = measure.budget_lines.get(source__code="sctm")  # 500 planned
+    # The programme's rule on this measure: SCTM at most 600.
+    BudgetLine.objects.create(measure=measure, source=source("sctm"), amount=Decimal("600"), bound="at_most",
+                              description="Pravilo SKGO")  # fmt: skip
+    jan, feb = monthly(1), monthly(2)
+    services.spending_save(report=jan, actor=users["coordinator"], amounts={sctm_line: Decimal("400")})
+    accept(jan)
+    execution = selectors.budget_execution(Report.objects.get(pk=feb.pk))
+    # 1,000 (LSG) + 500 (SCTM) planned: the ceiling of 600 is no part of it.
+    assert execution.total.planned == Decimal("1500.00") and len(execution.lines) == 2
+    (limit,) = execution.limits
+    assert (limit.amount, limit.planned, limit.spent, limit.broken) == (
+        Decimal("600.00"), Decimal("500.00"), Decimal("400.00"), False,
+    )  # fmt: skip
+    services.spending_save(report=feb, actor=users["coordinator"], amounts={sctm_line: Decimal("250")})
+    execution = selectors.budget_execution(Report.objects.get(pk=feb.pk))
+    (limit,) = execution.limits
+    assert (limit.spent, limit.broken) == (Decimal("650.00"), True)  # spent over the ceiling
+    assert execution.limits_broken == [limit] and limit.label.endswith("Pravilo SKGO")

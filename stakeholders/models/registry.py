@@ -418,6 +418,22 @@ class Institution(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
+    # A group named as a party ("Roma CSOs", "85 health mediators of the district"): how many, if known.
+    member_count = models.PositiveIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_("For a group: how many people or organisations, if known."),
+    )
+    # National bodies are renamed and merged: a plan names a body as it was called when adopted,
+    # and a filter for today's body finds its former names through `successor`.
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("succeeded by"),
+        help_text=_("The body that took over its work when it was renamed, merged or closed."),
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = LSGOwnedQuerySet.as_manager()
@@ -441,11 +457,32 @@ class Institution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.member_count})" if self.member_count else self.name
 
     @property
     def is_national(self) -> bool:
         return self.lsg_id is None
+
+    def clean(self) -> None:
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("A body cannot end before it starts.")
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = _("A body cannot succeed itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def with_former_names(cls, pks) -> set[int]:
+        """The bodies and every body they succeeded, back through renamings and mergers."""
+        found = set(pks)
+        frontier = set(found)
+        for _step in range(20):  # a chain of renamings; the bound only guards against a cycle
+            frontier = set(cls.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - found
+            if not frontier:
+                break
+            found |= frontier
+        return found
 
 
 class JMU(models.Model):
