@@ -49,6 +49,9 @@ class DocumentKind:
     # Whether a PDF made before of this subject may be served again instead of a new render
     # (a version that can no longer change: jmu_planner.fragment_cache.may_cache).
     keep: Callable[[Any], bool] = _never
+    # The Word copy (DOCX bytes) built from `context`'s data, for the kinds that have one
+    # (reporting.word_copies); None: the kind prints as PDF only.
+    word: Callable[[dict[str, Any]], bytes] | None = None
 
 
 KINDS: dict[str, DocumentKind] = {}

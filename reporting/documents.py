@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from jmu_planner import fragment_cache, i18n
 from plans.models import OperationalPlan
 from plans.selectors import measures_with_details, plan_envelopes, plan_totals
-from reporting import document_kinds, selectors
+from reporting import document_kinds, selectors, word_copies
 from reporting.models import Document, Report
 from stakeholders.models import JMUMembership, User
 
@@ -311,8 +311,11 @@ document_kinds.register(
         context=plan_context,
         label=lambda plan: plan.title,
         keep=fragment_cache.may_cache,
+        word=word_copies.plan_docx,
     )
 )
 document_kinds.register(
-    jmu_document_kind("report", Report, page="reporting:report-detail", context=report_context)
+    jmu_document_kind(
+        "report", Report, page="reporting:report-detail", context=report_context, word=word_copies.report_docx
+    )
 )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,7 +24,7 @@ from jmu_planner import access
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
-from reporting import documents, selectors, services
+from reporting import documents, selectors, services, word_copies
 from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
 from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
@@ -399,6 +400,7 @@ class DocumentListView(LoginRequiredMixin, View):
         context = {"subject": subject, "kind": kind.name, "documents": rows,
                    "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
                    "can_export": access.may(request.user, kind.request_action, subject),
+                   "has_word": kind.word is not None,
                    "pending": any(d.is_pending for d in rows)}  # fmt: skip
         template = "reporting/partials/documents.html" if request.htmx else self.template_name
         return render(request, template, context)
@@ -438,6 +440,27 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             filename=document.file.name.rsplit("/", 1)[-1],
             content_type="application/pdf",
         )
+
+
+class DocumentWordView(LoginRequiredMixin, View):
+    """The Word copy of a plan or report, made on request (a 150-measure plan in well under a
+    second: reporting/tests/test_word_copies.py), for whoever may see the subject, as its PDFs."""
+
+    def get(self, request, kind, pk):
+        kind = kind_named(kind)
+        subject = _subject(request, kind, pk)
+        return word_response(kind, subject)
+
+
+def word_response(kind: DocumentKind, subject) -> HttpResponse:
+    """The subject's Word copy as a download named like its PDF; a kind without one is a 404."""
+    if kind.word is None:
+        raise Http404
+    content = kind.word(kind.context(subject))
+    name = slugify(kind.file_stem(subject))[:80] or "document"
+    response = HttpResponse(content, content_type=word_copies.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
 
 
 @method_decorator(

@@ -225,6 +225,8 @@ MATRIX: dict[str, Row] = {
         answers(member=403), lambda w: {"kind": "plan", "pk": w.plan.pk}, query="?format=html"
     ),
     "reporting:document-download": Row(READ, lambda w: {"pk": w.document.pk}),
+    # The Word copy: whoever sees the subject, as its PDFs.
+    "reporting:document-word": Row(READ, lambda w: {"kind": "plan", "pk": w.plan.pk}),
     # Only a failed document is retried: this one is done, so those who may see it are refused.
     "reporting:document-retry": Row(
         answers(coordinator=403, member=403, expert=403, officer=403, administrator=403),
