@@ -24,10 +24,17 @@ from jmu_planner import access
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
-from reporting import documents, selectors, services, word_copies
+from reporting import documents, publication, selectors, services, word_copies
 from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
-from reporting.forms import ActivityForm, IndicatorValuesForm, NarrativeForm, ReportCreateForm, SpendingForm
+from reporting.forms import (
+    ActivityForm,
+    IndicatorValuesForm,
+    NarrativeForm,
+    ReportCreateForm,
+    SpendingForm,
+    UnpublishForm,
+)
 from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
 from reporting.models import AGE_GROUPS, SEXES, Document, FieldActivity, Report
 from stakeholders.selectors import jmus_writable_by
@@ -479,3 +486,55 @@ class PrintPreviewView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("reporting:documents", args=[kind.name, pk]))
         preview = Document(**{kind.name: subject}, created_by=request.user)
         return HttpResponse(documents.document_html(preview))
+
+
+class PublicationView(LoginRequiredMixin, View):
+    """Whether an adopted plan or an accepted annual report is on its LSG's public page, every
+    publishing and taking down with who, when and why, and the buttons for both."""
+
+    template_name = "reporting/publication.html"
+
+    def get(self, request, kind, pk, form=None):
+        kind = kind_named(kind)
+        if kind.name not in ("plan", "report"):
+            raise Http404
+        subject = _subject(request, kind, pk)
+        history = publication.publication_history(subject)
+        current = next((p for p in history if p.is_current), None)
+        context = {
+            "subject": subject, "kind": kind.name, "history": history, "current": current,
+            "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
+            "may_publish": current is None and access.may(request.user, "reporting.publish", subject),
+            "may_unpublish": current is not None and access.may(request.user, "reporting.unpublish", subject),
+            "refusal": access.refusal(request.user, "reporting.publish", subject),
+            "form": form or UnpublishForm(),
+        }  # fmt: skip
+        return render(request, self.template_name, context, status=400 if form is not None else 200)
+
+    def post(self, request, kind, pk):
+        kind_ = kind_named(kind)
+        if kind_.name not in ("plan", "report"):
+            raise Http404
+        subject = _subject(request, kind_, pk)
+        if request.POST.get("action") == "unpublish":
+            access.require(request.user, "reporting.unpublish", subject)
+            form = UnpublishForm(request.POST)
+            if not form.is_valid():
+                return self.get(request, kind, pk, form=form)
+            try:
+                publication.publication_unpublish(
+                    subject=subject, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+                return self.get(request, kind, pk, form=form)
+            messages.success(request, _("It is no longer on the public page."))
+        else:
+            access.require(request.user, "reporting.publish", subject)
+            try:
+                publication.publication_publish(subject=subject, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("It is now on the LSG's public page."))
+        return HttpResponseRedirect(request.path)

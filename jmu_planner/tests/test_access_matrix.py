@@ -23,7 +23,7 @@ from jmu_planner.notifications.models import Notification
 from plans.models import CommentThread, OperationalPlan
 from plans.tests.factories import IndicatorFactory, MeasureFactory, PlanFactory
 from reporting import services
-from reporting.models import Document
+from reporting.models import Document, Publication, Report
 from stakeholders.tests.factories import (
     InstitutionFactory,
     JMUFactory,
@@ -233,6 +233,15 @@ MATRIX: dict[str, Row] = {
         lambda w: {"pk": w.document.pk},
         "post",
     ),
+    # Publication: the page of a publishable subject, for whoever sees it (publishing: test_publication).
+    "reporting:publication": Row(READ, lambda w: {"kind": "plan", "pk": w.adopted.pk}),
+    # The public pages, with no log-in: the published adopted plan and annual report, for everyone.
+    "public:index": Row(EVERYONE),
+    "public:lsg": Row(EVERYONE, lambda w: {"pk": w.lsg.pk}),
+    "public:report": Row(EVERYONE, lambda w: {"pk": w.annual.pk}),
+    "public:pdf": Row(EVERYONE, lambda w: {"kind": "plan", "pk": w.adopted.pk}),
+    "public:word": Row(EVERYONE, lambda w: {"kind": "report", "pk": w.annual.pk}),
+    "public:decision": Row(EVERYONE, lambda w: {"pk": w.adopted.pk}),
     # Dashboard: scoped rows (a coordinator sees their LSGs only: reporting/tests/test_dashboard.py).
     "dashboard:programme": Row(SIGNED_IN),
     "dashboard:report-review-queue": Row(OFFICERS),
@@ -351,6 +360,7 @@ class World:
     document: Any
     users: dict
     eng: Any = None  # the experts' work (engagement_world)
+    annual: Any = None  # an accepted annual report, published with the adopted plan
 
 
 @pytest.fixture
@@ -398,11 +408,21 @@ def world(db, tmp_path, settings):
     )
     document = Document.objects.create(plan=plan, status=Document.Status.DONE)
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    # The adopted plan and an accepted annual report are published, with the plan's PDF made.
+    annual = services.report_create(
+        jmu=jmu, kind="annual", day=datetime.date(2029, 1, 1), actor=users["coordinator"]
+    )
+    Report.objects.filter(pk=annual.pk).update(status=Report.Status.ACCEPTED)
+    Publication.objects.create(plan=adopted, published_by=users["coordinator"])
+    Publication.objects.create(report=annual, published_by=users["coordinator"])
+    made = Document.objects.create(plan=adopted, status=Document.Status.DONE, subject_status="adopted")
+    made.file.save("adopted.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     from stakeholders.engagements.tests.world import engagement_world
 
     eng = engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
     return World(
         eng=eng,
+        annual=annual,
         report=report,
         activity=activity,
         document=document,

@@ -1,0 +1,116 @@
+"""The public pages (no log-in): the programme's index of LSGs with published plans, each LSG's
+published plans and annual reports, a published report's aggregate figures, and their files.
+
+Everything is read through reporting.publication's published_* querysets: an unpublished, draft
+or superseded-but-never-published subject is a 404, as is every other row. The pages are cached by
+the browser (Cache-Control with an ETag that changes whenever a publication or a PDF does),
+throttled per client address, and in the reader's language (the language menu works logged out).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reporting import publication
+from reporting.document_kinds import kind_named
+from reporting.views import word_response
+from stakeholders.models import LSG, ProgrammeCohort
+
+
+def throttled(request) -> bool:
+    """More than PUBLIC_THROTTLE_PER_MINUTE requests this minute from one address."""
+    key = f"public-throttle:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count > settings.PUBLIC_THROTTLE_PER_MINUTE
+
+
+def public_page(view):
+    """Throttle, answer 304 when the browser's copy is current, and let browsers keep it a while."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if throttled(request):
+            response = HttpResponse(_("Too many requests: try again in a minute."), status=429)
+            response["Retry-After"] = "60"
+            return response
+        digest = hashlib.sha256(f"{publication.public_version()}|{request.path}".encode()).hexdigest()[:32]
+        etag = f'"{digest}"'
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = view(request, *args, **kwargs)
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        return response
+
+    return require_GET(wrapped)
+
+
+@public_page
+def public_index(request):
+    lsgs = publication.public_lsgs()
+    programmes = ProgrammeCohort.objects.filter(lsgs__in=[lsg.pk for lsg in lsgs]).distinct()
+    return render(request, "public/index.html", {"lsgs": lsgs, "programmes": list(programmes)})
+
+
+@public_page
+def public_lsg(request, pk):
+    lsg = get_object_or_404(
+        LSG.objects.filter(jmus__plans__in=publication.published_plans()).distinct(), pk=pk
+    )
+    return render(request, "public/lsg.html", publication.public_lsg_page(lsg))
+
+
+@public_page
+def public_report(request, pk):
+    report = get_object_or_404(publication.published_reports(), pk=pk)
+    return render(request, "public/report.html", publication.public_report_page(report))
+
+
+def _published(kind: str, pk: int):
+    subjects = {"plan": publication.published_plans, "report": publication.published_reports}
+    if kind not in subjects:
+        raise Http404
+    return get_object_or_404(subjects[kind]().select_related("jmu__lsg"), pk=pk)
+
+
+@public_page
+def public_pdf(request, kind, pk):
+    subject = _published(kind, pk)
+    document = publication.public_pdf(kind, subject)
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+@public_page
+def public_word(request, kind, pk):
+    return word_response(kind_named(kind), _published(kind, pk))
+
+
+@public_page
+def public_decision(request, pk):
+    plan = _published("plan", pk)
+    if not plan.adoption_file:
+        raise Http404
+    return FileResponse(
+        plan.adoption_file.open("rb"), filename=f"odluka-{plan.pk}.pdf", content_type="application/pdf"
+    )
