@@ -4,7 +4,7 @@ published plans and annual reports, a published report's aggregate figures, and 
 Everything is read through reporting.publication's published_* querysets: an unpublished, draft
 or superseded-but-never-published subject is a 404, as is every other row. The pages are cached by
 the browser (Cache-Control with an ETag that changes whenever a publication or a PDF does),
-throttled per client address, and in the reader's language (the language menu works logged out).
+throttled per client address (as the read API is), and in the reader's language (the language menu works logged out).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from rest_framework.throttling import SimpleRateThrottle
 
 from reporting import publication
 from reporting.document_kinds import kind_named
@@ -26,16 +26,17 @@ from reporting.views import word_response
 from stakeholders.models import LSG, ProgrammeCohort
 
 
-def throttled(request) -> bool:
-    """More than PUBLIC_THROTTLE_PER_MINUTE requests this minute from one address."""
-    key = f"public-throttle:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > settings.PUBLIC_THROTTLE_PER_MINUTE
+class PublicPageThrottle(SimpleRateThrottle):
+    """PUBLIC_THROTTLE_RATE per client address, told apart as the read API's anonymous clients are
+    (its NUM_PROXIES setting), counted in the default cache."""
+
+    scope = "public"
+
+    def get_rate(self) -> str:
+        return settings.PUBLIC_THROTTLE_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def public_page(view):
@@ -43,7 +44,7 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if throttled(request):
+        if not PublicPageThrottle().allow_request(request, None):
             response = HttpResponse(_("Too many requests: try again in a minute."), status=429)
             response["Retry-After"] = "60"
             return response
@@ -103,7 +104,8 @@ def public_pdf(request, kind, pk):
 
 @public_page
 def public_word(request, kind, pk):
-    return word_response(kind_named(kind), _published(kind, pk))
+    # Made at most once per PUBLIC_CACHE_SECONDS per version and language, however many ask.
+    return word_response(kind_named(kind), _published(kind, pk), keep_seconds=settings.PUBLIC_CACHE_SECONDS)
 
 
 @public_page

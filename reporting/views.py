@@ -7,6 +7,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from jmu_planner import access
+from jmu_planner import access, i18n
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
@@ -459,11 +460,18 @@ class DocumentWordView(LoginRequiredMixin, View):
         return word_response(kind, subject)
 
 
-def word_response(kind: DocumentKind, subject) -> HttpResponse:
-    """The subject's Word copy as a download named like its PDF; a kind without one is a 404."""
+def word_response(kind: DocumentKind, subject, *, keep_seconds: int = 0) -> HttpResponse:
+    """The subject's Word copy as a download named like its PDF; a kind without one is a 404.
+    `keep_seconds`: the copy is kept that long in the cache (per subject and language) and served
+    from there (the public pages, where anyone may ask for it)."""
     if kind.word is None:
         raise Http404
-    content = kind.word(kind.context(subject))
+    key = f"word-copy:{kind.name}:{subject.pk}:{i18n.current_language()}"
+    content = cache.get(key) if keep_seconds else None
+    if content is None:
+        content = kind.word(kind.context(subject))
+        if keep_seconds:
+            cache.set(key, content, keep_seconds)
     name = slugify(kind.file_stem(subject))[:80] or "document"
     response = HttpResponse(content, content_type=word_copies.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'

@@ -156,7 +156,7 @@ def test_public_pages_are_cached_by_etag_throttled_and_in_the_readers_language(
     page = client.get(url).content.decode()
     assert world["lsg"].name_cyr in page and "Оперативни планови" in page
 
-    settings.PUBLIC_THROTTLE_PER_MINUTE = 2
+    settings.PUBLIC_THROTTLE_RATE = "2/min"
     from django.core.cache import cache
 
     cache.clear()
