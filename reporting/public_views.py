@@ -4,7 +4,8 @@ published plans and annual reports, a published report's aggregate figures, and 
 Everything is read through reporting.publication's published_* querysets: an unpublished, draft
 or superseded-but-never-published subject is a 404, as is every other row. The pages are cached by
 the browser (Cache-Control with an ETag that changes whenever a publication or a PDF does),
-throttled per client address (as the read API is), and in the reader's language (the language menu works logged out).
+throttled per client address (as the read API is), and in the reader's language (the language
+menu works logged out).
 """
 
 from __future__ import annotations
