@@ -157,4 +157,6 @@ def test_a_150_measure_plan_copy_is_made_in_a_request_in_constant_queries(
     doc = open_word(response)
     assert sum(len(t.rows) - 2 for t in doc.tables if t.rows[0].cells[1].text == "Measure") == 150
     print(f"Word copy of a 150-measure plan: {elapsed:.2f} s")
-    assert elapsed < 5  # measured about 1 s on the shared 2-core machine: served in the request
+    # Measured on the shared 2-core machine: the context 0.1 s, python-docx 0.6-1.2 s; the whole request
+    # 1.2-2.8 s with other test runs beside it. Served in the request, not through the PDF queue.
+    assert elapsed < 5
