@@ -54,6 +54,10 @@ def test_the_plan_copy_has_the_heading_sections_tables_and_totals_of_the_plan(
     adopted_plan, users_for, client
 ):
     client.force_login(users_for(adopted_plan)["member"])  # whoever sees the plan, as its PDFs
+    documents_page = client.get(
+        reverse("reporting:documents", args=["plan", adopted_plan.pk])
+    ).content.decode()
+    assert reverse("reporting:document-word", args=["plan", adopted_plan.pk]) in documents_page
     doc = open_word(client.get(reverse("reporting:document-word", args=["plan", adopted_plan.pk])))
     lines = [p.text for p in doc.paragraphs]
     # The heading of an LSG act: Republika Srbija, the city, the adopting body, number and date.
