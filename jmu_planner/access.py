@@ -232,6 +232,12 @@ def is_adopted(user: User, obj: Any) -> bool:
 
 
 @rules.predicate
+def is_publishable(user: User, obj: Any) -> bool:
+    """An adopted plan or an accepted annual report: what may be made public (DOMAIN.md)."""
+    return obj is not None and bool(getattr(obj, "is_publishable", False))
+
+
+@rules.predicate
 def logged_it(user: User, activity: Any) -> bool:
     return activity is not None and activity.created_by_id == user.pk
 
@@ -320,6 +326,14 @@ ACTIONS: dict[str, Action] = {
     "reporting.request_document": Action(
         sees_everything | is_author,
         _("PDFs are made by programme officers and by the LSG's coordinators and experts."),
+    ),
+    "reporting.publish": Action(
+        (is_administrator | is_programme_officer | is_coordinator) & is_publishable,
+        _("Adopted plans and accepted annual reports are published by coordinators and officers."),
+    ),
+    "reporting.unpublish": Action(
+        is_administrator | is_programme_officer | is_coordinator,
+        _("Only the LSG's coordinator or a programme officer takes a publication down."),
     ),
     "stakeholders.add_engagement": Action(
         is_administrator | is_engagement_expert, _("Engagements are recorded by the LSG's assigned experts.")

@@ -329,6 +329,10 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The public pages of published plans and reports (reporting.public_views): requests a client address
+# may make, and how long a browser keeps a page before asking again (with its ETag).
+PUBLIC_THROTTLE_RATE = env.str("PUBLIC_THROTTLE_RATE", default="120/min")
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "JMU Planner monitoring API",
     "DESCRIPTION": "Read-only figures of the JMU Planner for national monitoring: LSGs, adopted "

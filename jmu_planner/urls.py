@@ -31,6 +31,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("reports/", include("reporting.urls")),
     path("dashboard/", include("reporting.dashboard_urls")),
+    # Published plans and annual reports, with no log-in (reporting.public_views).
+    path("public/", include("reporting.public_urls")),
     path("inbox/", include("jmu_planner.notifications.urls")),
     path("api/", include("jmu_planner.api.urls")),
     path("admin/", admin.site.urls),

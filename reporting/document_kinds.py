@@ -57,6 +57,9 @@ class DocumentKind:
     # Which of the visible subjects' documents the user may read, when a document holds only what its
     # asker may see (a shared engagement's PDF holds the asker's LSG's part): a filter on Document.
     readable: Callable[[Any], Q] = _every_document
+    # The Word copy (DOCX bytes) built from `context`'s data, for the kinds that have one
+    # (reporting.word_copies); None: the kind prints as PDF only.
+    word: Callable[[dict[str, Any]], bytes] | None = None
 
 
 KINDS: dict[str, DocumentKind] = {}

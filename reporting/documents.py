@@ -28,7 +28,7 @@ from jmu_planner import figures, fragment_cache, i18n
 from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
 from plans.selectors import envelope_gaps, measures_with_details, names_in_force, plan_envelopes, plan_totals
-from reporting import document_kinds, selectors
+from reporting import document_kinds, selectors, word_copies
 from reporting.models import Document, FieldActivity, Report
 from stakeholders.models import JMUMembership, User
 
@@ -332,8 +332,11 @@ document_kinds.register(
         context=plan_context,
         label=lambda plan: plan.title,
         keep=fragment_cache.may_cache,
+        word=word_copies.plan_docx,
     )
 )
 document_kinds.register(
-    jmu_document_kind("report", Report, page="reporting:report-detail", context=report_context)
+    jmu_document_kind(
+        "report", Report, page="reporting:report-detail", context=report_context, word=word_copies.report_docx
+    )
 )

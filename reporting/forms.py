@@ -242,3 +242,11 @@ class SpendingForm(forms.Form):
 
     def amounts(self) -> dict:
         return {line: self.cleaned_data.get(f"line_{line.pk}") for line in self.lines}
+
+
+class UnpublishForm(forms.Form):
+    """Taking a publication down: the reason is kept with it (reporting.publication)."""
+
+    reason = forms.CharField(
+        label=_("Why is it taken down?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -121,6 +121,11 @@ class Report(models.Model):
     def is_overdue(self) -> bool:
         return self.is_editable and timezone.localdate() > self.due_date
 
+    @property
+    def is_publishable(self) -> bool:
+        """An accepted annual report may be published (DOMAIN.md); monthly and quarterly ones stay in."""
+        return self.kind == self.Kind.ANNUAL and self.status == self.Status.ACCEPTED
+
 
 class ReportTransition(StatusChange):
     STATUS = ReviewStatus
@@ -518,3 +523,71 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.report_kind} {self.period_start} ({self.scheduled_for})"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def current(self):
+        """Publications not taken down: what the public pages show."""
+        return self.filter(unpublished_at__isnull=True)
+
+
+class Publication(models.Model):
+    """One publishing of an adopted plan or an accepted annual report on the LSG's public page,
+    until it is taken down. Publication is orthogonal to the status (an adopted plan stays adopted
+    whether public or not), so it has its own rows: each publish is a new row, each unpublish closes
+    the open one with who, when and why, and together the rows are the record of every change."""
+
+    plan = models.ForeignKey(
+        OperationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        verbose_name=_("plan"),
+    )  # fmt: skip
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        verbose_name=_("report"),
+    )  # fmt: skip
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("published by"),
+    )  # fmt: skip
+    unpublished_at = models.DateTimeField(_("taken down"), null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("taken down by"),
+    )  # fmt: skip
+    reason = models.TextField(
+        _("reason for taking it down"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False, report__isnull=True)
+                | models.Q(plan__isnull=True, report__isnull=False),
+                name="publication_of_a_plan_or_a_report",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(unpublished_at__isnull=True, plan__isnull=False),
+                name="one_open_publication_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(unpublished_at__isnull=True, report__isnull=False),
+                name="one_open_publication_per_report",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.plan or self.report} ({self.published_at:%Y-%m-%d})"
+
+    @property
+    def subject(self):
+        return self.plan or self.report
+
+    @property
+    def is_current(self) -> bool:
+        return self.unpublished_at is None

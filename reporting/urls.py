@@ -25,6 +25,8 @@ urlpatterns = [
     path("field-log/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
     path("documents/<str:kind>/<int:pk>/", views.DocumentListView.as_view(), name="documents"),
     path("documents/<str:kind>/<int:pk>/print/", views.PrintPreviewView.as_view(), name="print-preview"),
+    path("documents/<str:kind>/<int:pk>/word/", views.DocumentWordView.as_view(), name="document-word"),
+    path("publication/<str:kind>/<int:pk>/", views.PublicationView.as_view(), name="publication"),
     path("documents/<int:pk>/retry/", views.DocumentRetryView.as_view(), name="document-retry"),
     path("documents/<int:pk>/download/", views.DocumentDownloadView.as_view(), name="document-download"),
 ]

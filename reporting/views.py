@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -35,7 +37,7 @@ from jmu_planner import access, figures, i18n
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
 from plans.models import BudgetLine
-from reporting import documents, selectors, services
+from reporting import documents, publication, selectors, services, word_copies
 from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
 from reporting.forms import (
@@ -44,6 +46,7 @@ from reporting.forms import (
     NarrativeForm,
     ReportCreateForm,
     SpendingForm,
+    UnpublishForm,
     own_membership,
 )
 from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
@@ -558,6 +561,7 @@ class DocumentListView(LoginRequiredMixin, View):
         context = {"subject": subject, "kind": kind.name, "documents": rows,
                    "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
                    "can_export": access.may(request.user, kind.request_action, subject),
+                   "has_word": kind.word is not None,
                    "pending": any(d.is_pending for d in rows)}  # fmt: skip
         template = "reporting/partials/documents.html" if request.htmx else self.template_name
         return render(request, template, context)
@@ -597,6 +601,34 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             filename=document.file.name.rsplit("/", 1)[-1],
             content_type="application/pdf",
         )
+
+
+class DocumentWordView(LoginRequiredMixin, View):
+    """The Word copy of a plan or report, made on request (a 150-measure plan in well under a
+    second: reporting/tests/test_word_copies.py), for whoever may see the subject, as its PDFs."""
+
+    def get(self, request, kind, pk):
+        kind = kind_named(kind)
+        subject = _subject(request, kind, pk)
+        return word_response(kind, subject)
+
+
+def word_response(kind: DocumentKind, subject, *, keep_seconds: int = 0) -> HttpResponse:
+    """The subject's Word copy as a download named like its PDF; a kind without one is a 404.
+    `keep_seconds`: the copy is kept that long in the cache (per subject and language) and served
+    from there (the public pages, where anyone may ask for it)."""
+    if kind.word is None:
+        raise Http404
+    key = f"word-copy:{kind.name}:{subject.pk}:{i18n.current_language()}"
+    content = cache.get(key) if keep_seconds else None
+    if content is None:
+        content = kind.word(kind.context(subject))
+        if keep_seconds:
+            cache.set(key, content, keep_seconds)
+    name = slugify(kind.file_stem(subject))[:80] or "document"
+    response = HttpResponse(content, content_type=word_copies.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
 
 
 @method_decorator(
@@ -692,3 +724,55 @@ def refused(errors: dict[str, list[dict]], form: ActivityForm | None) -> dict[st
         text = " ".join(messages_)
         parts.append(f"{label.capitalize()}: {text}" if label and name != "__all__" else text)
     return {"status": "refused", "reason": " ".join(parts), "errors": by_field}
+
+
+class PublicationView(LoginRequiredMixin, View):
+    """Whether an adopted plan or an accepted annual report is on its LSG's public page, every
+    publishing and taking down with who, when and why, and the buttons for both."""
+
+    template_name = "reporting/publication.html"
+
+    def get(self, request, kind, pk, form=None):
+        kind = kind_named(kind)
+        if kind.name not in ("plan", "report"):
+            raise Http404
+        subject = _subject(request, kind, pk)
+        history = publication.publication_history(subject)
+        current = next((p for p in history if p.is_current), None)
+        context = {
+            "subject": subject, "kind": kind.name, "history": history, "current": current,
+            "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
+            "may_publish": current is None and access.may(request.user, "reporting.publish", subject),
+            "may_unpublish": current is not None and access.may(request.user, "reporting.unpublish", subject),
+            "refusal": access.refusal(request.user, "reporting.publish", subject),
+            "form": form or UnpublishForm(),
+        }  # fmt: skip
+        return render(request, self.template_name, context, status=400 if form is not None else 200)
+
+    def post(self, request, kind, pk):
+        kind_ = kind_named(kind)
+        if kind_.name not in ("plan", "report"):
+            raise Http404
+        subject = _subject(request, kind_, pk)
+        if request.POST.get("action") == "unpublish":
+            access.require(request.user, "reporting.unpublish", subject)
+            form = UnpublishForm(request.POST)
+            if not form.is_valid():
+                return self.get(request, kind, pk, form=form)
+            try:
+                publication.publication_unpublish(
+                    subject=subject, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+                return self.get(request, kind, pk, form=form)
+            messages.success(request, _("It is no longer on the public page."))
+        else:
+            access.require(request.user, "reporting.publish", subject)
+            try:
+                publication.publication_publish(subject=subject, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("It is now on the LSG's public page."))
+        return HttpResponseRedirect(request.path)

@@ -18,7 +18,7 @@ from jmu_planner.notifications.models import Notification
 from plans.models import CommentThread, OperationalPlan
 from plans.tests.factories import IndicatorFactory, MeasureFactory, PlanFactory
 from reporting import services
-from reporting.models import Document
+from reporting.models import Document, Publication, Report
 from stakeholders.tests.factories import (
     InstitutionFactory,
     JMUFactory,
@@ -252,12 +252,23 @@ MATRIX: dict[str, Row] = {
         answers(member=403), lambda w: {"kind": "plan", "pk": w.plan.pk}, query="?format=html"
     ),
     "reporting:document-download": Row(READ, lambda w: {"pk": w.document.pk}),
+    # The Word copy: whoever sees the subject, as its PDFs.
+    "reporting:document-word": Row(READ, lambda w: {"kind": "plan", "pk": w.plan.pk}),
     # Only a failed document is retried: this one is done, so those who may see it are refused.
     "reporting:document-retry": Row(
         answers(coordinator=403, member=403, expert=403, officer=403, administrator=403),
         lambda w: {"pk": w.document.pk},
         "post",
     ),
+    # Publication: the page of a publishable subject, for whoever sees it (publishing: test_publication).
+    "reporting:publication": Row(READ, lambda w: {"kind": "plan", "pk": w.adopted.pk}),
+    # The public pages, with no log-in: the published adopted plan and annual report, for everyone.
+    "public:index": Row(EVERYONE),
+    "public:lsg": Row(EVERYONE, lambda w: {"pk": w.lsg.pk}),
+    "public:report": Row(EVERYONE, lambda w: {"pk": w.annual.pk}),
+    "public:pdf": Row(EVERYONE, lambda w: {"kind": "plan", "pk": w.adopted.pk}),
+    "public:word": Row(EVERYONE, lambda w: {"kind": "report", "pk": w.annual.pk}),
+    "public:decision": Row(EVERYONE, lambda w: {"pk": w.adopted.pk}),
     # Dashboard: scoped rows (a coordinator sees their LSGs only: reporting/tests/test_dashboard.py).
     "dashboard:programme": Row(SIGNED_IN),
     "dashboard:report-review-queue": Row(OFFICERS),
@@ -370,6 +381,7 @@ class World:
     users: dict
     national_institution: Any = None
     eng: Any = None  # the experts' work (engagement_world)
+    annual: Any = None  # an accepted annual report, published with the adopted plan
 
 
 def build_world() -> World:
@@ -417,11 +429,21 @@ def build_world() -> World:
     )
     document = Document.objects.create(plan=plan, status=Document.Status.DONE)
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    # The adopted plan and an accepted annual report are published, with the plan's PDF made.
+    annual = services.report_create(
+        jmu=jmu, kind="annual", day=datetime.date(2029, 1, 1), actor=users["coordinator"]
+    )
+    Report.objects.filter(pk=annual.pk).update(status=Report.Status.ACCEPTED)
+    Publication.objects.create(plan=adopted, published_by=users["coordinator"])
+    Publication.objects.create(report=annual, published_by=users["coordinator"])
+    made = Document.objects.create(plan=adopted, status=Document.Status.DONE, subject_status="adopted")
+    made.file.save("adopted.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     from stakeholders.engagements.tests.world import engagement_world
 
     eng = engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
     return World(
         eng=eng,
+        annual=annual,
         report=report,
         activity=activity,
         document=document,

@@ -183,6 +183,11 @@ class OperationalPlan(models.Model):
         return self.status in (self.Status.ADOPTED, self.Status.SUPERSEDED)
 
     @property
+    def is_publishable(self) -> bool:
+        """An adopted version (in force or since superseded) may be published (DOMAIN.md)."""
+        return self.was_adopted
+
+    @property
     def awaits_review(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
