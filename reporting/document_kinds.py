@@ -49,6 +49,9 @@ class DocumentKind:
     # Whether a PDF made before of this subject may be served again instead of a new render
     # (a version that can no longer change: jmu_planner.fragment_cache.may_cache).
     keep: Callable[[Any], bool] = _never
+    # Whether its PDF is a document of record to archive (an adopted plan, an accepted report):
+    # made as PDF/A (reporting.documents.ARCHIVAL_VARIANT), every font embedded, tagged.
+    archival: Callable[[Any], bool] = _never
 
 
 KINDS: dict[str, DocumentKind] = {}

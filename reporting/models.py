@@ -405,6 +405,14 @@ class Document(models.Model):
         return getattr(self, self.kind.name)
 
     @property
+    def subject_status_display(self) -> str:
+        """The subject's status when the PDF was asked for, as its own choices name it (translated)."""
+        model = self._meta.get_field(self.kind.name).related_model
+        return str(
+            dict(model._meta.get_field("status").flatchoices).get(self.subject_status, self.subject_status)
+        )
+
+    @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RENDERING}
 

@@ -88,6 +88,12 @@ class OperationalPlan(models.Model):
     adoption_file = models.FileField(
         _("scanned decision (PDF)"), upload_to=ServerNamedUpload("plans/adoptions", ".pdf"), blank=True
     )
+    # Who signed the decision, as the signature block of the adopted plan names them.
+    signatory_name = models.CharField(_("signatory"), max_length=120, blank=True)
+    signatory_function = models.CharField(
+        _("signatory's function"), max_length=120, blank=True,
+        help_text=_("As the decision states it, e.g. President of the City Council."),
+    )  # fmt: skip
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         verbose_name=_("copied from"),

@@ -9,13 +9,16 @@ from typing import Any
 from django.urls import reverse
 
 from reporting.document_kinds import DocumentKind, register
+from reporting.official import person_name
 from stakeholders.engagements.selectors import engagement_list
 from stakeholders.models import Engagement, Participant
 
 
 def engagement_context(engagement: Engagement) -> dict[str, Any]:
     """The engagement's (mentoring session) report in the learning cluster's template: 5 queries."""
-    engagement = Engagement.objects.prefetch_related("lsgs").get(pk=engagement.pk)
+    engagement = (
+        Engagement.objects.select_related("created_by").prefetch_related("lsgs").get(pk=engagement.pk)
+    )
     lsgs = list(engagement.lsgs.all())
     return {
         "engagement": engagement,
@@ -29,6 +32,9 @@ def engagement_context(engagement: Engagement) -> dict[str, Any]:
         "follow_ups": list(engagement.followups.all()),
         "recommendations": list(engagement.recommendations.select_related("lsg")),
         "is_draft": False,
+        # The signature lines: its author on the day it was held; the SCTM's line is signed on paper.
+        "author": person_name(engagement.created_by),
+        "signed_on": engagement.date,
     }
 
 
