@@ -26,6 +26,15 @@ class LSGForm(forms.ModelForm):
         }  # fmt: skip
 
 
+class CoatOfArmsForm(forms.ModelForm):
+    """The LSG's coat of arms, which its coordinator uploads for the head of its documents."""
+
+    class Meta:
+        model = LSG
+        fields = ["coat_of_arms"]
+        widgets = {"coat_of_arms": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
+
+
 class JMUForm(forms.ModelForm):
     class Meta:
         model = JMU

@@ -135,6 +135,7 @@ MATRIX: dict[str, Row] = {
     "stakeholders:lsg-list": Row(SIGNED_IN),
     "stakeholders:lsg-detail": Row(READ, lambda w: {"pk": w.lsg.pk}),
     "stakeholders:lsg-update": Row(ADMIN_ONLY, lambda w: {"pk": w.lsg.pk}),
+    "stakeholders:lsg-coat-of-arms": Row(EDIT_REGISTRY, lambda w: {"pk": w.lsg.pk}),
     "stakeholders:jmu-create": Row(EDIT_REGISTRY, lambda w: {"lsg_pk": w.lsg.pk}),
     "stakeholders:jmu-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.jmu.pk}),
     "stakeholders:membership-create": Row(EDIT_REGISTRY, lambda w: {"jmu_pk": w.jmu.pk}),
