@@ -103,7 +103,7 @@ class LSGUpdateView(RegistryFormView):
 
 
 class CoatOfArmsUpdateView(RegistryFormView):
-    """The LSG's coordinator uploads its coat of arms (the rest of the LSG's record is the administrators')."""
+    """The LSG's coordinator uploads its coat of arms (the rest of its record is the administrators')."""
 
     form_class = CoatOfArmsForm
     heading = _("Coat of arms for the documents")

@@ -278,7 +278,8 @@ def test_only_versions_not_adopted_carry_the_draft_watermark(status, watermark, 
     html = documents.document_html(Document(plan=plan))
     assert ('class="watermark"' in html) is watermark
     if not watermark:
-        assert "Adopted by the Assembly, decision no. 06-1/2027" in html
+        # The body as the LSG's type names it (a municipality's assembly).
+        assert "Adopted by the Municipal Assembly, decision no. 06-1/2027" in html
 
 
 @pytest.mark.django_db
