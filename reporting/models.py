@@ -408,9 +408,10 @@ class Document(models.Model):
     def subject_status_display(self) -> str:
         """The subject's status when the PDF was asked for, as its own choices name it (translated)."""
         model = self._meta.get_field(self.kind.name).related_model
-        return str(
-            dict(model._meta.get_field("status").flatchoices).get(self.subject_status, self.subject_status)
-        )
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        if "status" not in fields:  # an engagement has no status
+            return self.subject_status
+        return str(dict(fields["status"].flatchoices).get(self.subject_status, self.subject_status))
 
     @property
     def is_pending(self) -> bool:
