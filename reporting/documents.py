@@ -301,6 +301,12 @@ def report_context(report: Report) -> dict[str, Any]:
 ARCHIVAL_VARIANT = "pdf/a-3b"
 
 
+def archival_pdf(rendered) -> bytes:
+    """The PDF/A of a rendered document (its title, author, subject and language from the layout's
+    <title>, <meta> and lang), tagged for screen readers unless settings.PDF_TAGGED is off."""
+    return rendered.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=settings.PDF_TAGGED)
+
+
 def document_page(document: Document) -> tuple[str, dict[str, Any]]:
     """The print layout as HTML, and the data it was made from."""
     kind = document.kind
@@ -357,11 +363,7 @@ def document_render(document: Document) -> Document:
         rendered = _laid_out(document)
         pages = len(rendered.pages)
         archival = document.kind.archival(document.subject)
-        pdf = (
-            rendered.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=True)
-            if archival
-            else rendered.write_pdf()
-        )
+        pdf = archival_pdf(rendered) if archival else rendered.write_pdf()
     except Exception as exc:
         log.exception("Document %s: rendering failed", document.pk)
         _fail(document.pk, f"{exc.__class__.__name__}: {exc}")
