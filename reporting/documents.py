@@ -303,8 +303,10 @@ ARCHIVAL_VARIANT = "pdf/a-3b"
 
 def archival_pdf(rendered) -> bytes:
     """The PDF/A of a rendered document (its title, author, subject and language from the layout's
-    <title>, <meta> and lang), tagged for screen readers unless settings.PDF_TAGGED is off."""
-    return rendered.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=settings.PDF_TAGGED)
+    <title>, <meta> and lang), tagged for screen readers when settings.PDF_TAGGED and it has at most
+    PDF_TAGGED_MAX_PAGES pages (tagging a very long one takes the worker past its memory aim)."""
+    tagged = settings.PDF_TAGGED and len(rendered.pages) <= settings.PDF_TAGGED_MAX_PAGES
+    return rendered.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=tagged)
 
 
 def document_page(document: Document) -> tuple[str, dict[str, Any]]:
