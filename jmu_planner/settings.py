@@ -214,6 +214,14 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDFs render on a queue of their own, so long renders never hold up e-mails and reminders.
 PDF_QUEUE = env.str("PDF_QUEUE", default="pdf")
+# With no broker (the embedded default) a PDF renders in this process, but in a thread started
+# after the request commits: the page that asked answers at once and polls (reporting.documents).
+PDF_RENDER_IN_THREAD = env.bool("PDF_RENDER_IN_THREAD", default=not REDIS_URL)
+# A document of record (PDF/A) is also tagged for screen readers, up to PDF_TAGGED_MAX_PAGES pages:
+# tagging costs about a fifth more time and, for a 500-measure plan (149 pages), took the worker's
+# peak from 359 MB to 438 MB, over the 400 MB aim (bench/pdf.py).
+PDF_TAGGED = env.bool("PDF_TAGGED", default=True)
+PDF_TAGGED_MAX_PAGES = env.int("PDF_TAGGED_MAX_PAGES", default=100)
 PDF_SOFT_TIME_LIMIT = env.int("PDF_SOFT_TIME_LIMIT", default=120)
 PDF_HARD_TIME_LIMIT = env.int("PDF_HARD_TIME_LIMIT", default=PDF_SOFT_TIME_LIMIT + 30)
 # A task whose worker died unacknowledged comes back after the visibility timeout (kombu's default

@@ -460,6 +460,13 @@ class AdoptionForm(forms.Form):
     )
     adoption_number = forms.CharField(label=_("Decision number"), max_length=60)
     adoption_date = BoundedDateField(label=_("Decision date"), widget=DATE_INPUT)
+    signatory_name = forms.CharField(
+        label=_("Signatory"), max_length=120, help_text=_("Who signed the decision.")
+    )
+    signatory_function = forms.CharField(
+        label=_("Signatory's function"), max_length=120,
+        help_text=_("As the decision states it, e.g. President of the City Council."),
+    )  # fmt: skip
     adoption_file = forms.FileField(
         label=_("Scanned decision (PDF, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

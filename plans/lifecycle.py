@@ -85,9 +85,10 @@ def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = Fa
 
 def _decision(
     plan: OperationalPlan, *, body: str = "", number: str = "", date: datetime.date | None = None,
-    file: UploadedFile | None = None, **context,
+    file: UploadedFile | None = None, signatory_name: str = "", signatory_function: str = "", **context,
 ) -> dict:  # fmt: skip
-    """The LSG body's decision: body, number, a date not in the future and the scanned PDF."""
+    """The LSG body's decision: body, number, a date not in the future and the scanned PDF; who
+    signed it and in what function, for the adopted plan's signature block."""
     errors = {}
     if body not in OperationalPlan.AdoptingBody.values:
         errors["adopting_body"] = _("Choose the body that adopted the plan.")
@@ -108,6 +109,8 @@ def _decision(
         "adoption_number": number.strip(),
         "adoption_date": date,
         "adoption_file": file,
+        "signatory_name": (signatory_name or "").strip(),
+        "signatory_function": (signatory_function or "").strip(),
     }
 
 
@@ -194,7 +197,7 @@ def plan_transition(
 
 def plan_adopt(
     *, plan: OperationalPlan, actor: User, body: str, number: str, date: datetime.date | None,
-    file: UploadedFile | None,
+    file: UploadedFile | None, signatory_name: str = "", signatory_function: str = "",
 ) -> OperationalPlan:  # fmt: skip
     """Record the LSG body's decision; the version is frozen, and the one it amends superseded.
 
@@ -202,8 +205,9 @@ def plan_adopt(
     move is rolled back and the reason goes next to the file field."""
     try:
         return PLAN_LIFECYCLE.transition(
-            plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file
-        )
+            plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file,
+            signatory_name=signatory_name, signatory_function=signatory_function,
+        )  # fmt: skip
     except OSError as error:
         log.exception("Plan %s: the adoption decision could not be stored", plan.pk)
         raise ValidationError({"adoption_file": _(

@@ -89,7 +89,8 @@ class PlanAdoptView(LoginRequiredMixin, View):
                 plan_adopt(
                     plan=self.plan, actor=request.user, body=data["adopting_body"],
                     number=data["adoption_number"], date=data["adoption_date"],
-                    file=data["adoption_file"],
+                    file=data["adoption_file"], signatory_name=data["signatory_name"],
+                    signatory_function=data["signatory_function"],
                 )  # fmt: skip
             except ValidationError as error:
                 attach_errors(form, error)

@@ -396,6 +396,81 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
     )  # fmt: skip
 
 
+@dataclass
+class AnnexRow:
+    """A measure's (or an area's) amounts per funding source, in the order of `BudgetAnnex.sources`."""
+
+    label: str
+    amounts: list[Decimal]
+    total: Decimal
+    # What its lines draw on shared envelopes: shown, but counted once in the envelopes' row.
+    drawn: Decimal = ZERO
+    measure: Measure | None = None
+
+
+@dataclass
+class AnnexArea:
+    area: ThematicArea
+    rows: list[AnnexRow]
+    total: AnnexRow
+
+
+@dataclass
+class BudgetAnnex:
+    """The plan's budget as a measure × funding source table: the rows of each area and its total,
+    the shared envelopes (each counted once, with its own amount) and the overall row, which equals
+    the plan's totals by source and overall (`plan_totals`)."""
+
+    sources: list[FundingSource]
+    areas: list[AnnexArea]
+    envelopes: AnnexRow | None
+    total: AnnexRow
+
+
+def budget_annex(measures: list[Measure], totals: Totals) -> BudgetAnnex:
+    """From measures_with_details() and their plan_totals(): no queries of its own."""
+    sources = [source for source, _amount in totals.by_source]
+    column = {source.pk: index for index, source in enumerate(sources)}
+
+    def blank() -> list[Decimal]:
+        return [ZERO for _source in sources]
+
+    areas: dict[int, AnnexArea] = {}
+    for measure in measures:
+        amounts, drawn = blank(), ZERO
+        for line in measure.line_list:
+            if line.envelope_id:
+                drawn += line.amount
+            else:
+                amounts[column[line.source_id]] += line.amount
+        row = AnnexRow(
+            label=f"{measure.code} {measure.title}", amounts=amounts, total=sum(amounts, ZERO),
+            drawn=drawn, measure=measure,
+        )  # fmt: skip
+        block = areas.get(measure.area_id)
+        if block is None:
+            area = measure.area
+            block = areas[measure.area_id] = AnnexArea(
+                area=area,
+                rows=[],
+                total=AnnexRow(label=f"{area.number}. {area.name}", amounts=blank(), total=ZERO),
+            )
+        block.rows.append(row)
+        block.total.amounts = [a + b for a, b in zip(block.total.amounts, amounts, strict=True)]
+        block.total.total += row.total
+        block.total.drawn += drawn
+    envelopes = None
+    if totals.envelopes:
+        amounts = blank()
+        for use in totals.envelopes:
+            amounts[column[use.envelope.source_id]] += use.envelope.amount
+        envelopes = AnnexRow(label=_("Shared envelopes"), amounts=amounts, total=sum(amounts, ZERO))
+    return BudgetAnnex(
+        sources=sources, areas=list(areas.values()), envelopes=envelopes,
+        total=AnnexRow(label=_("Total"), amounts=[a for _s, a in totals.by_source], total=totals.overall),
+    )  # fmt: skip
+
+
 def measures_with_details(plan: OperationalPlan) -> list[Measure]:
     """The plan's measures with area, responsible, `indicator_list`, `line_list` (with source and
     envelope), `co_responsible_list`, `partner_list` and `secondary_area_list`: 4 queries.

@@ -38,6 +38,8 @@ def _adopt(plan: OperationalPlan) -> None:
         status=Status.ADOPTED,
         adopting_body="city_council",
         adoption_number="06-5/2026-II",
+        signatory_name="Marija Petrović",
+        signatory_function="Predsednica Gradskog veća",
         adoption_date=datetime.date(plan.period_start.year, 1, 20),
     )
 

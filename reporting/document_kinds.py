@@ -60,6 +60,9 @@ class DocumentKind:
     # The Word copy (DOCX bytes) built from `context`'s data, for the kinds that have one
     # (reporting.word_copies); None: the kind prints as PDF only.
     word: Callable[[dict[str, Any]], bytes] | None = None
+    # Whether its PDF is a document of record to archive (an adopted plan, an accepted report):
+    # made as PDF/A (reporting.documents.ARCHIVAL_VARIANT), every font embedded, tagged.
+    archival: Callable[[Any], bool] = _never
 
 
 KINDS: dict[str, DocumentKind] = {}

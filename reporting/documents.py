@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime
 import gc
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
+from django import db
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
@@ -27,9 +29,20 @@ from django.utils.translation import gettext as _
 from jmu_planner import figures, fragment_cache, i18n
 from jmu_planner.script import html_for_reader
 from plans.models import OperationalPlan
-from plans.selectors import envelope_gaps, measures_with_details, names_in_force, plan_envelopes, plan_totals
-from reporting import document_kinds, selectors, word_copies
-from reporting.models import Document, FieldActivity, Report
+from plans.selectors import (
+    LSG_MIN_SHARE,
+    SCTM_MAX_EUR_TWO_YEARS,
+    SCTM_MAX_SHARE,
+    budget_annex,
+    envelope_gaps,
+    measures_with_details,
+    names_in_force,
+    plan_cofinancing,
+    plan_envelopes,
+    plan_totals,
+)
+from reporting import document_kinds, official, selectors, word_copies
+from reporting.models import Document, FieldActivity, Report, ReportTransition
 from stakeholders.models import JMUMembership, User
 
 log = logging.getLogger(__name__)
@@ -93,9 +106,31 @@ def document_retry(*, document: Document, actor: User) -> Document:
     return document
 
 
+# One in-process render at a time: WeasyPrint's peak memory is per render (bench/pdf.py).
+_IN_PROCESS = threading.Lock()
+
+
+def _render_in_thread(document_id: int) -> None:
+    try:
+        with _IN_PROCESS:
+            current_app.tasks[RENDER_TASK].apply(args=[document_id])
+    except Exception:  # the task records its failure on the document; nothing else can be told here
+        log.exception("Document %s: in-process render failed", document_id)
+    finally:
+        db.connections.close_all()
+
+
 def enqueue(document_id: int) -> bool:
     """Hand the document to the PDF queue; when the queue is down it is failed with the reason
-    (and can be retried from the page). Returns whether the queue took it."""
+    (and can be retried from the page). Returns whether the queue took it.
+
+    Without a broker (settings.PDF_RENDER_IN_THREAD) the render runs in a thread of this process,
+    so the request that asked (this runs once it commits) answers at once instead of waiting."""
+    if settings.PDF_RENDER_IN_THREAD:
+        threading.Thread(
+            target=_render_in_thread, args=[document_id], name=f"pdf-{document_id}", daemon=True
+        ).start()
+        return True
     try:
         current_app.tasks[RENDER_TASK].apply_async(args=[document_id], queue=settings.PDF_QUEUE)
     except DocumentFailed:
@@ -165,8 +200,15 @@ class AreaSection:
     total: Any
 
 
+# A plan of more measures than this gets a cover page and a contents page: it runs past a few
+# pages. A guess, checked after the render (`document_render` lays out the other form when wrong).
+LONG_PLAN_MEASURES = 8
+# A document of at most this many pages is "short": a heading on its first page, no cover, no contents.
+SHORT_DOCUMENT_PAGES = 4
+
+
 def plan_context(plan: OperationalPlan, reader: Any = None) -> dict[str, Any]:
-    """Everything the plan's print layout shows, loaded here: 8 queries (the same for every reader)."""
+    """Everything the plan's print layout shows, loaded here: 9 queries (the same for every reader)."""
     plan = OperationalPlan.objects.select_related("jmu__lsg__district").get(pk=plan.pk)
     measures = measures_with_details(plan)
     names_in_force(plan, measures)
@@ -193,6 +235,17 @@ def plan_context(plan: OperationalPlan, reader: Any = None) -> dict[str, Any]:
         "totals": totals,
         "communication": list(plan.communication.all()),
         "is_draft": plan.is_draft_document,
+        "heading": official.plan_heading(plan),
+        "signature": official.plan_signature(plan),
+        "annex": budget_annex(measures, totals),
+        "cofinancing": plan_cofinancing(plan, totals),
+        "rule": {
+            "sctm_max_share": SCTM_MAX_SHARE * 100,
+            "lsg_min_share": LSG_MIN_SHARE * 100,
+            "sctm_max_eur": SCTM_MAX_EUR_TWO_YEARS,
+        },
+        "long_form": len(measures) > LONG_PLAN_MEASURES,
+        "front_pages": 2,  # the cover and the contents
     }
 
 
@@ -214,6 +267,18 @@ def report_context(report: Report, reader: Any = None) -> dict[str, Any]:
     people_per_activity = not any(
         figures.is_small(n) for n in [*reach.counts.values(), *(a.people for a in activities)]
     )
+    # Who prepared it (its last submission) and who accepted it, and when: one query.
+    steps = {
+        step.to_status: step
+        for step in ReportTransition.objects.filter(
+            report=report, to_status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED]
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    }
+    submitted, accepted = steps.get(Report.Status.SUBMITTED), steps.get(Report.Status.ACCEPTED)
+    if report.status != Report.Status.ACCEPTED:
+        accepted = None
     return {
         "report": report,
         "lsg": report.jmu.lsg,
@@ -240,24 +305,71 @@ def report_context(report: Report, reader: Any = None) -> dict[str, Any]:
         ],
         "months": list(selectors.months_of(report).order_by("period_start")),
         "is_draft": report.status != Report.Status.ACCEPTED,
+        # The JMU reports: its LSG's heading with the JMU as the body, dated when it was accepted.
+        "heading": official.jmu_heading(report.jmu, date=accepted.at.date() if accepted else None),
+        "prepared_by": official.person_name(submitted.actor) if submitted else "",
+        "prepared_at": submitted.at if submitted else None,
+        "accepted_by": official.person_name(accepted.actor) if accepted else "",
+        "accepted_at": accepted.at if accepted else None,
+        # A monthly or quarterly report is a few pages: a heading, no cover (checked after the render).
+        "long_form": report.kind == Report.Kind.ANNUAL,
     }
+
+
+# The PDF/A variant of a document of record (an adopted plan, an accepted report): every font
+# embedded, its metadata in XMP, tagged for screen readers.
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+
+def archival_pdf(rendered) -> bytes:
+    """The PDF/A of a rendered document (its title, author, subject and language from the layout's
+    <title>, <meta> and lang), tagged for screen readers when settings.PDF_TAGGED and it has at most
+    PDF_TAGGED_MAX_PAGES pages (tagging a very long one takes the worker past its memory aim)."""
+    tagged = settings.PDF_TAGGED and len(rendered.pages) <= settings.PDF_TAGGED_MAX_PAGES
+    return rendered.write_pdf(pdf_variant=ARCHIVAL_VARIANT, pdf_tags=tagged)
+
+
+def document_page(document: Document) -> tuple[str, dict[str, Any]]:
+    """The print layout as HTML, and the data it was made from."""
+    kind = document.kind
+    context = kind.context(document.subject, reader=document.created_by)
+    context |= {"document": document, "generated_at": timezone.localtime()}
+    return html_for_reader(render_to_string(kind.template, context)), context
 
 
 def document_html(document: Document) -> str:
     """The print layout as HTML (the preview, and WeasyPrint's input), all of it in the
     reader's script: an official Cyrillic document is Cyrillic throughout (jmu_planner.script)."""
-    kind = document.kind
-    context = kind.context(document.subject, reader=document.created_by)
-    context |= {"document": document, "generated_at": timezone.localtime()}
-    return html_for_reader(render_to_string(kind.template, context))
+    return document_page(document)[0]
 
 
-def document_render(document: Document) -> Document:
-    """Render and store the PDF; a failure is recorded with its reason and raised."""
+def _laid_out(document: Document):
+    """The rendered WeasyPrint document, in its short form (a heading) or its long one (a cover and,
+    for a plan, a contents page), whichever its length calls for: the context guesses, and a
+    wrong guess is laid out again in the other form (a short document renders quickly)."""
     from weasyprint import HTML
 
     from reporting.fetcher import PRINT_BASE_URL, StaticFilesFetcher
 
+    html, context = document_page(document)
+    heading = context.get("heading")
+    # Only our static files (and the LSG's checked coat of arms) may be loaded: never the network,
+    # never the server's other files.
+    fetcher = StaticFilesFetcher(attachments=heading.attachments() if heading else None)
+    rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=fetcher).render()
+    if "long_form" in context:
+        long_form = context["long_form"]
+        front = context.get("front_pages", 1) if long_form else 0
+        if (len(rendered.pages) - front <= SHORT_DOCUMENT_PAGES) == long_form:
+            html = html_for_reader(
+                render_to_string(document.kind.template, context | {"long_form": not long_form})
+            )
+            rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=fetcher).render()
+    return rendered
+
+
+def document_render(document: Document) -> Document:
+    """Render and store the PDF; a failure is recorded with its reason and raised."""
     Document.objects.filter(pk=document.pk).update(
         status=Document.Status.RENDERING, attempts=document.attempts + 1, status_changed_at=timezone.now()
     )
@@ -271,12 +383,12 @@ def document_render(document: Document) -> Document:
     # generation (where everything made while paused still is) frees it all before the next render.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    rendered = None
     try:
-        html = document_html(document)
-        # Only our static files may be loaded: never the network, never the server's other files.
-        rendered = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesFetcher()).render()
+        rendered = _laid_out(document)
         pages = len(rendered.pages)
-        pdf = rendered.write_pdf()
+        archival = document.kind.archival(document.subject)
+        pdf = archival_pdf(rendered) if archival else rendered.write_pdf()
     except (OperationalError, InterfaceError):
         raise  # the database did not answer: the task waits for it and tries again
     except Exception as exc:
@@ -284,7 +396,7 @@ def document_render(document: Document) -> Document:
         _fail(document.pk, f"{exc.__class__.__name__}: {exc}")
         raise
     finally:
-        rendered = html = None
+        rendered = None
         gc.collect(0)
         if gc_was_enabled:
             gc.enable()
@@ -333,10 +445,12 @@ document_kinds.register(
         label=lambda plan: plan.title,
         keep=fragment_cache.may_cache,
         word=word_copies.plan_docx,
+        archival=lambda plan: plan.was_adopted,
     )
 )
 document_kinds.register(
     jmu_document_kind(
-        "report", Report, page="reporting:report-detail", context=report_context, word=word_copies.report_docx
+        "report", Report, page="reporting:report-detail", context=report_context,
+        word=word_copies.report_docx, archival=lambda report: report.status == Report.Status.ACCEPTED,
     )
-)
+)  # fmt: skip

@@ -53,11 +53,17 @@ def static_path(url: str) -> Path:
 class StaticFilesFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves static files from disk and refuses everything else."""
 
-    def __init__(self) -> None:
+    def __init__(self, attachments: dict[str, tuple[bytes, str]] | None = None) -> None:
         # No network handlers are used: fetch() below never calls urllib's opener.
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
+        # Bytes the document's data brought (the LSG's checked coat of arms), under fixed URLs that
+        # the print layouts name (reporting.official.ARMS_URL): never a path from the database.
+        self.attachments = attachments or {}
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self.attachments:
+            body, content_type = self.attachments[url]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
         path = static_path(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})

@@ -466,20 +466,21 @@ class Document(models.Model):
         return getattr(self, self.kind.name)
 
     @property
+    def subject_status_display(self) -> str:
+        """The subject's status when the PDF was asked for, as its own choices name it (translated)."""
+        model = self._meta.get_field(self.kind.name).related_model
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        if "status" not in fields:  # an engagement has no status
+            return self.subject_status
+        return str(dict(fields["status"].flatchoices).get(self.subject_status, self.subject_status))
+
+    @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RENDERING}
 
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
-
-    @property
-    def subject_status_label(self) -> str:
-        """The plan's or report's status when this was asked, in the reader's words ("usvojen")."""
-        choices = OperationalPlan.Status if self.plan_id else Report.Status if self.report_id else None
-        if choices is not None and self.subject_status in choices.values:
-            return str(choices(self.subject_status).label)
-        return self.subject_status
 
     @property
     def is_failed(self) -> bool:

@@ -526,9 +526,10 @@ def _subject(request, kind: DocumentKind, pk: int):
     return get_object_or_404(kind.subjects(request.user), pk=pk)
 
 
-def _tell_queued(request, document: Document) -> None:
-    """Say what happened once the queue was asked. The queue is asked when the request's
-    transaction commits (ATOMIC_REQUESTS), before the messages are stored: this runs just after."""
+def _tell_if_not_queued(request, document: Document) -> None:
+    """Say so when the queue could not be asked. The queue is asked when the request's transaction
+    commits (ATOMIC_REQUESTS), before the messages are stored: this runs just after. That the PDF
+    is being made is said by the documents list itself, which changes when it is done."""
 
     def tell() -> None:
         if Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).exists():
@@ -536,8 +537,6 @@ def _tell_queued(request, document: Document) -> None:
                 "The PDF queue is not reachable right now, so the PDF was not made. "
                 "Try again in a few minutes with the Retry button."
             ))  # fmt: skip
-        else:
-            messages.success(request, _("The PDF is being made; this page updates when it is ready."))
 
     transaction.on_commit(tell)
 
@@ -545,7 +544,11 @@ def _tell_queued(request, document: Document) -> None:
 class DocumentListView(LoginRequiredMixin, View):
     """The PDFs of any printable subject (reporting.document_kinds), with a button to make a new one
     and one to retry a failed one; htmx-refreshed while one is pending. The kind comes from the URL,
-    or from a subclass where another app names the page."""
+    or from a subclass where another app names the page.
+
+    One click: the subject's "PDF" button posts here; a PDF made before of a version that cannot
+    change downloads at once, else the page waits for the new one (`?wait=<id>`), polled, and the
+    browser downloads it once made (its row marked data-pdf-ready: static/js/documents.js)."""
 
     template_name = "reporting/documents.html"
     kind = ""
@@ -558,7 +561,9 @@ class DocumentListView(LoginRequiredMixin, View):
             .select_related("created_by")
             .order_by("-created_at", "-pk")
         )
-        context = {"subject": subject, "kind": kind.name, "documents": rows,
+        wait = request.GET.get("wait", "")
+        waiting = next((d for d in rows if wait.isdigit() and d.pk == int(wait)), None)
+        context = {"subject": subject, "kind": kind.name, "documents": rows, "waiting": waiting,
                    "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
                    "can_export": access.may(request.user, kind.request_action, subject),
                    "has_word": kind.word is not None,
@@ -572,10 +577,9 @@ class DocumentListView(LoginRequiredMixin, View):
         access.require(request.user, kind.request_action, subject)
         document = documents.document_request(actor=request.user, **{kind.name: subject})
         if document.status == Document.Status.DONE:  # an adopted version's PDF, made before
-            messages.success(request, _("This version does not change: its PDF made before is ready below."))
-        else:
-            _tell_queued(request, document)
-        return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(reverse("reporting:document-download", args=[document.pk]))
+        _tell_if_not_queued(request, document)
+        return HttpResponseRedirect(f"{request.path}?wait={document.pk}")
 
 
 class DocumentRetryView(LoginRequiredMixin, View):
@@ -586,8 +590,9 @@ class DocumentRetryView(LoginRequiredMixin, View):
         if not document.can_retry:
             raise PermissionDenied(_("Only a document that failed or stopped can be made again."))
         documents.document_retry(document=document, actor=request.user)
-        _tell_queued(request, document)
-        return HttpResponseRedirect(reverse("reporting:documents", args=[kind.name, subject.pk]))
+        _tell_if_not_queued(request, document)
+        url = reverse("reporting:documents", args=[kind.name, subject.pk])
+        return HttpResponseRedirect(f"{url}?wait={document.pk}")
 
 
 class DocumentDownloadView(LoginRequiredMixin, View):
@@ -598,6 +603,7 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         # Streamed from storage, typed as a PDF, named after the stored file (chosen by the worker).
         return FileResponse(
             document.file.open("rb"),
+            as_attachment=True,
             filename=document.file.name.rsplit("/", 1)[-1],
             content_type="application/pdf",
         )

@@ -18,9 +18,21 @@ class LSGForm(forms.ModelForm):
             # The profile of the national monitoring database (the LSG profile page).
             "coordinator_engagement", "coordinator_post", "coordinator_post_systematised",
             "lap_adopted", "lap_valid_from", "lap_valid_until", "dedicated_budget_year",
-            "dedicated_budget",
+            "dedicated_budget", "coat_of_arms",
         ]  # fmt: skip
-        widgets = {"lap_valid_from": DATE_INPUT, "lap_valid_until": DATE_INPUT}
+        widgets = {
+            "lap_valid_from": DATE_INPUT, "lap_valid_until": DATE_INPUT,
+            "coat_of_arms": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }  # fmt: skip
+
+
+class CoatOfArmsForm(forms.ModelForm):
+    """The LSG's coat of arms, which its coordinator uploads for the head of its documents."""
+
+    class Meta:
+        model = LSG
+        fields = ["coat_of_arms"]
+        widgets = {"coat_of_arms": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
 
 
 class JMUForm(forms.ModelForm):

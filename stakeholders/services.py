@@ -41,6 +41,10 @@ _LSG_TYPES = {
 
 
 def lsg_update(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> LSG:
+    """The LSG's data; a new coat of arms is checked by its content (LSG.clean), a cleared one removed."""
+    data = dict(data)
+    if data.get("coat_of_arms") is False:  # the form's "clear" box
+        data["coat_of_arms"] = ""
     return model_update(lsg, actor=actor, data=data)
 
 

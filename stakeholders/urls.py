@@ -11,6 +11,7 @@ urlpatterns = [
     path("map/", map_views.SettlementMapView.as_view(), name="settlement-map"),
     path("lsgs/<int:pk>/", views.LSGDetailView.as_view(), name="lsg-detail"),
     path("lsgs/<int:pk>/edit/", views.LSGUpdateView.as_view(), name="lsg-update"),
+    path("lsgs/<int:pk>/coat-of-arms/", views.CoatOfArmsUpdateView.as_view(), name="lsg-coat-of-arms"),
     path("lsgs/<int:lsg_pk>/jmus/new/", views.JMUCreateView.as_view(), name="jmu-create"),
     path("jmus/<int:pk>/edit/", views.JMUUpdateView.as_view(), name="jmu-update"),
     path(

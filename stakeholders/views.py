@@ -16,7 +16,14 @@ from jmu_planner import access
 from jmu_planner.generic_views import ServiceFormView
 from stakeholders import selectors, services
 from stakeholders.filters import LSGFilter
-from stakeholders.forms import InstitutionForm, JMUForm, LSGForm, MembershipForm, SettlementForm
+from stakeholders.forms import (
+    CoatOfArmsForm,
+    InstitutionForm,
+    JMUForm,
+    LSGForm,
+    MembershipForm,
+    SettlementForm,
+)
 from stakeholders.models import JMU, LSG, Institution, JMUMembership, Settlement
 
 
@@ -89,6 +96,24 @@ class LSGUpdateView(RegistryFormView):
     @cached_property
     def lsg(self) -> LSG:
         return registry_row(self.request.user, LSG.objects, self.kwargs["pk"], "stakeholders.change_lsg")
+
+    def build_instance(self) -> LSG:
+        return self.lsg
+
+    def perform(self, data):
+        return services.lsg_update(lsg=self.lsg, actor=self.request.user, data=data)
+
+
+class CoatOfArmsUpdateView(RegistryFormView):
+    """The LSG's coordinator uploads its coat of arms (the rest of its record is the administrators')."""
+
+    form_class = CoatOfArmsForm
+    heading = _("Coat of arms for the documents")
+    success_message = _("%(object)s saved.")
+
+    @cached_property
+    def lsg(self) -> LSG:
+        return registry_row(self.request.user, LSG.objects, self.kwargs["pk"])
 
     def build_instance(self) -> LSG:
         return self.lsg

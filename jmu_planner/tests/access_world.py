@@ -140,6 +140,7 @@ MATRIX: dict[str, Row] = {
     "stakeholders:settlement-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.settlement.pk}),
     "stakeholders:institution-create": Row(EDIT_REGISTRY, lambda w: {"lsg_pk": w.lsg.pk}),
     "stakeholders:institution-update": Row(EDIT_REGISTRY, lambda w: {"pk": w.institution.pk}),
+    "stakeholders:lsg-coat-of-arms": Row(EDIT_REGISTRY, lambda w: {"pk": w.lsg.pk}),
     # A national body (no LSG: a ministry, NES, SCTM) is the administrators' to edit.
     "stakeholders:institution-update, a national body": Row(
         answers(coordinator=404, member=404, expert=404, officer=403),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -19,4 +20,4 @@ def visible_text(html: str) -> str:
     for field in _INPUT.findall(html):
         if 'type="hidden"' not in field and (value := _VALUE.search(field)):
             parts.append(value[1])
-    return "\n".join(parts)
+    return unescape("\n".join(parts))  # "&nbsp;" is a space, not a word

@@ -15,6 +15,7 @@ from jmu_planner import access, i18n
 from jmu_planner.dates import iter_months
 from jmu_planner.lifecycle import lifecycle_of
 from jmu_planner.uploads import ServerNamedUpload
+from plans.bodies import body_name
 from plans.models.reference import FundingSource, ThematicArea
 from stakeholders.models import JMU, Institution, LSGOwnedQuerySet
 
@@ -89,6 +90,12 @@ class OperationalPlan(models.Model):
     adoption_file = models.FileField(
         _("scanned decision (PDF)"), upload_to=ServerNamedUpload("plans/adoptions", ".pdf"), blank=True
     )
+    # Who signed the decision, as the signature block of the adopted plan names them.
+    signatory_name = models.CharField(_("signatory"), max_length=120, blank=True)
+    signatory_function = models.CharField(
+        _("signatory's function"), max_length=120, blank=True,
+        help_text=_("As the decision states it, e.g. President of the City Council."),
+    )  # fmt: skip
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         verbose_name=_("copied from"),
@@ -121,16 +128,8 @@ class OperationalPlan(models.Model):
 
     @property
     def adopting_body_name(self) -> str:
-        """The body as its LSG calls it: an assembly is the municipality's, the city's or the
-        city municipality's ("Skupština opštine", "Skupština grada")."""
-        if self.adopting_body != self.AdoptingBody.ASSEMBLY:
-            return self.get_adopting_body_display()
-        kind = self.jmu.lsg.type
-        if kind == "city":
-            return str(pgettext_lazy("adopting body", "City assembly"))
-        if kind == "city_municipality":
-            return str(pgettext_lazy("adopting body", "City municipality assembly"))
-        return str(pgettext_lazy("adopting body", "Municipal assembly"))
+        """The adopting body as its LSG calls it ("Skupština opštine", "Gradsko veće": plans.bodies)."""
+        return body_name(self.jmu.lsg, self.adopting_body)
 
     def clean(self) -> None:
         if self.period_start and self.period_end:

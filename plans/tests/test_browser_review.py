@@ -77,6 +77,8 @@ def test_plan_goes_from_draft_to_adopted(live_server, page, reference_data, arti
     page.get_by_label("Adopted by").select_option(label="City council")
     page.get_by_label("Decision number").fill("06-77/2026-II")
     page.get_by_label("Decision date").fill("2026-11-20")
+    page.locator("#id_signatory_name").fill("Ana Ilić")
+    page.locator("#id_signatory_function").fill("Predsednica Gradskog veća")
     page.get_by_label(re.compile("Scanned decision")).set_input_files(str(decision))
     page.get_by_role("button", name="Record adoption").click()
     expect(page.get_by_text("This version is frozen.")).to_be_visible()

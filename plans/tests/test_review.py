@@ -351,6 +351,7 @@ def test_adoption_when_the_decision_cannot_be_stored_keeps_the_form_and_records_
     client.force_login(users["coordinator"])
     response = client.post(reverse("plans:plan-adopt", args=[plan.pk]), {
         "adopting_body": "city_council", "adoption_number": "06-12/2026", "adoption_date": "2026-11-01",
+        "signatory_name": "Marija Petrović", "signatory_function": "Predsednica Gradskog veća",
         "adoption_file": decision(),
     })  # fmt: skip
     assert response.status_code == 200

@@ -58,12 +58,17 @@ def test_adoption_through_the_page_and_the_decision_download(client, users, meas
     client.force_login(users["coordinator"])
     url = reverse("plans:plan-adopt", args=[plan.pk])
     data = {"adopting_body": "city_council", "adoption_number": "06-1/2026", "adoption_date": "2026-10-01"}
+    # The signature block of the adopted plan names who signed the decision: the form asks for it.
+    response = client.post(url, data | {"adoption_file": SimpleUploadedFile("o.pdf", PDF)})
+    assert {"signatory_name", "signatory_function"} <= set(response.context["form"].errors)
+    data |= {"signatory_name": "Ana Ilić", "signatory_function": "Predsednica Gradskog veća"}
     response = client.post(url, data | {"adoption_file": SimpleUploadedFile("o.pdf", b"not a pdf")})
     assert "not a PDF" in str(response.context["form"].errors["adoption_file"])
     response = client.post(url, data | {"adoption_file": SimpleUploadedFile("o.pdf", PDF)})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.ADOPTED
+    assert (plan.signatory_name, plan.signatory_function) == ("Ana Ilić", "Predsednica Gradskog veća")
     client.force_login(users["member"])
     download = client.get(reverse("plans:plan-decision", args=[plan.pk]))
     assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF

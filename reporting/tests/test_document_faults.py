@@ -121,12 +121,12 @@ def test_when_the_queue_is_down_the_page_says_so_instead_of_being_made(
     monkeypatch.setattr(tasks.render_document, "apply_async", lambda **kw: published.append(kw))
     client.force_login(users_for(adopted_plan)["coordinator"])
     url = reverse("reporting:documents", args=["plan", adopted_plan.pk])
-    client.post(url)
-    assert published and "being made" in client.get(url).content.decode()
+    waiting = client.post(url)["Location"]  # the page that waits for the PDF asked for
+    assert published and "Your PDF is being made" in client.get(waiting).content.decode()
 
     monkeypatch.setattr(tasks.render_document, "apply_async", down)
-    client.post(url)
-    page = client.get(url).content.decode()
+    waiting = client.post(url)["Location"]
+    page = client.get(waiting).content.decode()
     assert "queue is not reachable" in page and "being made" not in page
 
 

@@ -282,6 +282,7 @@ def test_only_versions_not_adopted_carry_the_draft_watermark(status, watermark, 
     assert ('class="watermark"' in html) is watermark
     if not watermark:
         assert f"Adopted by the {plan.adopting_body_name}, decision no. 06-1/2027" in html
+        assert plan.adopting_body_name == "Municipal Assembly"  # the LSG type names the body
 
 
 @pytest.mark.django_db

@@ -60,12 +60,14 @@ def test_new_code_or_a_draft_renders_anew(kept_plan, users_for, django_capture_o
     assert third.pk not in (first.pk, second.pk)
 
 
-def test_the_page_says_the_pdf_is_ready(kept_plan, users_for, client, django_capture_on_commit_callbacks):
+def test_one_click_downloads_the_pdf_made_before(
+    kept_plan, users_for, client, django_capture_on_commit_callbacks
+):
     coordinator = users_for(kept_plan)["coordinator"]
     first = ask(coordinator, kept_plan, django_capture_on_commit_callbacks)
     client.force_login(coordinator)
     url = reverse("reporting:documents", args=["plan", kept_plan.pk])
-    response = client.post(url, follow=True)
-    assert response.status_code == 200
-    assert "its PDF made before is ready below" in response.content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reporting:document-download", args=[first.pk])
     assert list(Document.objects.values_list("pk", flat=True)) == [first.pk]

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from jmu_planner import access
 from reporting.document_kinds import DocumentKind, register
+from reporting.official import person_name
 from stakeholders.engagements.selectors import engagement_list
 from stakeholders.models import Engagement, Participant
 
@@ -19,7 +20,9 @@ def engagement_context(engagement: Engagement, reader: Any = None) -> dict[str, 
     """The engagement's (mentoring session) report in the learning cluster's template: 5 queries.
     With `reader` (who asked for the PDF), only the follow-ups and recommendations of the LSGs the
     reader may read besides the shared part, as on the page."""
-    engagement = Engagement.objects.prefetch_related("lsgs").get(pk=engagement.pk)
+    engagement = (
+        Engagement.objects.select_related("created_by").prefetch_related("lsgs").get(pk=engagement.pk)
+    )
     lsgs = list(engagement.lsgs.all())
     return {
         "engagement": engagement,
@@ -39,6 +42,9 @@ def engagement_context(engagement: Engagement, reader: Any = None) -> dict[str, 
             ).select_related("lsg")
         ),
         "is_draft": False,
+        # The signature lines: its author on the day it was held; the SCTM's line is signed on paper.
+        "author": person_name(engagement.created_by),
+        "signed_on": engagement.date,
     }
 
 

@@ -24,6 +24,7 @@ from jmu_planner.access import GlobalRole, Role
 from jmu_planner.db import ScriptOrder
 from jmu_planner.lifecycle import editable_statuses
 from jmu_planner.text import to_cyrillic
+from jmu_planner.uploads import UPLOAD_KINDS, ServerNamedUpload, detect_kind, validate_image_upload
 
 # Serbia without Kosovo lies inside this box; a point outside is a typo or swapped coordinates.
 SERBIA_LAT = (41.85, 46.19)
@@ -215,6 +216,12 @@ class LSG(ScriptNameMixin, models.Model):
         null=True, blank=True, validators=[MinValueValidator(0)],
         help_text=_("Funds the LSG set aside for improving the position of Roma in that year; 0 if none."),
     )  # fmt: skip
+    # Printed at the head of the LSG's official documents; checked by content (PNG or JPEG) in
+    # stakeholders.services.lsg_update, stored under a name the server chooses, never SVG.
+    coat_of_arms = models.FileField(
+        _("coat of arms (PNG or JPEG)"), upload_to=ServerNamedUpload("stakeholders/arms", None), blank=True,
+        help_text=_("Printed at the head of the LSG's plans and reports. PNG or JPEG, at most 1 MB."),
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = LSGQuerySet.as_manager()
@@ -250,8 +257,18 @@ class LSG(ScriptNameMixin, models.Model):
             return None
         return self.coordinator_engagement != CoordinatorEngagement.NONE
 
+    @property
+    def stored_extension(self) -> str:
+        """The coat of arms' extension on disk, from what its content is (ServerNamedUpload)."""
+        return UPLOAD_KINDS.get(detect_kind(self.coat_of_arms) or "", ".img")
+
     def clean(self) -> None:
         errors = {}
+        if self.coat_of_arms and not self.coat_of_arms._committed:  # a new upload, not the stored one
+            try:
+                validate_image_upload(self.coat_of_arms)
+            except ValidationError as error:
+                errors["coat_of_arms"] = error.messages
         if self.lap_valid_from and self.lap_valid_until and self.lap_valid_until < self.lap_valid_from:
             errors["lap_valid_until"] = _("The LAP cannot end before it starts.")
         if (self.dedicated_budget is None) != (self.dedicated_budget_year is None):

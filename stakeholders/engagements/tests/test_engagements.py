@@ -465,9 +465,10 @@ def test_the_engagement_documents_page_says_the_pdf_is_queued(
     monkeypatch.setattr(render_document, "apply_async", lambda **kw: queued.append(kw))
     url = reverse("stakeholders:engagement-documents", args=[work.engagement.pk])
     expert = as_user(client, users["expert"])
-    assert expert.post(url).status_code == 302
-    page = expert.get(url).content.decode()
-    assert queued and "The PDF is being made; this page updates when it is ready." in page
+    response = expert.post(url)
+    assert response.status_code == 302 and "?wait=" in response["Location"]
+    page = expert.get(response["Location"]).content.decode()
+    assert queued and "Your PDF is being made. It downloads by itself when it is ready" in page
     assert "every 2s" in page  # refreshed while it is pending
 
 
