@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
+
+from jmu_planner.health import healthz
 
 
 class PrivatePagesMiddleware:
@@ -37,10 +40,6 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        from django.urls import reverse
-
-        from jmu_planner.views import healthz
-
         if request.path_info == reverse("healthz"):
             return healthz(request)
         return self.get_response(request)

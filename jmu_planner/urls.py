@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jmu_planner import pwa
 from jmu_planner.forms import AdminLoginForm, LoginForm
-from jmu_planner.views import HomeView, healthz, set_language
+from jmu_planner.health import healthz
+from jmu_planner.views import HomeView, set_language
 
 admin.site.site_header = _("JMU Planner administration")
 admin.site.site_title = _("JMU Planner")

@@ -4,15 +4,20 @@ A notification stores the event and its parameters, not a sentence: the text is 
 is shown or e-mailed, in the reader's language (`render`). A row stays pending (`emailed_at`
 empty) until a send succeeds, and failures are counted and kept. A sender claims the row
 (`email_claimed_at`, committed) before it talks to the mail server and records the outcome after:
-a claimed row is never sent again, so nobody gets an e-mail twice (services.notification_email).
+a claimed row is never sent again, so nobody gets an e-mail twice (delivery.notification_email).
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A claim older than this whose outcome was never recorded: the sender died mid-send.
+EMAIL_CLAIM_STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -62,8 +67,6 @@ class Notification(models.Model):
 
     @property
     def delivery(self) -> str:
-        from jmu_planner.notifications.services import EMAIL_CLAIM_STALE_AFTER
-
         if self.emailed_at:
             return "sent"
         if self.email_skipped:

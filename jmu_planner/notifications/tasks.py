@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from jmu_planner.notifications.services import notification_email, pending_emails, stale_email_claims
+from jmu_planner.notifications.delivery import notification_email, pending_emails, stale_email_claims
 
 log = logging.getLogger(__name__)
 

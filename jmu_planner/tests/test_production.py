@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path, reverse
 
+from jmu_planner import health
 from jmu_planner import urls as project_urls
-from jmu_planner import views
 from jmu_planner.access import GlobalRole
 from jmu_planner.middleware import PrivatePagesMiddleware
 from stakeholders.models import LSG
@@ -173,7 +173,7 @@ class _DownConnection:
 
 @pytest.mark.django_db
 def test_healthz_answers_json_503_when_the_database_is_down(client, monkeypatch):
-    monkeypatch.setattr(views, "connection", _DownConnection())
+    monkeypatch.setattr(health, "connection", _DownConnection())
     with PRODUCTION:
         response = client.get(reverse("healthz"))
     assert response.status_code == 503

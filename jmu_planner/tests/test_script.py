@@ -12,9 +12,9 @@ from django.utils import translation
 
 from jmu_planner import script
 from jmu_planner.models import KeptTerm
+from jmu_planner.notifications.delivery import notification_email
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.notifications.models import Notification
-from jmu_planner.notifications.services import notification_email
 from jmu_planner.tests.access_world import build_world
 from jmu_planner.tests.visible import visible_text
 from plans.models import OperationalPlan

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from jmu_planner.notifications import services, tasks
+from jmu_planner.notifications import delivery, tasks
 from jmu_planner.notifications.models import Notification
 from jmu_planner.notifications.services import notify
 from stakeholders.tests.factories import UserFactory
@@ -51,13 +51,13 @@ def as_a_worker(task, *args) -> None:
 def test_a_backend_terminated_right_after_the_send_mails_each_recipient_once(monkeypatch):
     ana, bojan = UserFactory(), UserFactory()
     rows = notify(users=[ana, bojan], event="plan.submitted", params=PARAMS, url="/plans/1/")
-    real_send = services.send_mail
+    real_send = delivery.send_mail
 
     def send_then_lose_the_database(**kwargs):
         real_send(**kwargs)
         terminate_my_backend()  # the mark that follows meets a dead connection
 
-    monkeypatch.setattr(services, "send_mail", send_then_lose_the_database)
+    monkeypatch.setattr(delivery, "send_mail", send_then_lose_the_database)
     ids = [row.pk for row in rows]
     for _ in range(3):  # the task, and Celery's retries of it should it fail
         as_a_worker(tasks.send_notification_emails, ids)
@@ -71,7 +71,7 @@ def test_a_send_interrupted_before_it_was_recorded_is_not_sent_again_and_the_inb
     (row,) = notify(users=[user], event="plan.submitted", params=PARAMS, url="/plans/1/")
     # A worker claimed the row and was killed during the SMTP conversation: whether the mail left
     # is unknown; sending again could mail the person twice.
-    claimed = timezone.now() - services.EMAIL_CLAIM_STALE_AFTER - datetime.timedelta(minutes=1)
+    claimed = timezone.now() - delivery.EMAIL_CLAIM_STALE_AFTER - datetime.timedelta(minutes=1)
     Notification.objects.filter(pk=row.pk).update(email_claimed_at=claimed)
     assert tasks.send_pending_notification_emails() == 0
     assert tasks.send_notification_emails.run([row.pk]) == 0
@@ -93,10 +93,10 @@ def test_the_task_and_the_sweep_sending_one_row_at_the_same_moment_mail_it_once(
 
     def sender():
         try:
-            rows = list(services.pending_emails([row.pk]))
+            rows = list(delivery.pending_emails([row.pk]))
             both_read.wait(timeout=30)
             for pending in rows:
-                services.notification_email(pending)
+                delivery.notification_email(pending)
         finally:
             connections.close_all()
 

@@ -65,7 +65,7 @@ def test_an_smtp_failure_is_recorded_and_the_sweep_delivers_later(monkeypatch):
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("server went away")
 
-    monkeypatch.setattr("jmu_planner.notifications.services.send_mail", refuse)
+    monkeypatch.setattr("jmu_planner.notifications.delivery.send_mail", refuse)
     with pytest.raises(Retry):  # the task asks Celery to try again, with backoff
         tasks.send_notification_emails.apply(args=[[row.pk]])
     row.refresh_from_db()
