@@ -48,6 +48,7 @@ def kept_terms() -> tuple[str, ...]:
     """The register's words and names, from the cache (one query when it is cold)."""
     terms = cache.get(CACHE_KEY)
     if terms is None:
+        # A model: this module is imported while the apps load (notifications.models → events).
         from jmu_planner.models import KeptTerm
 
         try:

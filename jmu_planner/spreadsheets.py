@@ -22,6 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from jmu_planner.script import for_reader
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
@@ -62,7 +64,6 @@ def append_row(
     """Append a row: every string in the reader's script (jmu_planner.script) and made safe,
     amounts at `money_columns` (0-based) as Decimal shown with two decimals. `as_typed` keeps text
     as stored: a workbook that is read back (the plan matrix) must not rewrite what was typed."""
-    from jmu_planner.script import for_reader
 
     def text(value: str) -> str:
         return safe_text(value if as_typed else for_reader(value))

@@ -12,6 +12,8 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from jmu_planner import i18n
+from reporting.dashboard import home_page
+from stakeholders.services import user_set_language
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -20,8 +22,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from reporting.dashboard import home_page
-
         context = super().get_context_data(**kwargs)
         context["home"] = home_page(user=self.request.user)
         return context
@@ -37,8 +37,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language")
     if language in i18n.LANGUAGE_CODES:
         if request.user.is_authenticated:
-            from stakeholders.services import user_set_language
-
             user_set_language(user=request.user, language=language)
         else:
             request.session[i18n.CHOSEN_SESSION_KEY] = language

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
 from jmu_planner.i18n import money
-from plans.models import BudgetLine, Indicator, Measure, OperationalPlan
+from plans.models import BudgetLine, FundingSource, Indicator, Measure, OperationalPlan, ThematicArea
 from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
+from stakeholders.models import Institution
 
 MEASURE_FIELDS = [
     "title", "area", "objective", "objective_reference", "lap_measure_number", "activities",
@@ -239,9 +240,6 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
     """Every recorded change to the measure, its indicators and budget lines, back through the
     versions it was copied from (an amendment's measure carries the adopted one's history, and
     its changes show against it): 7 queries."""
-    from plans.models import FundingSource, ThematicArea
-    from stakeholders.models import Institution
-
     names = {
         "area": {a.pk: str(a) for a in ThematicArea.objects.all()},
         "source": {s.pk: str(s) for s in FundingSource.objects.all()},

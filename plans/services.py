@@ -300,8 +300,6 @@ def plan_import_apply(
     or updated by name, changed measures updated in place (their indicators and budget lines row
     by row), new measures appended to their areas, and the measures the user chose removed.
     A budget line's `envelope` may be given by name (the envelope may be new in the same file)."""
-    from plans.models import BudgetEnvelope
-
     plan = _lock(plan)
     by_name = {e.name: e for e in BudgetEnvelope.objects.filter(plan=plan)}
     for data in envelopes:

@@ -347,6 +347,8 @@ def _laid_out(document: Document):
     """The rendered WeasyPrint document, in its short form (a heading) or its long one (a cover and,
     for a plan, a contents page), whichever its length calls for: the context guesses, and a
     wrong guess is laid out again in the other form (a short document renders quickly)."""
+    # WeasyPrint (and the fetcher built on it) is loaded by the process that renders, not by every
+    # web worker and command that imports this module.
     from weasyprint import HTML
 
     from reporting.fetcher import PRINT_BASE_URL, StaticFilesFetcher

@@ -19,14 +19,15 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from jmu_planner import figures, i18n
 from jmu_planner.script import for_reader
-from jmu_planner.spreadsheets import append_row, safe_text, style_header, xlsx_response
+from jmu_planner.spreadsheets import append_row, safe_text, style_header, style_title, xlsx_response
 from reporting import monitoring
-from reporting.models import COUNT_FIELDS
+from reporting.models import AGE_GROUPS, COUNT_FIELDS, SEXES
 from stakeholders.models import User
 
 CHUNK = 500
@@ -320,3 +321,61 @@ def xlsx_download(dataset: Dataset, *, user: User, selection: monitoring.Selecti
     return xlsx_response(
         workbook(dataset, user=user, selection=selection), filename=filename(dataset, selection)
     )
+
+
+# --- One report's figures ------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    """A figure as a spreadsheet cell: numbers stay numbers, "<5" and ranges ("6–9") are text."""
+    return str(value) if isinstance(value, figures.Range) else value
+
+
+def report_workbook(page: Any) -> Workbook:
+    """A report's figures (selectors.report_page) as a workbook for use outside the LSG: counts from
+    1 to 4 read "<5", totals beside them are ranges, and no progress stands beside a hidden value
+    (jmu_planner.figures)."""
+    report = page.report
+    book = Workbook()
+    sheet = book.active
+    sheet.title = gettext("Report")[:31]
+    append_row(sheet, [str(report)])
+    style_title(sheet["A1"])
+    outside = page.reach.outside()
+    append_row(sheet, [gettext("People reached"), _cell(outside.people)])
+    append_row(sheet, [gettext("Households visited"), _cell(outside.households)])
+    for sex, sex_label in SEXES:
+        for age, age_label in AGE_GROUPS:
+            append_row(sheet, [f"{sex_label}, {age_label}", outside.counts[f"{sex}_{age}"]])
+    sheet.append([])
+    append_row(
+        sheet,
+        [
+            gettext("Indicator"),
+            gettext("Value"),
+            gettext("Target"),
+            gettext("Progress %"),
+            gettext("Target met"),
+        ],
+    )
+    style_header(sheet[sheet.max_row])
+    for row in page.indicators:
+        met = row.met_outside
+        append_row(
+            sheet,
+            [
+                f"{row.indicator.measure.code} {row.indicator.name}",
+                _cell(row.value_outside),
+                row.indicator.target_display,
+                row.progress_outside,
+                "" if met is None else str(gettext("yes") if met else gettext("no")),
+            ],
+        )
+    sheet.append([])
+    append_row(
+        sheet, [gettext("Budget"), gettext("Planned"), gettext("Spent in period"), gettext("Spent to date")]
+    )
+    style_header(sheet[sheet.max_row])
+    for row in page.execution.lines:
+        append_row(sheet, [row.label, row.planned, row.in_period, row.to_date], money_columns=[1, 2, 3])
+    return book

@@ -33,11 +33,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from jmu_planner import access, figures, i18n
+from jmu_planner import access, i18n
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import ScopedFilterView, TransitionView
+from jmu_planner.spreadsheets import xlsx_response
 from plans.models import BudgetLine
-from reporting import documents, publication, selectors, services, word_copies
+from reporting import documents, exports, publication, selectors, services, word_copies
 from reporting.document_kinds import DocumentKind, kind_named
 from reporting.filters import ReportFilter
 from reporting.forms import (
@@ -50,7 +51,7 @@ from reporting.forms import (
     own_membership,
 )
 from reporting.lifecycle import REPORT_LIFECYCLE, missing_values, report_transition
-from reporting.models import AGE_GROUPS, COUNT_FIELDS, SEXES, Document, FieldActivity, Report
+from reporting.models import AGE_GROUPS, COUNT_FIELDS, Document, FieldActivity, Report
 from stakeholders.models import JMU
 from stakeholders.selectors import jmus_writable_by
 
@@ -467,55 +468,16 @@ class OverdueView(LoginRequiredMixin, TemplateView):
         return context
 
 
-def _cell(value):
-    """A figure as a spreadsheet cell: numbers stay numbers, "<5" and ranges ("6–9") are text."""
-    return str(value) if isinstance(value, figures.Range) else value
-
-
 class ReportExportView(LoginRequiredMixin, View):
     """The report's figures as XLSX for use outside the LSG: counts below 5 read "<5"."""
 
     def get(self, request, pk):
-        from openpyxl import Workbook
-
-        from jmu_planner.spreadsheets import append_row, style_header, style_title, xlsx_response
-
         page = selectors.report_page(user=request.user, pk=pk)
         report = page.report
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Report")[:31]
-        append_row(sheet, [str(report)])
-        style_title(sheet["A1"])
-        # It leaves the LSG: counts from 1 to 4 read "<5", totals beside them are ranges, and no
-        # progress stands beside a hidden value (jmu_planner.figures).
-        outside = page.reach.outside()
-        append_row(sheet, [_("People reached"), _cell(outside.people)])
-        append_row(sheet, [_("Households visited"), _cell(outside.households)])
-        for sex, sex_label in SEXES:
-            for age, age_label in AGE_GROUPS:
-                append_row(sheet, [f"{sex_label}, {age_label}", outside.counts[f"{sex}_{age}"]])
-        sheet.append([])
-        append_row(sheet, [_("Indicator"), _("Value"), _("Target"), _("Progress %"), _("Target met")])
-        style_header(sheet[sheet.max_row])
-        for row in page.indicators:
-            met = row.met_outside
-            append_row(
-                sheet,
-                [
-                    f"{row.indicator.measure.code} {row.indicator.name}",
-                    _cell(row.value_outside),
-                    row.indicator.target_display,
-                    row.progress_outside,
-                    "" if met is None else str(_("yes") if met else _("no")),
-                ],
-            )
-        sheet.append([])
-        append_row(sheet, [_("Budget"), _("Planned"), _("Spent in period"), _("Spent to date")])
-        style_header(sheet[sheet.max_row])
-        for row in page.execution.lines:
-            append_row(sheet, [row.label, row.planned, row.in_period, row.to_date], money_columns=[1, 2, 3])
-        return xlsx_response(book, filename=f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}")
+        return xlsx_response(
+            exports.report_workbook(page),
+            filename=f"{report.jmu.lsg.name_lat}-{report.kind}-{report.period_label}",
+        )
 
 
 # --- PDF documents ---------------------------------------------------------------------------------------

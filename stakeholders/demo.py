@@ -14,7 +14,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from jmu_planner.access import GlobalRole, Role
+from plans.demo import plan_demo_seed
+from reporting.demo import reports_demo_seed
 from stakeholders import services
+from stakeholders.engagements.demo import engagements_demo_seed
 from stakeholders.models import (
     JMU,
     LSG,
@@ -139,9 +142,6 @@ def demo_seed() -> list[DemoLogin]:
         raise LookupError("Load the reference data first: python manage.py load_reference_data")
     for code in DEMO_LSGS:
         _seed_lsg(lsgs[code])
-    from plans.demo import plan_demo_seed
-    from reporting.demo import reports_demo_seed
-
     kragujevac = JMU.objects.get(lsg=lsgs["70645"], status=JMU.Status.ACTIVE)
     plan_demo_seed(kragujevac)  # next year's plan, a draft
     reports_demo_seed(kragujevac)  # this year's plan, adopted, with its monthly reports
@@ -156,7 +156,5 @@ def demo_seed() -> list[DemoLogin]:
         for code, role in lsg_roles:
             RoleAssignment.objects.get_or_create(user=user, lsg=lsgs[code], role=role)
         logins.append(DemoLogin(username=username, password=password, who=who))
-    from stakeholders.engagements.demo import engagements_demo_seed
-
     engagements_demo_seed(lsgs["70645"], User.objects.get(username="expert"))  # the experts' work
     return logins

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jmu_planner.notifications.events import render
+
 # A claim older than this whose outcome was never recorded: the sender died mid-send.
 EMAIL_CLAIM_STALE_AFTER = datetime.timedelta(minutes=15)
 
@@ -61,8 +63,6 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        from jmu_planner.notifications.events import render
-
         return render(self.event, self.params)
 
     @property

@@ -37,6 +37,7 @@ from plans.models import (
     OperationalPlan,
     ThematicArea,
 )
+from plans.selectors import measures_with_details
 from plans.services import ChildRow, MeasureInput
 from plans.spreadsheets.columns import (
     AGGREGATION_LABELS,
@@ -432,8 +433,6 @@ def _parse_envelopes(
 def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
     """Read the matrix, check every row against the same rules as the forms, and compare each
     measure with the plan's measure of the same number."""
-    from plans.selectors import measures_with_details
-
     preview = ImportPreview()
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):

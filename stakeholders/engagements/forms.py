@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.forms import formfield
+from plans.models import Measure
 from stakeholders.models import (
     LSG,
     Engagement,
@@ -119,8 +120,6 @@ class LinkMeasureForm(forms.Form):
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from plans.models import Measure
-
         self.fields["measure"].queryset = Measure.objects.filter(pk__in=[m.pk for m in measures])
         self.fields["measure"].label_from_instance = lambda m: f"{m.plan.title} · {m.code} {m.title}"
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from jmu_planner import access
 from jmu_planner.lifecycle import lifecycle_of
+from plans.models import Measure, OperationalPlan
+from reporting.models import Document
 from stakeholders.models import (
     LSG,
     Attachment,
@@ -63,8 +65,6 @@ class EngagementPage:
 
 
 def engagement_page(*, user: User, pk: int) -> EngagementPage:
-    from reporting.models import Document
-
     engagement = engagement_get(user=user, pk=pk)
     participants = list(
         Participant.objects.filter(engagement=engagement).select_related("membership__institution")
@@ -104,8 +104,6 @@ def membership_choices(engagement: Engagement) -> QuerySet[JMUMembership]:
 
 def current_plan_measures(lsg_id: int):
     """Measures of the LSG's plans that are not superseded by an amendment."""
-    from plans.models import Measure, OperationalPlan
-
     return (
         Measure.objects.filter(plan__jmu__lsg_id=lsg_id)
         .exclude(plan__status=OperationalPlan.Status.SUPERSEDED)
@@ -179,8 +177,6 @@ class Harmonisation:
 def harmonisation(document: PolicyDocument) -> Harmonisation:
     """The document's measures, each with the plan measures implementing it in the LSG's current
     plans whose period overlaps the document's: 2 queries."""
-    from plans.models import Measure, OperationalPlan
-
     lap_measures = list(document.measures.order_by("number", "pk"))
     plan_measures = (
         Measure.objects.filter(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jmu_planner.uploads import validate_upload
+from stakeholders.engagements.selectors import current_plan_measures
 from stakeholders.models import (
     LSG,
     Attachment,
@@ -99,8 +100,6 @@ def recommendation_add(*, engagement: Engagement, actor: User, data: dict[str, A
 
 def recommendation_link(*, recommendation: Recommendation, measure, actor: User) -> Recommendation:
     """Say that `measure` (of a current plan of the recommendation's LSG) carries it out."""
-    from stakeholders.engagements.selectors import current_plan_measures
-
     if not current_plan_measures(recommendation.lsg_id).filter(pk=measure.pk).exists():
         raise ValidationError({"measure": _("Choose a measure of the LSG's current plans.")})
     if recommendation.is_rejected:
