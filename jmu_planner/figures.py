@@ -9,7 +9,7 @@ a reader sees the same number wherever it is shown (reporting/tests/test_figures
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,7 +25,7 @@ SUM, LATEST, MAX, AVERAGE = "sum", "latest", "max", "avg"  # Indicator.Aggregati
 RULES = (SUM, LATEST, MAX, AVERAGE)
 
 
-def cents(value) -> Decimal | None:
+def cents(value: Decimal | int | float | str | None) -> Decimal | None:
     """A value as the plan keeps it: two decimals, half up (an average of thirds is 0.33)."""
     if value is None:
         return None
@@ -53,7 +53,9 @@ def roll_up(months: Sequence[Decimal | int | None], rule: str) -> Decimal | None
     raise ValueError(f"unknown roll-up rule {rule!r}")
 
 
-def picked(aggregates: Mapping[str, object], rule: str, part: str = "value") -> Decimal | None:
+def picked(
+    aggregates: Mapping[str, Decimal | int | float | None], rule: str, part: str = "value"
+) -> Decimal | None:
     """The value of `part` by `rule` out of a row of database aggregates named `<part>__<rule>`."""
     if rule not in RULES:
         raise ValueError(f"unknown roll-up rule {rule!r}")
@@ -108,26 +110,31 @@ def target_met(
     return value >= target
 
 
-def _trim(value) -> Decimal:
+def _trim(value: Decimal | int | str) -> Decimal:
     """85.50 as 85.5 and 72.00 as 72: a formula's numbers as a person writes them."""
     value = Decimal(value)
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
-def _plain(value, decimal_pos: int | None = None) -> str:
+def _plain(value: Decimal | int | str, decimal_pos: int | None = None) -> str:
     return (
         f"{Decimal(value):.{decimal_pos}f}" if decimal_pos is not None else f"{Decimal(value).normalize():f}"
     )
 
 
 def progress_formula(
-    value: Decimal | None, *, baseline: Decimal | None, target: Decimal | None, number=_plain
+    value: Decimal | None,
+    *,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    number: Callable[..., str] = _plain,
 ) -> str:
     """How the progress shown was computed, with the three numbers (a tooltip or a legend);
     `number` writes a number in the reader's format (jmu_planner.i18n.number)."""
     shown = progress(value, baseline=baseline, target=target)
     if shown is None:
         return _("No progress: it needs a value and a target (different from the baseline).")
+    assert value is not None and target is not None  # progress() is None without either
     numbers = {
         "value": number(_trim(value)),
         "baseline": "" if baseline is None else number(_trim(baseline)),
@@ -151,7 +158,7 @@ SMALL = "<5"
 HIDE_BELOW = 5
 
 
-def is_small(count) -> bool:
+def is_small(count: int | None) -> bool:
     """A count from 1 to 4: shown outside the LSG's own pages as "<5" (zero stays zero)."""
     return count is not None and 0 < count < HIDE_BELOW
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +32,9 @@ from django.utils.translation import gettext_lazy
 from jmu_planner import access
 from jmu_planner.models import ReviewStatus
 from jmu_planner.notifications.services import notify
+
+if TYPE_CHECKING:
+    from stakeholders.models import User
 
 
 class TransitionRefused(ValidationError):
@@ -101,14 +104,14 @@ class Lifecycle:
         if self.notice is None and any(isinstance(e, Tell) for m in self.moves for e in m.effects):
             raise ValueError(f"The {self.noun} lifecycle tells of its moves: give it a Notice.")
 
-    def refusal(self, move: Move, obj) -> str:
+    def refusal(self, move: Move, obj: Any) -> str:
         """The 403 reason for a move: the status is wrong, or the role is (access.refusal asks it
         through `access.MOVE_REFUSALS`)."""
         if obj is not None and obj.status not in move.source:
             return _("A %(noun)s that is %(status)s cannot be moved to “%(to)s”.") % {
                 "noun": obj._meta.verbose_name,
                 "status": obj.get_status_display().lower(),
-                "to": self.model.Status(move.target).label.lower(),
+                "to": _status_choices(self.model)(move.target).label.lower(),
             }
         return _("You may not make this change.")
 
@@ -120,9 +123,10 @@ class Lifecycle:
         """Content can never change again."""
         return status in self.frozen
 
-    def tell(self, obj, tell: Tell, *, actor, note: str = "") -> None:
+    def tell(self, obj: Any, tell: Tell, *, actor: User | None, note: str = "") -> None:
         """Notify the move's audience (never the one who made it), after commit."""
         notice = self.notice
+        assert notice is not None, "__post_init__ requires a Notice of a lifecycle that tells"
         users = access.audience(
             tell.audience, lsg_id=notice.lsg_id(obj), author=notice.author(obj), actor=actor
         )
@@ -134,7 +138,7 @@ class Lifecycle:
     def move(self, status: str, to: str) -> Move | None:
         return self._by_edge.get((status, to))
 
-    def allowed(self, user, obj) -> list[Move]:
+    def allowed(self, user: User, obj: Any) -> list[Move]:
         """The moves this user may make on this object now (for the page's buttons)."""
         return [
             move
@@ -144,11 +148,11 @@ class Lifecycle:
             and access.may(user, self.permission(move), obj)
         ]
 
-    def may(self, user, obj, to: str) -> bool:
+    def may(self, user: User, obj: Any, to: str) -> bool:
         move = self.move(obj.status, to)
         return move is not None and not move.automatic and access.may(user, self.permission(move), obj)
 
-    def require_move(self, user, obj, to: str) -> Move:
+    def require_move(self, user: User, obj: Any, to: str) -> Move:
         """For a page that makes the move to `to`: a 404 when no person ever makes such a move, a 403
         that says why when this user may not make it now (wrong status or role)."""
         by_target = {move.target: move for move in self.moves if not move.automatic}
@@ -161,9 +165,11 @@ class Lifecycle:
         return move
 
     @transaction.atomic
-    def transition(self, obj, *, to: str, actor, note: str = "", system: bool = False, **context):
+    def transition(
+        self, obj: Any, *, to: str, actor: User | None, note: str = "", system: bool = False, **context: Any
+    ) -> Any:
         """Move `obj` to `to`, or refuse with the reason. `system` moves skip the role check."""
-        locked = self.model.objects.select_for_update()
+        locked = _manager(self.model).select_for_update()
         if self.lock_related:
             locked = locked.select_related(*self.lock_related)
         obj = locked.get(pk=obj.pk)
@@ -175,10 +181,14 @@ class Lifecycle:
                 % {
                     "noun": obj._meta.verbose_name,
                     "status": status_label,
-                    "to": self.model.Status(to).label.lower() if to in self.model.Status.values else to,
+                    "to": _status_choices(self.model)(to).label.lower()
+                    if to in _status_choices(self.model).values
+                    else to,
                 }
             )
-        if not system and not access.may(actor, self.permission(move), obj):
+        # Only system moves (imports, demos) are made without an actor; a person's move always has one,
+        # and the rules answer for a missing one as they always have.
+        if not system and not access.may(actor, self.permission(move), obj):  # type: ignore[arg-type]
             raise TransitionRefused(_("You may not make this change."))
         note = (note or "").strip()
         if move.note_required and not note:
@@ -193,7 +203,7 @@ class Lifecycle:
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             update_fields.append("updated_at")
         obj.save(update_fields=update_fields)
-        self.transition_model.objects.create(
+        _manager(self.transition_model).create(
             **{self.transition_fk: obj},
             actor=actor,
             from_status=from_status,
@@ -211,6 +221,16 @@ class Lifecycle:
 _BY_MODEL: dict[type[models.Model], Lifecycle] = {}
 
 
+def _status_choices(model: type[models.Model]) -> type[models.TextChoices]:
+    # Every lifecycle's model declares its `Status` choices, which `models.Model` does not know of.
+    return cast(Any, model).Status
+
+
+def _manager(model: type[models.Model]) -> models.Manager[Any]:
+    # The plugin adds `objects` to each concrete model, not to `models.Model` that a lifecycle holds.
+    return cast(Any, model).objects
+
+
 def lifecycle_of(model: type[models.Model]) -> Lifecycle:
     """The lifecycle whose table a model's statuses follow (each app's `lifecycle` module is
     imported by its AppConfig.ready, so every table is known before the first request)."""
@@ -226,7 +246,9 @@ def status_owner(model: type[models.Model], status_path: str) -> type[models.Mod
     """The model whose `status` a queryset's `status_path` ("status", "plan__status"...) reads."""
     *relations, _field = status_path.split("__")
     for name in relations:
-        model = model._meta.get_field(name).related_model
+        related = model._meta.get_field(name).related_model
+        assert isinstance(related, type), f"{name!r} in {status_path!r} is not a relation"
+        model = related
     return model
 
 
@@ -267,7 +289,7 @@ def review_lifecycle(
 
 
 def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:
-    def check(user, obj) -> bool:
+    def check(user: User, obj: Any) -> bool:
         return obj is not None and obj.status in statuses
 
     return rules.Predicate(check, name=f"{noun}_in_{'_'.join(sorted(statuses))}")

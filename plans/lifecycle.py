@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -63,13 +64,13 @@ def missing_for_submission(plan: OperationalPlan) -> list[str]:
 # --- Guards: refuse with the reason, or give the fields the move sets ---------------------------
 
 
-def _complete(plan: OperationalPlan, **context) -> None:
+def _complete(plan: OperationalPlan, **context: Any) -> None:
     missing = missing_for_submission(plan)
     if missing:
         raise TransitionRefused([_("The plan is not complete yet:"), *missing])
 
 
-def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = False, **context) -> None:
+def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = False, **context: Any) -> None:
     if confirm_open_threads:
         return
     open_threads = plan.threads.filter(resolved_at__isnull=True).count()
@@ -85,11 +86,11 @@ def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = Fa
 
 def _decision(
     plan: OperationalPlan, *, body: str = "", number: str = "", date: datetime.date | None = None,
-    file: UploadedFile | None = None, signatory_name: str = "", signatory_function: str = "", **context,
-) -> dict:  # fmt: skip
+    file: UploadedFile | None = None, signatory_name: str = "", signatory_function: str = "", **context: Any,
+) -> dict[str, Any]:  # fmt: skip
     """The LSG body's decision: body, number, a date not in the future and the scanned PDF; who
     signed it and in what function, for the adopted plan's signature block."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if body not in OperationalPlan.AdoptingBody.values:
         errors["adopting_body"] = _("Choose the body that adopted the plan.")
     if not (number or "").strip():
@@ -117,7 +118,7 @@ def _decision(
 # --- Effects ------------------------------------------------------------------------------------
 
 
-def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> None:
+def _supersede_previous(plan: OperationalPlan, *, actor: User, **context: Any) -> None:
     previous = plan.amends
     if previous is not None and previous.status == Status.ADOPTED:
         PLAN_LIFECYCLE.transition(
@@ -126,7 +127,7 @@ def _supersede_previous(plan: OperationalPlan, *, actor: User, **context) -> Non
         )  # fmt: skip
 
 
-def _freeze_references(plan: OperationalPlan, **context) -> None:
+def _freeze_references(plan: OperationalPlan, **context: Any) -> None:
     """The adopted version keeps the funding sources, institutions and areas it shows as they are
     today (plans.snapshot): later edits of the reference rows do not reach it."""
     snapshot.freeze(plan)

@@ -118,7 +118,7 @@ class LimitCheck:
         return self.planned < self.amount
 
     @property
-    def bound_label(self) -> str:
+    def bound_label(self) -> StrOrPromise:
         return Bound(self.bound).label
 
 
@@ -209,7 +209,7 @@ def envelope_draws(plan_ids: list[int]) -> dict[int, list[tuple[Decimal, Decimal
     return found
 
 
-def envelope_gaps(plan_field: str = "plan") -> dict[str, Subquery]:
+def envelope_gaps(plan_field: str = "plan") -> dict[str, Coalesce]:
     """Annotations for rows with a plan (`plan_field`): what its shared envelopes hold that no line
     draws on yet (`envelopes_not_split`) and what lines draw beyond them (`envelopes_overdrawn`).
     The report page reads them with its report, rather than with a query of their own."""
@@ -226,7 +226,7 @@ def envelope_gaps(plan_field: str = "plan") -> dict[str, Subquery]:
     envelopes = BudgetEnvelope.objects.filter(plan=OuterRef(plan_field), bound=Bound.PLANNED).annotate(
         drawn=drawn
     )
-    gaps = {}
+    gaps: dict[str, Coalesce] = {}
     for name, gap in [
         ("envelopes_not_split", F("amount") - F("drawn")),
         ("envelopes_overdrawn", F("drawn") - F("amount")),
@@ -278,7 +278,7 @@ def plan_totals(
                     use = uses[envelope.pk] = EnvelopeUse(envelope=envelope)
                 use.drawn += line.amount
                 use.measures.append(measure.code)
-                if not line.envelope.bound:
+                if not envelope.bound:
                     continue  # the envelope's amount counts, once
 
             by_source[line.source_id] += line.amount
@@ -552,14 +552,14 @@ def names_in_force(plan: OperationalPlan, measures: list[Measure]) -> None:
     period starts): a body renamed since is shown by its former name. No query unless a body the
     plan names was renamed after that day; for shown pages only (the export keeps the body)."""
     day = plan.adoption_date or plan.period_start
-    named = [m.responsible for m in measures if m.responsible_id]
+    named = [m.responsible for m in measures if m.responsible is not None]  # no query for a null FK
     named += [i for m in measures for i in (*m.co_responsible_list, *m.partner_list)]
     renamed = {i.pk for i in named if i.valid_from and i.valid_from > day}
     if not renamed:
         return
     former = Institution.objects.filter(pk__in=Institution.with_former_names(renamed) - renamed)
     in_force: dict[int, str] = {}
-    by_successor: dict[int, list[Institution]] = defaultdict(list)
+    by_successor: dict[int | None, list[Institution]] = defaultdict(list)
     for body in former:
         by_successor[body.successor_id].append(body)
 
@@ -635,7 +635,7 @@ class PlanRecommendations:
         return len({r.pk for rows in self.by_measure.values() for r in rows})
 
 
-def plan_recommendations(plan) -> PlanRecommendations:
+def plan_recommendations(plan: OperationalPlan) -> PlanRecommendations:
     """Which recommendations each measure of `plan` answers, and which of the LSG's recommendations
     (not rejected) no measure of this plan answers yet: 2 queries, whatever the number of measures."""
     through = Recommendation.measures.through

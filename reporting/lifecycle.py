@@ -7,6 +7,8 @@ Who may make each move is the access policy's predicate named here; the mechanis
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +45,7 @@ def missing_values(report: Report) -> list[str]:
     return [f"{i.measure.code} {i.name}" for i in required_indicators(report) if i.pk not in given]
 
 
-def _values_complete(report: Report, **context) -> dict:
+def _values_complete(report: Report, **context: Any) -> dict[str, Any]:
     missing = missing_values(report)
     if missing:
         raise TransitionRefused([_("Values are missing for these indicators:"), *missing])

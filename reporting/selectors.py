@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
@@ -137,7 +138,9 @@ def _attach_measure(row: Indicator | BudgetLine, measures: dict[int, Measure] | 
             row.measure = measure
 
 
-def indicator_aggregates(values: QuerySet[IndicatorValue], parts: list[str] | None = None) -> dict[int, dict]:
+def indicator_aggregates(
+    values: QuerySet[IndicatorValue], parts: list[str] | None = None
+) -> dict[int, dict[str, Any]]:
     """Each indicator's months of `values` by every roll-up rule, for jmu_planner.figures.picked:
     2 queries, whatever the number of indicators and months (one grouped aggregate, and one window
     query for each indicator's latest month with a value). `months` counts the months with a value
@@ -147,7 +150,9 @@ def indicator_aggregates(values: QuerySet[IndicatorValue], parts: list[str] | No
     aggregates: dict[str, Any] = {"months": Count("value")}
     for part in parts:
         aggregates |= {f"{part}__sum": Sum(part), f"{part}__max": Max(part), f"{part}__avg": Avg(part)}
-    by_indicator = {row["indicator"]: row for row in values.values("indicator").annotate(**aggregates)}
+    # The plugin types the rows by "indicator" alone: it cannot see the keys that **aggregates adds.
+    rows = cast("QuerySet[Any, dict[str, Any]]", values.values("indicator").annotate(**aggregates))
+    by_indicator = {row["indicator"]: row for row in rows}
     newest_first = Window(
         RowNumber(), partition_by=[F("indicator")], order_by=F("report__period_start").desc()
     )
@@ -292,7 +297,7 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             in_period=Sum("amount", filter=Q(report__period_start__gte=report.period_start)),
         )
     )
-    by_line = {row["budget_line"]: row for row in spent}
+    by_line: dict[int, Mapping[str, Any]] = {row["budget_line"]: row for row in spent}
     lines = (
         BudgetLine.objects.filter(measure__plan_id=report.plan_id)
         .select_related("source", "envelope")
@@ -328,15 +333,15 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             to_date=found.get("to_date") or ZERO,
         )
         result.lines.append(row)
-        for kind, key in [
+        for kind, group_key in [
             ("measures", line.measure_id),
             ("areas", line.measure.area_id),
             ("sources", line.source_id),
             ("total", None),
         ]:
-            group = groups.get((kind, key))
+            group = groups.get((kind, group_key))
             if group is None:
-                group = groups[(kind, key)] = ExecutionRow(label=labels[kind](line))
+                group = groups[(kind, group_key)] = ExecutionRow(label=labels[kind](line))
                 if kind == "total":
                     result.total = group
                 else:
@@ -345,16 +350,23 @@ def budget_execution(report: Report, measures: dict[int, Measure] | None = None)
             group.in_period += row.in_period
             group.to_date += row.to_date
     for line in stated:
-        planned, spent = under[(line.measure_id, line.source_id)]
+        planned, spent_to_date = under[(line.measure_id, line.source_id)]
         label = f"{line.measure.code} {line.source}{f' – {line.description}' if line.description else ''}"
-        result.limits.append(LimitExecution(label, line.bound, line.amount, planned, spent))
-    capped = {line.envelope_id: line.envelope for line in lines if line.envelope_id and line.envelope.bound}
+        result.limits.append(LimitExecution(label, line.bound, line.amount, planned, spent_to_date))
+    # A line without an envelope has None for it, read without a query.
+    capped = {
+        line.envelope_id: line.envelope for line in lines if line.envelope is not None and line.envelope.bound
+    }
     for pk, envelope in capped.items():
-        planned, spent = under[("envelope", pk)]
-        result.limits.append(LimitExecution(str(envelope), envelope.bound, envelope.amount, planned, spent))
+        planned, spent_to_date = under[("envelope", pk)]
+        result.limits.append(
+            LimitExecution(str(envelope), envelope.bound, envelope.amount, planned, spent_to_date)
+        )
     lines_planned = result.total.planned
     if hasattr(report, "envelopes_not_split"):  # read with the report (report_page: envelope_gaps)
-        draws = [(report.envelopes_not_split, ZERO), (ZERO, report.envelopes_overdrawn)]
+        # envelope_gaps() annotates the report: the two sums are not fields of Report.
+        gaps = cast(Any, report)
+        draws = [(gaps.envelopes_not_split, ZERO), (ZERO, gaps.envelopes_overdrawn)]
     else:
         draws = envelope_draws([report.plan_id])[report.plan_id]
     result.plan_total = figures.plan_total(lines_planned, draws)
@@ -607,7 +619,8 @@ def overdue_page(
     programme's size (an officer's list runs to thousands)."""
     today = today or timezone.localdate()
     page_obj = Paginator(_overdue_keys(user, None, today), per_page).get_page(page)
-    page_obj.object_list = _overdue_rows(list(page_obj.object_list), today)
+    # The page, paginated by the keys, shows their rows: the object list changes type on purpose.
+    page_obj.object_list = _overdue_rows(list(page_obj.object_list), today)  # type: ignore[assignment]
     return page_obj
 
 

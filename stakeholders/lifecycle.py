@@ -11,6 +11,8 @@ return or an acceptance the expert, an answer to a recommendation the one who wr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -76,13 +78,13 @@ RECOMMENDATION_LIFECYCLE = Lifecycle(
 )  # fmt: skip
 
 
-def _has_entries(timesheet: TimeSheet, **context) -> dict:
+def _has_entries(timesheet: TimeSheet, **context: Any) -> dict[str, Any]:
     if not timesheet.entries.exists():
         raise TransitionRefused(gettext_lazy("Enter at least one day before submitting the time sheet."))
     return {"submitted_at": timezone.now()}
 
 
-def _submitted_now(row, **context) -> dict:
+def _submitted_now(row: TimeSheet | FinalReport, **context: Any) -> dict[str, Any]:
     return {"submitted_at": timezone.now()}
 
 

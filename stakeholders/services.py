@@ -6,10 +6,11 @@ import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ManyToManyRel
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner import i18n
@@ -26,6 +27,9 @@ from stakeholders.models import (
     Settlement,
     User,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LSG_CSV = DATA_DIR / "serbia_lsgs.csv"
@@ -83,7 +87,7 @@ def user_set_language(*, user: User, language: str) -> User:
 # --- Settlements and institutions --------------------------------------------------------------
 
 
-def remember_language_on_login(sender, request, user, **kwargs) -> None:
+def remember_language_on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """On signing in (user_logged_in): a language just chosen on the log-in page becomes the
     user's; a user who never chose one keeps the language they signed in with. A language cookie
     left by someone else on a shared computer does not overwrite a saved choice."""
@@ -107,7 +111,7 @@ def institution_create(*, lsg: LSG, actor: User, data: Mapping[str, Any]) -> Ins
     return model_save(Institution(lsg=lsg, **data), actor=actor)
 
 
-def national_bodies_seed_former(institution_model, national_type) -> None:
+def national_bodies_seed_former(institution_model: type[Institution], national_type: InstitutionType) -> None:
     """The former national bodies, each pointing to the body that took over its work; the
     successor's `in force from` is the day its predecessor ended. Safe to run again."""
     import datetime
@@ -138,9 +142,12 @@ def institution_merge(*, keep: Institution, merged: Sequence[Institution], actor
     ids = [m.pk for m in others]
     for relation in Institution._meta.related_objects:
         if relation.many_to_many:
-            through = relation.through
-            source = relation.field.m2m_field_name()
-            target = relation.field.m2m_reverse_field_name()
+            m2m = cast(ManyToManyRel, relation)  # many_to_many: the ManyToManyRel of a ManyToManyField
+            # Set when the models load (auto-created or declared); its `objects` is the plugin's
+            # per-model manager, unknown to `type[Model]`.
+            through = cast(Any, m2m.through)
+            source = m2m.field.m2m_field_name()
+            target = m2m.field.m2m_reverse_field_name()
             rows = list(through.objects.filter(**{f"{target}__in": ids}))
             owners = {getattr(r, f"{source}_id") for r in rows}
             taken = set(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -26,6 +27,9 @@ from stakeholders.models import (
     Recommendation,
     User,
 )
+
+if TYPE_CHECKING:
+    from plans.models import Measure
 
 ZERO = Decimal("0")
 
@@ -102,7 +106,7 @@ def membership_choices(engagement: Engagement) -> QuerySet[JMUMembership]:
     )
 
 
-def current_plan_measures(lsg_id: int):
+def current_plan_measures(lsg_id: int) -> QuerySet[Measure]:
     """Measures of the LSG's plans that are not superseded by an amendment."""
     return (
         Measure.objects.filter(plan__jmu__lsg_id=lsg_id)
@@ -189,7 +193,8 @@ def harmonisation(document: PolicyDocument) -> Harmonisation:
         .select_related("area", "plan")
         .order_by("plan__period_start", "area__number", "number")
     )
-    by_lap: dict[int, list] = defaultdict(list)
+    # The filter on lap_measure__document leaves no measure without a LAP measure.
+    by_lap: dict[int | None, list[Measure]] = defaultdict(list)
     for measure in plan_measures:
         by_lap[measure.lap_measure_id].append(measure)
     return Harmonisation(

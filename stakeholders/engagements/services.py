@@ -4,12 +4,13 @@ have checked the action (access.require); these check the data."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jmu_planner.services import M, set_history_user
 from jmu_planner.uploads import validate_upload
 from stakeholders.engagements.selectors import current_plan_measures
 from stakeholders.models import (
@@ -24,10 +25,13 @@ from stakeholders.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from plans.models import Measure
+
 ZERO = Decimal("0")
 
 
-def fill(row, data: dict[str, Any], fields: list[str]):
+def fill(row: M, data: dict[str, Any], fields: list[str]) -> M:
     for name in fields:
         if name in data:
             setattr(row, name, data[name])
@@ -49,7 +53,7 @@ def engagement_save(
     if not lsgs:
         raise ValidationError({"lsgs": _("Choose at least one LSG.")})
     engagement.full_clean()
-    engagement._history_user = actor
+    set_history_user(engagement, actor)
     engagement.save()
     engagement.lsgs.set(lsgs)
     engagement._lsg_ids = {lsg.pk for lsg in lsgs}
@@ -93,12 +97,12 @@ def recommendation_add(*, engagement: Engagement, actor: User, data: dict[str, A
         Recommendation(engagement=engagement, created_by=actor), data, ["lsg", "text", "addressee"]
     )
     recommendation.full_clean()
-    recommendation._history_user = actor
+    set_history_user(recommendation, actor)
     recommendation.save()
     return recommendation
 
 
-def recommendation_link(*, recommendation: Recommendation, measure, actor: User) -> Recommendation:
+def recommendation_link(*, recommendation: Recommendation, measure: Measure, actor: User) -> Recommendation:
     """Say that `measure` (of a current plan of the recommendation's LSG) carries it out."""
     if not current_plan_measures(recommendation.lsg_id).filter(pk=measure.pk).exists():
         raise ValidationError({"measure": _("Choose a measure of the LSG's current plans.")})
@@ -117,7 +121,7 @@ def policy_document_save(
     document = document or PolicyDocument(lsg=lsg)
     fill(document, data, ["kind", "title", "period_start", "period_end", "adopted_by", "adoption_date"])
     document.full_clean()
-    document._history_user = actor
+    set_history_user(document, actor)
     document.save()
     return document
 
