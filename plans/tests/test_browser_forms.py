@@ -66,7 +66,10 @@ def test_a_refused_measure_shows_its_errors_at_the_top_and_focuses_them(
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     expect(summary.get_by_role("link", name=re.compile("^Measure"))).to_be_visible()
-    page.screenshot(path=artifacts_dir / "measure-form-error-summary.png")
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=artifacts_dir / f"measure-form-error-{width}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
     summary.get_by_role("link", name=re.compile("Indicator 1, target", re.I)).click()
     expect(page.locator("#id_indicators-0-target")).to_be_focused()
     expect(page.locator("#id_indicators-0-target")).to_be_in_viewport()
@@ -114,3 +117,22 @@ def test_the_scanned_decision_survives_a_refused_adoption(live_server, page, ref
 def stored(plan):
     with plan.adoption_file.open("rb") as file:
         return file.read()
+
+
+def test_the_home_lists_reports_due_in_due_order(live_server, page, reference_data, artifacts_dir):
+    demo_seed()
+    log_in(page, live_server, "coordinator", "demo-coordinator")
+    items = page.locator(".due-list li")
+    expect(items.first).to_be_visible()
+    dates = items.evaluate_all("items => items.map(item => item.dataset.due)")
+    assert len(dates) >= 2 and dates == sorted(dates)
+    expect(page.locator(".due-rule").first).to_contain_text("once its period has ended")
+    # "Start" only where the period has ended: each offered link's month is before this one.
+    this_month = timezone.localdate().strftime("%Y-%m")
+    for href in page.locator(
+        ".due-list a[href*='report-create'], .due-list a[href*='/reports/new/']"
+    ).evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        assert re.search(r"month=(\d{4}-\d{2})", href).group(1) < this_month
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=artifacts_dir / f"home-{width}.png", full_page=True)
