@@ -1,7 +1,5 @@
 """A coordinator writes a plan in a real browser (Debian's Chromium driven by Playwright)."""
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
