@@ -7,6 +7,7 @@ that merely starts with `%PDF-` is not a PDF: it must parse and have at least on
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import secrets
 import uuid
@@ -179,12 +180,34 @@ class ServerNamedUpload:
 HELD_FOLDER = "held-uploads"
 HELD_SESSION_KEY = "held_uploads"
 HELD_NAME_LENGTH = 120
+HELD_FOR = datetime.timedelta(days=1)  # a file kept longer was abandoned with its form
+
+
+def sweep_held_uploads(*, older_than: datetime.timedelta = HELD_FOR) -> int:
+    """Delete kept files nobody came back for; returns how many. Run on every new hold: one folder
+    listing, so the folder never grows past a day's refused forms."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, names = default_storage.listdir(HELD_FOLDER)
+    except OSError:  # no folder yet
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{HELD_FOLDER}/{name}"
+        with contextlib.suppress(OSError):
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
 
 
 def hold_upload(request: Any, upload: Any) -> str:
     """Store `upload` for this session and return its token."""
     from django.core.files.storage import default_storage
 
+    sweep_held_uploads()
     token = secrets.token_urlsafe(18)
     upload.seek(0)
     path = default_storage.save(f"{HELD_FOLDER}/{token}", upload)

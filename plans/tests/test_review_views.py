@@ -184,3 +184,25 @@ def client_class_login(user):
 def stored(plan):
     with plan.adoption_file.open("rb") as file:
         return file.read()
+
+
+def test_kept_files_nobody_came_back_for_are_swept(client, users, measure, tmp_path, settings):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    held = tmp_path / "held-uploads"
+    held.mkdir()
+    (held / "old").write_bytes(PDF)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(held / "old", (two_days_ago, two_days_ago))
+    (held / "recent").write_bytes(PDF)
+    plan = through_approval(measure.plan, users)
+    client.force_login(users["coordinator"])
+    data = {"adopting_body": "city_council", "adoption_number": "1", "adoption_date": "bad"}
+    client.post(
+        reverse("plans:plan-adopt", args=[plan.pk]),
+        data | {"adoption_file": SimpleUploadedFile("o.pdf", PDF)},
+    )
+    names = sorted(path.name for path in held.iterdir())
+    assert "old" not in names and "recent" in names and len(names) == 2  # the new one kept
