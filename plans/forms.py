@@ -439,7 +439,7 @@ class AdoptionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     # The token of a file chosen on an earlier, refused try (jmu_planner.uploads.hold_upload).
-    held_file = forms.CharField(required=False, widget=forms.HiddenInput)
+    held_file = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, held_name: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
