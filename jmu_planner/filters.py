@@ -6,6 +6,19 @@ import django_filters
 from django import forms
 
 from jmu_planner.dates import MAX_YEAR, MIN_YEAR
+from jmu_planner.forms import ALL_CHOICE_LABEL, DASHES
+
+
+class FilterSet(django_filters.FilterSet):
+    """The project's list filters: a filter's empty choice reads "All" (not a row of dashes)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if getattr(field, "empty_label", None) == DASHES:
+                field.empty_label = ALL_CHOICE_LABEL
+        return form
 
 
 class YearField(forms.IntegerField):

@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.dates import MAX_YEAR, MIN_YEAR
@@ -253,6 +253,20 @@ def render_textarea(widget: dict[str, Any]) -> str:
     )
 
 
+# Django's empty choice is a row of dashes; the project's reads as words, in every select box:
+# "— choose —" in forms, "All" in list filters (jmu_planner.filters.FilterSet sets that one).
+DASHES = "---------"
+EMPTY_CHOICE_LABEL = pgettext_lazy("empty choice of a form's select box", "— choose —")
+ALL_CHOICE_LABEL = pgettext_lazy("empty choice of a list filter", "All")
+
+
+def _worded_empty_choice(widget: dict[str, Any]) -> None:
+    for _group, options, _index in widget.get("optgroups", ()):
+        for option in options:
+            if option["value"] in ("", None) and option["label"] == DASHES:
+                option["label"] = EMPTY_CHOICE_LABEL
+
+
 class FormRenderer(DjangoTemplates):
     """Django's form renderer (settings.FORM_RENDERER), with the stock templates of the commonest
     widgets written in Python: the same markup, without a template (and its includes) per input
@@ -260,6 +274,8 @@ class FormRenderer(DjangoTemplates):
 
     def render(self, template_name: str, context: dict[str, Any], request=None) -> str:
         widget = context.get("widget")
+        if widget is not None and "optgroups" in widget:
+            _worded_empty_choice(widget)
         if widget is not None and template_name in INPUT_TEMPLATES:
             return render_input(widget)
         if widget is not None and template_name == TEXTAREA_TEMPLATE:

@@ -41,6 +41,19 @@ class TransitionRefused(ValidationError):
     """An illegal move, a missing note, a failed guard or a role that may not make the move."""
 
 
+class Missing(str):
+    """One thing that keeps an object from a move, as the sentence the user reads, with `url`: where
+    to fix it (the measure's or the report's form, anchored at the field). A string everywhere a
+    refusal's message is one; the transition pages link it."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str = "") -> Missing:
+        item = super().__new__(cls, text)
+        item.url = url
+        return item
+
+
 Guard = Callable[..., dict[str, Any] | None]  # (obj, *, actor, note, **context) -> fields to set
 Effect = Callable[..., None]  # (obj, *, actor, note, **context) -> None, inside the transaction
 

@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -199,6 +200,8 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A list filter's empty choice reads "All" (jmu_planner.forms.ALL_CHOICE_LABEL; model choices: FilterSet).
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("empty choice of a list filter", "All")
 
 # Celery: with REDIS_URL a real broker and worker; without it tasks run in-process.
 REDIS_URL = env.str("REDIS_URL", default="")

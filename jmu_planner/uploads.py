@@ -6,11 +6,16 @@ that merely starts with `%PDF-` is not a PDF: it must parse and have at least on
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import os
+import secrets
 import uuid
 import warnings
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
@@ -193,3 +198,78 @@ class ServerNamedUpload:
 
     def __hash__(self) -> int:
         return hash((self.folder, self.extension))
+
+
+# --- A chosen file kept while the rest of its form is refused ----------------------------------------
+#
+# A form refused for its date must not drop the scanned decision chosen with it: the file is stored
+# under a random token (never the user's name on disk), the token travels in a hidden field and the
+# session says whose it is and what the file was called. On the next try the kept file goes through
+# the same content checks as a fresh upload; a new file chosen replaces it.
+
+HELD_FOLDER = "held-uploads"
+HELD_SESSION_KEY = "held_uploads"
+HELD_NAME_LENGTH = 120
+HELD_FOR = datetime.timedelta(days=1)  # a file kept longer was abandoned with its form
+
+
+def sweep_held_uploads(*, older_than: datetime.timedelta = HELD_FOR) -> int:
+    """Delete kept files nobody came back for; returns how many. Run on every new hold: one folder
+    listing, so the folder never grows past a day's refused forms."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, names = default_storage.listdir(HELD_FOLDER)
+    except OSError:  # no folder yet
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{HELD_FOLDER}/{name}"
+        with contextlib.suppress(OSError):
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
+
+
+def hold_upload(request: Any, upload: Any) -> str:
+    """Store `upload` for this session and return its token."""
+    from django.core.files.storage import default_storage
+
+    sweep_held_uploads()
+    token = secrets.token_urlsafe(18)
+    upload.seek(0)
+    path = default_storage.save(f"{HELD_FOLDER}/{token}", upload)
+    upload.seek(0)
+    held = dict(request.session.get(HELD_SESSION_KEY, {}))
+    held[token] = {"path": path, "name": os.path.basename(upload.name or "")[:HELD_NAME_LENGTH]}
+    request.session[HELD_SESSION_KEY] = held
+    return token
+
+
+def held_upload(request: Any, token: str | None) -> File | None:
+    """The file kept under `token` for this session (open, named as the user named it), or None."""
+    from django.core.files.storage import default_storage
+
+    entry = request.session.get(HELD_SESSION_KEY, {}).get(token or "")
+    if not entry:
+        return None
+    try:
+        handle = default_storage.open(entry["path"], "rb")
+    except OSError:
+        return None
+    return File(handle, name=entry["name"])
+
+
+def release_upload(request: Any, token: str | None) -> None:
+    """Forget the file kept under `token` and delete its bytes (after it was used or replaced)."""
+    from django.core.files.storage import default_storage
+
+    held = dict(request.session.get(HELD_SESSION_KEY, {}))
+    entry = held.pop(token or "", None)
+    if entry is None:
+        return
+    request.session[HELD_SESSION_KEY] = held
+    with contextlib.suppress(OSError):
+        default_storage.delete(entry["path"])

@@ -3,14 +3,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.db import ScriptOrder
-from jmu_planner.filters import YearFilter
+from jmu_planner.filters import FilterSet, YearFilter
 from plans.models import BudgetEnvelope, Measure, OperationalPlan
 from stakeholders.models import LSG, District, Institution
 
 GROUP = "group"  # the institution type of groups (stakeholders' reference data)
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     lsg = django_filters.ModelChoiceFilter(label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none())
     year = YearFilter(label=_("Year"), method="in_year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
@@ -57,7 +57,7 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(period_start__year__lte=value, period_end__year__gte=value)
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class ReviewQueueFilter(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
     lsg = django_filters.ModelChoiceFilter(
         label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.in_reading_order()

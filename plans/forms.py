@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -471,6 +472,31 @@ class AdoptionForm(forms.Form):
         label=_("Scanned decision (PDF, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+    # The token of a file chosen on an earlier, refused try (jmu_planner.uploads.hold_upload).
+    held_file = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, held_name: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if held_name:
+            self._show_kept(held_name)
+
+    def _show_kept(self, name: str) -> None:
+        # Kept from the last try: not asked again, a new choice replaces it.
+        field = self.fields["adoption_file"]
+        field.required = False
+        field.widget.attrs["data-kept-upload"] = name
+        # Escaped here: crispy prints help texts as they are, and the name is the user's.
+        field.help_text = _("Kept: %(name)s. Choose another file only to replace it.") % {
+            "name": escape(name)
+        }
+        self._bound_fields_cache.pop("adoption_file", None)  # a bound field copies the help text
+
+    def keep_upload(self, token: str | None, name: str | None) -> None:
+        """After a refusal: carry the kept file's token to the next try and name it under the field."""
+        self.data = self.data.copy()
+        self.data["held_file"] = token or ""
+        if token and name:
+            self._show_kept(name)
 
 
 class ThreadForm(forms.Form):

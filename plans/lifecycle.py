@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Lifecycle, Move, Notice, Tell, TransitionRefused
+from jmu_planner.lifecycle import Lifecycle, Missing, Move, Notice, Tell, TransitionRefused
 from jmu_planner.notifications.events import bilingual
 from jmu_planner.uploads import validate_pdf_upload
 from plans import snapshot
@@ -36,9 +36,9 @@ Status = OperationalPlan.Status
 __all__ = ["PLAN_LIFECYCLE", "TransitionRefused", "plan_adopt", "plan_amend", "plan_transition"]
 
 
-def missing_for_submission(plan: OperationalPlan) -> list[str]:
+def missing_for_submission(plan: OperationalPlan) -> list[Missing]:
     """What keeps the plan from being complete: every measure needs an indicator, a responsible
-    institution and a period."""
+    institution and a period. Each item links to the measure's form at its first gap's field."""
     measures = list(
         Measure.objects.filter(plan=plan)
         .select_related("area")
@@ -46,18 +46,22 @@ def missing_for_submission(plan: OperationalPlan) -> list[str]:
         .order_by("area__number", "number")
     )
     if not measures:
-        return [_("The plan has no measures.")]
+        return [Missing(_("The plan has no measures."), reverse("plans:measure-create", args=[plan.pk]))]
     missing = []
     for measure in measures:
-        gaps = []
+        gaps = []  # (what is missing, the field to fix it in)
         if measure.indicator_count is None:
-            gaps.append(_("no indicator"))
+            gaps.append((_("no indicator"), "id_indicators-0-name"))
         if measure.responsible_id is None:
-            gaps.append(_("no responsible institution"))
+            gaps.append((_("no responsible institution"), "id_responsible"))
         if measure.start_month is None or measure.end_month is None:
-            gaps.append(_("no start and end month"))
+            gaps.append((_("no start and end month"), "id_start_month"))
         if gaps:
-            missing.append(_("Measure %(code)s: %(gaps)s.") % {"code": measure.code, "gaps": ", ".join(gaps)})
+            text = _("Measure %(code)s: %(gaps)s.") % {
+                "code": measure.code, "gaps": ", ".join(str(gap) for gap, _field in gaps)
+            }  # fmt: skip
+            url = f"{reverse('plans:measure-update', args=[measure.pk])}#{gaps[0][1]}"
+            missing.append(Missing(text, url))
     return missing
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from jmu_planner import access
 from jmu_planner.forms import attach_errors
 from jmu_planner.generic_views import TransitionView
 from jmu_planner.numbers import parse_id
+from jmu_planner.uploads import held_upload, hold_upload, release_upload
 from plans import comments, history, selectors
 from plans.filters import ReviewQueueFilter
 from plans.forms import AdoptionForm, ReplyForm, ThreadForm, TransitionForm
@@ -82,21 +84,42 @@ class PlanAdoptView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"plan": self.plan, "form": AdoptionForm()})
 
     def post(self, request, pk):
-        form = AdoptionForm(request.POST, request.FILES)
+        token = request.POST.get("held_file") or None
+        held = held_upload(request, token)
+        if held is None:
+            token = None
+        form = AdoptionForm(request.POST, request.FILES, held_name=held.name if held else None)
         if form.is_valid():
             data = form.cleaned_data
+            chosen = data["adoption_file"]
             try:
                 plan_adopt(
                     plan=self.plan, actor=request.user, body=data["adopting_body"],
                     number=data["adoption_number"], date=data["adoption_date"],
-                    file=data["adoption_file"], signatory_name=data["signatory_name"],
+                    file=chosen or held, signatory_name=data["signatory_name"],
                     signatory_function=data["signatory_function"],
                 )  # fmt: skip
             except ValidationError as error:
                 attach_errors(form, error)
             else:
+                if held is not None:
+                    held.close()
+                    release_upload(request, token)
                 messages.success(request, _("The adoption is recorded; this version is now frozen."))
                 return HttpResponseRedirect(plan_url(self.plan))
+        # Refused: a newly chosen file that passed its own checks is kept for the next try (and
+        # replaces the one kept before); a refused new file drops the kept one too.
+        chosen = request.FILES.get("adoption_file")
+        file_ok = "adoption_file" not in form.errors
+        if held is not None:
+            held.close()
+        if chosen is not None or not file_ok:
+            release_upload(request, token)
+            token = hold_upload(request, chosen) if chosen is not None and file_ok else None
+            name = chosen.name if token else None
+        else:
+            name = held.name if held is not None else None
+        form.keep_upload(token, os.path.basename(name) if name else None)
         return render(request, self.template_name, {"plan": self.plan, "form": form})
 
 

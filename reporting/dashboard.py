@@ -83,7 +83,8 @@ def _latest(plans: list[OperationalPlan], today: datetime.date) -> OperationalPl
 
 def _split_due(expected: list[DueReport], today: datetime.date) -> tuple[list[DueReport], list[DueReport]]:
     """(due, overdue): reports not yet submitted whose period has begun and whose deadline is still
-    ahead, and those whose deadline has passed."""
+    ahead, and those whose deadline has passed; each list in due order (the nearest deadline first,
+    whatever the kind: a monthly report due in three days above the annual one due in January)."""
     due, overdue = [], []
     for item in expected:
         if item.report is not None and item.report.status in REPORTED:
@@ -92,7 +93,8 @@ def _split_due(expected: list[DueReport], today: datetime.date) -> tuple[list[Du
             overdue.append(item)
         elif item.period_start <= today:
             due.append(item)
-    return due, overdue
+    in_due_order = lambda item: (item.due, item.period_end, item.period_start)  # noqa: E731
+    return sorted(due, key=in_due_order), sorted(overdue, key=in_due_order)
 
 
 # --- The programme dashboard ---------------------------------------------------------------------

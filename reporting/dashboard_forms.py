@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.db import ScriptOrder
+from jmu_planner.filters import FilterSet
 from reporting.models import Report
 from stakeholders.models import LSG, District, ProgrammeCohort
 
@@ -34,7 +35,7 @@ class DashboardFilterForm(forms.Form):
             bound.widget.attrs["class"] = "form-select form-select-sm"
 
 
-class ReportReviewFilter(django_filters.FilterSet):
+class ReportReviewFilter(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Report.Kind.choices)
     lsg = django_filters.ModelChoiceFilter(

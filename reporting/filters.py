@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from jmu_planner.filters import YearFilter
+from jmu_planner.filters import FilterSet, YearFilter
 from reporting.models import Report
 from stakeholders.models import LSG
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     lsg = django_filters.ModelChoiceFilter(label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.none())
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)

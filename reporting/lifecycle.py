@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jmu_planner import access
-from jmu_planner.lifecycle import Notice, TransitionRefused, review_lifecycle
+from jmu_planner.lifecycle import Missing, Notice, TransitionRefused, review_lifecycle
 from jmu_planner.notifications.events import bilingual
 from reporting.models import Report, ReportTransition
 from reporting.services import required_indicators
@@ -35,14 +35,19 @@ def report_params(report: Report, actor: User | None, note: str = "") -> dict:
     }
 
 
-def missing_values(report: Report) -> list[str]:
+def missing_values(report: Report) -> list[Missing]:
     """What keeps a monthly report from being submitted: the indicators of the measures running in
-    its month that have no value."""
+    its month that have no value. Each links to its value's field on the values page."""
     if report.kind != Report.Kind.MONTHLY:
         return []
     # A value left empty on purpose, with its reason, is reported: it does not block submission.
     given = set(report.indicator_values.values_list("indicator_id", flat=True))
-    return [f"{i.measure.code} {i.name}" for i in required_indicators(report) if i.pk not in given]
+    values = reverse("reporting:report-values", args=[report.pk])
+    return [
+        Missing(f"{i.measure.code} {i.name}", f"{values}#id_value_{i.pk}")
+        for i in required_indicators(report)
+        if i.pk not in given
+    ]
 
 
 def _values_complete(report: Report, **context: Any) -> dict[str, Any]:

@@ -3,10 +3,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jmu_planner.db import ScriptOrder, matches_name
+from jmu_planner.filters import FilterSet
 from stakeholders.models import LSG, District
 
 
-class LSGFilter(django_filters.FilterSet):
+class LSGFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.order_by(ScriptOrder("name_lat", "name_cyr"))

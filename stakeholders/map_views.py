@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from jmu_planner.db import ScriptOrder, SerbianCollate
+from jmu_planner.filters import FilterSet
 from jmu_planner.script import for_reader
 from stakeholders.models import LSG, Settlement, User
 
 
-class SettlementMapFilter(django_filters.FilterSet):
+class SettlementMapFilter(FilterSet):
     """By LSG (only those the user may see) and by type."""
 
     lsg = django_filters.ModelChoiceFilter(label=_("LSG"), queryset=LSG.objects.none())

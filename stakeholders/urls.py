@@ -97,6 +97,16 @@ urlpatterns += [
     ),
     path("timesheets/<int:pk>/", expert_views.TimeSheetDetailView.as_view(), name="timesheet-detail"),
     path(
+        "timesheets/rows/<int:pk>/edit/",
+        expert_views.TimeSheetEntryUpdateView.as_view(),
+        name="timesheet-entry-update",
+    ),
+    path(
+        "timesheets/rows/<int:pk>/delete/",
+        expert_views.TimeSheetEntryDeleteView.as_view(),
+        name="timesheet-entry-delete",
+    ),
+    path(
         "timesheets/<int:pk>/move/<str:to>/",
         expert_views.TimeSheetTransitionView.as_view(),
         name="timesheet-transition",

@@ -307,6 +307,23 @@ MATRIX: dict[str, Row] = {
         lambda w: {"month": "2029-05"},
     ),
     "stakeholders:timesheet-detail": Row(CONTRACT_READ, lambda w: {"pk": w.eng.timesheet.pk}),
+    # A row of the draft sheet: its expert (and an administrator) corrects or removes it.
+    "stakeholders:timesheet-entry-update": Row(
+        answers(coordinator=404, member=404, officer=403), lambda w: {"pk": w.eng.timesheet_entry.pk}
+    ),
+    # POST removes the row (stakeholders/experts/tests: the expert's, refused once submitted).
+    "stakeholders:timesheet-entry-delete": Row(
+        answers(
+            coordinator=405,
+            other_coordinator=405,
+            member=405,
+            expert=405,
+            unassigned_expert=405,
+            officer=405,
+            administrator=405,
+        ),
+        lambda w: {"pk": w.eng.timesheet_entry.pk},
+    ),  # GET never deletes
     # The expert submits; then nobody can submit it again.
     "stakeholders:timesheet-transition": Row(
         answers(coordinator=404, member=404, expert=302, officer=403, administrator=403),

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from jmu_planner.forms import FormRenderer
 
 CHOICES = [
-    ("", "---------"),
+    ("", "(none)"),  # Django's dashes are worded by the project's renderer: see the test below
     ("a", 'Alpha & "quotes" <b>'),
     ("Groups", [("1", "Čačak"), ("2", mark_safe("<i>safe</i>"))]),
     (3, "Three"),
@@ -71,5 +71,39 @@ def test_a_model_choice_select_is_unchanged(django_assert_max_num_queries):
 
     with django_assert_max_num_queries(1):
         ours = str(Pick(renderer=FormRenderer())["lsg"])
-    assert ours == str(Pick(renderer=DjangoTemplates())["lsg"])
+    # The same markup as Django's, but for the empty choice in words.
+    assert ours == str(Pick(renderer=DjangoTemplates())["lsg"]).replace(">---------<", ">— choose —<")
     assert ours.count("<option") == 31
+
+
+def test_an_empty_choice_reads_in_words_in_forms_and_filters(client, db):
+    import django_filters
+    from django.contrib.auth import get_user_model
+
+    from jmu_planner.filters import FilterSet
+    from stakeholders.models import LSG
+
+    class Form(forms.Form):
+        one = forms.ChoiceField(choices=[("", "---------"), ("a", "A")])
+        lsg = forms.ModelChoiceField(queryset=LSG.objects.none())
+
+    html = str(Form(renderer=FormRenderer()))
+    assert "---------" not in html and html.count('<option value="" selected>— choose —</option>') == 2, html
+
+    class Filter(FilterSet):
+        kind = django_filters.ChoiceFilter(field_name="username", choices=[("a", "A")])
+        lsg = django_filters.ModelChoiceFilter(field_name="pk", queryset=LSG.objects.none())
+
+        class Meta:
+            model = get_user_model()
+            fields = ["kind", "lsg"]
+
+    html = str(Filter({}, queryset=get_user_model().objects.none()).form)
+    assert "---------" not in html and html.count('<option value="" selected>All</option>') == 2, html
+
+
+def test_every_page_links_a_favicon_that_is_served(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    href = page.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+    response = client.get(href)
+    assert response.status_code == 200 and b"<svg" in b"".join(response.streaming_content)

@@ -1,7 +1,5 @@
 """A coordinator writes a plan in a real browser (Debian's Chromium driven by Playwright)."""
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -81,7 +79,9 @@ def test_coordinator_writes_a_plan_and_sees_the_totals_change(
     page.locator("[name=budget-0-source]").select_option(label="LSG budget")
     page.locator("[name=budget-0-amount]").fill("-5")
     page.get_by_role("button", name="Save measure").click()
-    expect(page.get_by_text(re.compile("zero or more"))).to_be_visible()
+    # At the field, and named in the summary at the top (which links to it).
+    expect(page.locator(".invalid-feedback", has_text="zero or more")).to_be_visible()
+    expect(page.locator("#error-summary")).to_contain_text("zero or more")
     expect(page.get_by_label("Measure*")).to_have_value("Loš iznos")
     page.screenshot(path=artifacts_dir / "measure-form-error.png", full_page=True)
     assert plan.measures.count() == 2

@@ -132,3 +132,82 @@ def test_inbox_badge_and_reading(client, users, measure):
     response = client.get(reverse("notifications:notification-open", args=[notification.pk]))
     assert response.url == reverse("plans:plan-detail", args=[measure.plan.pk])
     assert client.get(reverse("notifications:inbox-count")).content == b""
+
+
+def test_a_refused_adoption_keeps_the_chosen_decision_for_the_next_try(
+    client, users, measure, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    plan = through_approval(measure.plan, users)
+    client.force_login(users["coordinator"])
+    url = reverse("plans:plan-adopt", args=[plan.pk])
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    data = {"adopting_body": "city_council", "adoption_number": "06-1/2026", "adoption_date": future}
+    response = client.post(url, data | {"adoption_file": SimpleUploadedFile("odluka <b>.pdf", PDF)})
+    form = response.context["form"]
+    assert "future" in str(form.errors["adoption_date"]) and "adoption_file" not in form.errors
+    token = form["held_file"].value()
+    page = response.content.decode()
+    assert token and "Kept: odluka &lt;b&gt;.pdf" in page, page[page.find("adoption_file") :][:1400]
+    # Another session cannot use the token: the file is this session's.
+    other = client_class_login(users["coordinator"])
+    refused = other.post(url, data | {"adoption_date": "2026-10-01", "held_file": token})
+    assert "adoption_file" in refused.context["form"].errors
+    # The next try sends no file: the kept one is recorded, and its held copy is removed.
+    response = client.post(url, data | {"adoption_date": "2026-10-01", "held_file": token})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == Status.ADOPTED and stored(plan) == PDF
+    assert not list((tmp_path / "held-uploads").iterdir())
+
+
+def test_a_kept_file_goes_through_the_same_content_checks(client, users, measure, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    plan = through_approval(measure.plan, users)
+    client.force_login(users["coordinator"])
+    url = reverse("plans:plan-adopt", args=[plan.pk])
+    data = {"adopting_body": "city_council", "adoption_number": "06-1/2026", "adoption_date": "bad"}
+    # Refused for the date before the file was checked: kept, but checked on the next try.
+    response = client.post(url, data | {"adoption_file": SimpleUploadedFile("o.pdf", b"not a pdf")})
+    token = response.context["form"]["held_file"].value()
+    assert token
+    response = client.post(url, data | {"adoption_date": "2026-10-01", "held_file": token})
+    assert "not a PDF" in str(response.context["form"].errors["adoption_file"])
+    assert not response.context["form"]["held_file"].value()  # a refused file is not kept
+    plan.refresh_from_db()
+    assert plan.status == Status.APPROVED
+
+
+def client_class_login(user):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other
+
+
+def stored(plan):
+    with plan.adoption_file.open("rb") as file:
+        return file.read()
+
+
+def test_kept_files_nobody_came_back_for_are_swept(client, users, measure, tmp_path, settings):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    held = tmp_path / "held-uploads"
+    held.mkdir()
+    (held / "old").write_bytes(PDF)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(held / "old", (two_days_ago, two_days_ago))
+    (held / "recent").write_bytes(PDF)
+    plan = through_approval(measure.plan, users)
+    client.force_login(users["coordinator"])
+    data = {"adopting_body": "city_council", "adoption_number": "1", "adoption_date": "bad"}
+    client.post(
+        reverse("plans:plan-adopt", args=[plan.pk]),
+        data | {"adoption_file": SimpleUploadedFile("o.pdf", PDF)},
+    )
+    names = sorted(path.name for path in held.iterdir())
+    assert "old" not in names and "recent" in names and len(names) == 2  # the new one kept

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from jmu_planner.access import Role
 from jmu_planner.i18n import money
@@ -421,3 +422,25 @@ def test_profile_fields_are_checked_when_saved(plan, users):
     lsg.refresh_from_db()
     saved = lsg_update(lsg=lsg, actor=admin, data={"coordinator_engagement": "none", "lap_adopted": False})
     assert saved.coordinator_engaged is False and saved.lap_adopted is False
+
+
+def test_coordinator_home_lists_reports_due_in_due_order_and_starts_only_ended_periods(
+    client, dashboard_world, users
+):
+    coordinator = users["coordinator"]
+    card = dashboard.home_page(user=coordinator, today=DASHBOARD_TODAY).lsg_cards[0]
+    kinds = [item.kind for item in card.due]
+    assert {"monthly", "annual"} <= set(kinds)
+    assert [item.due for item in card.due] == sorted(item.due for item in card.due)
+    assert kinds.index("monthly") < kinds.index("annual")  # due in weeks, above the one due next year
+    assert [item.due for item in card.overdue] == sorted(item.due for item in card.overdue)
+
+    client.force_login(coordinator)
+    html = client.get(reverse("home")).content.decode()
+    due_list = html[html.index('class="list-unstyled small due-list"') :]
+    due_list = due_list[: due_list.index("</ul>")]
+    # May is running on 20 May: no "Start" for it, nor for the year; the rule is written beside.
+    assert f"kind=monthly&amp;month={YEAR}-05" not in due_list and "kind=annual" not in due_list
+    may_end = date_format(datetime.date(YEAR, 5, 31), "SHORT_DATE_FORMAT")
+    assert f"can be started after {may_end}" in due_list
+    assert "A report is started once its period has ended" in html

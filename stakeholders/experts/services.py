@@ -71,6 +71,11 @@ def timesheet_entry_save(
     return entry
 
 
+def timesheet_entry_delete(*, entry: TimeSheetEntry, actor: User) -> None:
+    """Remove a row of a time sheet still being written (the view asks `change_timesheet` first)."""
+    entry.delete()
+
+
 def final_report_save(*, contract: ExpertContract, actor: User, data: dict[str, Any]) -> FinalReport:
     report, _created = FinalReport.objects.get_or_create(contract=contract)
     fill(report, data, ["outputs", "conclusions"])

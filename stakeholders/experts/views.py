@@ -88,10 +88,7 @@ class TimeSheetDetailView(LoginRequiredMixin, View):
         return get_object_or_404(rows, pk=self.kwargs["pk"])
 
     def build_form(self, timesheet, data=None):
-        expert = timesheet.contract.expert
-        lsgs = LSG.objects.filter(pk__in=access.lsg_ids_with_role(expert, access.EXPERTS)).in_reading_order()
-        engagements = Engagement.objects.filter(created_by=expert).order_by("-date")
-        return TimeSheetEntryForm(data, lsgs=lsgs, engagements=engagements)
+        return entry_form(timesheet, data)
 
     def page(self, timesheet, form=None):
         user = self.request.user
@@ -126,6 +123,67 @@ class TimeSheetDetailView(LoginRequiredMixin, View):
                 messages.success(request, _("The days are entered."))
                 return HttpResponseRedirect(reverse("stakeholders:timesheet-detail", args=[timesheet.pk]))
         return self.page(timesheet, form)
+
+
+def entry_form(timesheet: TimeSheet, data=None, instance: TimeSheetEntry | None = None) -> TimeSheetEntryForm:
+    """A row of the time sheet: the LSGs the expert is assigned to, the engagements they wrote."""
+    expert = timesheet.contract.expert
+    lsgs = LSG.objects.filter(pk__in=access.lsg_ids_with_role(expert, access.EXPERTS)).in_reading_order()
+    engagements = Engagement.objects.filter(created_by=expert).order_by("-date")
+    return TimeSheetEntryForm(data, instance=instance, lsgs=lsgs, engagements=engagements)
+
+
+class TimeSheetEntryUpdateView(LoginRequiredMixin, View):
+    """One row of a time sheet, corrected while the sheet is a draft (or returned)."""
+
+    template_name = "stakeholders/timesheet_entry_form.html"
+
+    def entry(self) -> TimeSheetEntry:
+        sheets = TimeSheet.objects.visible_to(self.request.user)
+        rows = TimeSheetEntry.objects.filter(timesheet__in=sheets).select_related(
+            "timesheet__contract__expert"
+        )
+        entry = get_object_or_404(rows, pk=self.kwargs["pk"])
+        access.require(self.request.user, "stakeholders.change_timesheet", entry.timesheet)
+        return entry
+
+    def get(self, request, pk):
+        entry = self.entry()
+        form = entry_form(entry.timesheet, instance=entry)
+        return render(
+            request, self.template_name, {"entry": entry, "timesheet": entry.timesheet, "form": form}
+        )
+
+    def post(self, request, pk):
+        entry = self.entry()
+        form = entry_form(entry.timesheet, request.POST, instance=entry)
+        if form.is_valid():
+            try:
+                services.timesheet_entry_save(
+                    timesheet=entry.timesheet, actor=request.user, data=form_data(form), entry=entry
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The row is saved."))
+                return HttpResponseRedirect(
+                    reverse("stakeholders:timesheet-detail", args=[entry.timesheet_id])
+                )
+        return render(
+            request, self.template_name, {"entry": entry, "timesheet": entry.timesheet, "form": form}
+        )
+
+
+class TimeSheetEntryDeleteView(TimeSheetEntryUpdateView):
+    """Removes one row of a time sheet being written (POST only)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        entry = self.entry()
+        services.timesheet_entry_delete(entry=entry, actor=request.user)
+        messages.success(request, _("The row is removed."))
+        return HttpResponseRedirect(reverse("stakeholders:timesheet-detail", args=[entry.timesheet_id]))
 
 
 class TimeSheetTransitionView(TransitionView):

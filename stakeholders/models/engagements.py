@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from jmu_planner import access
 from jmu_planner.models import StatusChange
+from jmu_planner.text import to_latin
 from jmu_planner.uploads import UPLOAD_KINDS, ServerNamedUpload
 from stakeholders.models.registry import LSG, JMUMembership
 
@@ -80,7 +81,12 @@ class Engagement(models.Model):
         verbose_name_plural = _("engagements")
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()}: {self.title}"
+        """ "Mentoring session: <title>", the type written once: a title that already begins with its
+        type ("Mentorska sesija: izveštavanje", in either script) is shown as it is."""
+        kind = str(self.get_type_display())
+        if to_latin(self.title).casefold().startswith(to_latin(kind).casefold()):
+            return self.title
+        return f"{kind}: {self.title}"
 
     @property
     def engagement_lsg_ids(self) -> set[int]:

@@ -31,7 +31,7 @@ def test_coordinator_adds_a_member_and_another_lsg_cannot_open_the_page(
     page.get_by_label("Member since").fill("2025-02-01")
     page.get_by_label("Member until").fill("2025-01-01")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("A membership cannot end before it starts.")).to_be_visible()
+    expect(page.get_by_text("A membership cannot end before it starts.", exact=True)).to_be_visible()
     expect(page.get_by_label("Name and surname")).to_have_value("Svetlana Nikolić")
     page.screenshot(path=artifacts_dir / "membership-form-error.png", full_page=True)
 

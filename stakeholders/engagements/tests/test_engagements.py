@@ -577,3 +577,17 @@ def test_a_shared_engagements_pdf_holds_its_askers_part_and_is_theirs(exchange, 
     document = Document.objects.create(engagement=exchange, created_by=users["coordinator"])
     assert Document.objects.visible_to(users["coordinator"]).filter(pk=document.pk).exists()
     assert not Document.objects.visible_to(users["other_coordinator"]).filter(pk=document.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_an_engagement_names_its_type_once(language):
+    from django.utils import translation
+
+    from stakeholders.models import Engagement
+
+    with translation.override(language):
+        typed = Engagement(type=Engagement.Type.MENTORING_SESSION, title="Mentorska sesija: izveštavanje")
+        plain = Engagement(type=Engagement.Type.MENTORING_SESSION, title="Izveštavanje mobilnog tima")
+        assert str(typed) == "Mentorska sesija: izveštavanje"
+        kind = str(plain.get_type_display())
+        assert str(plain) == f"{kind}: Izveštavanje mobilnog tima" and kind.count(":") == 0

@@ -48,11 +48,14 @@ def engagement_world(*, lsg, plan, measure, users) -> SimpleNamespace:
         period_start=datetime.date(2029, 1, 1), period_end=datetime.date(2029, 12, 31),
     )  # fmt: skip
     timesheet = TimeSheet.objects.create(contract=contract, month=datetime.date(2029, 3, 1))
-    TimeSheetEntry.objects.create(timesheet=timesheet, lsg=lsg, activity="Radionica", days=Decimal("1.5"))
+    timesheet_entry = TimeSheetEntry.objects.create(
+        timesheet=timesheet, lsg=lsg, activity="Radionica", days=Decimal("1.5")
+    )
     final_report = FinalReport.objects.create(contract=contract, outputs="Nacrt plana.")
     return SimpleNamespace(
         engagement=engagement, attachment=attachment, recommendation=recommendation, policy=policy,
-        lap_measure=lap_measure, contract=contract, timesheet=timesheet, final_report=final_report,
+        lap_measure=lap_measure, contract=contract, timesheet=timesheet, timesheet_entry=timesheet_entry,
+        final_report=final_report,
     )  # fmt: skip
 
 

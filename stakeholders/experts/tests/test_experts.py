@@ -195,3 +195,48 @@ def test_the_officers_hear_of_a_submission_and_the_expert_of_the_answer(work, us
         reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk]),
         reverse("stakeholders:final-report", args=[work.contract.pk]),
     }
+
+
+def test_a_draft_sheets_rows_are_corrected_and_removed_and_the_limit_still_holds(client, work, lsg, users):
+    entry = work.timesheet_entry
+    detail = reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])
+    edit = reverse("stakeholders:timesheet-entry-update", args=[entry.pk])
+    client = as_user(client, users["expert"])
+    page = client.get(detail).content.decode()
+    assert edit in page and reverse("stakeholders:timesheet-entry-delete", args=[entry.pk]) in page
+    assert 'value="Radionica"' in client.get(edit).content.decode()
+
+    # Over the contract: refused beside the days, nothing changed; the row's own days do not count twice.
+    response = client.post(edit, {"lsg": lsg.pk, "activity": "Radionica", "days": "20,5"})
+    assert "the contract has 20" in str(response.context["form"].errors["days"])
+    entry.refresh_from_db()
+    assert entry.days == Decimal("1.5")
+    assert (
+        client.post(edit, {"lsg": lsg.pk, "activity": "Radionica u školi", "days": "20"}).status_code == 302
+    )
+    entry.refresh_from_db()
+    assert (entry.activity, entry.days) == ("Radionica u školi", Decimal("20.0"))
+
+    delete = reverse("stakeholders:timesheet-entry-delete", args=[entry.pk])
+    assert as_user(client, users["officer"]).post(delete).status_code == 403  # reads, does not write
+    client = as_user(client, users["expert"])
+    assert client.post(delete).status_code == 302
+    assert not TimeSheetEntry.objects.filter(timesheet=work.timesheet).exists()
+
+
+def test_a_submitted_sheets_rows_stay_as_they_are(client, work, lsg, users):
+    entry = work.timesheet_entry
+    lifecycle.timesheet_transition(timesheet=work.timesheet, to="submitted", actor=users["expert"])
+    client = as_user(client, users["expert"])
+    assert (
+        reverse("stakeholders:timesheet-entry-update", args=[entry.pk])
+        not in client.get(reverse("stakeholders:timesheet-detail", args=[work.timesheet.pk])).content.decode()
+    )
+    edit = reverse("stakeholders:timesheet-entry-update", args=[entry.pk])
+    assert client.post(edit, {"lsg": lsg.pk, "activity": "Kasno", "days": "1"}).status_code == 403
+    assert client.post(reverse("stakeholders:timesheet-entry-delete", args=[entry.pk])).status_code == 403
+    # Another expert does not see the row at all.
+    other = as_user(client, users["unassigned_expert"])
+    assert other.get(edit).status_code == 404
+    entry.refresh_from_db()
+    assert entry.activity == "Radionica"
