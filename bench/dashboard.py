@@ -63,30 +63,51 @@ def seed(lsgs, years: list[int], *, first_measure_pk: int = 0) -> dict[str, int]
     sources = list(FundingSource.objects.order_by("position"))
     existing = {j.lsg_id: j for j in JMU.objects.filter(lsg__in=lsgs)}
     new_jmus = [
-        JMU(lsg=lsg, founding_body="municipal_council", decision_number=f"{lsg.code}/2021",
-            decision_date=datetime.date(2021, 3, 1))
-        for lsg in lsgs if lsg.pk not in existing
-    ]  # fmt: skip
+        JMU(
+            lsg=lsg,
+            founding_body="municipal_council",
+            decision_number=f"{lsg.code}/2021",
+            decision_date=datetime.date(2021, 3, 1),
+        )
+        for lsg in lsgs
+        if lsg.pk not in existing
+    ]
     JMU.objects.bulk_create(new_jmus)
     jmus = list(existing.values()) + new_jmus
     plans = OperationalPlan.objects.bulk_create(
-        OperationalPlan(jmu=jmu, title=f"Operativni plan {jmu.lsg.name_lat} {year}", status="adopted",
-                        period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31))
-        for jmu in jmus for year in years
-    )  # fmt: skip
+        OperationalPlan(
+            jmu=jmu,
+            title=f"Operativni plan {jmu.lsg.name_lat} {year}",
+            status="adopted",
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
+        for jmu in jmus
+        for year in years
+    )
     measures = Measure.objects.bulk_create(
         Measure(plan=plan, area=areas[i % len(areas)], number=1 + i // len(areas), title=f"Mera {i}")
-        for plan in plans for i in range(MEASURES)
-    )  # fmt: skip
+        for plan in plans
+        for i in range(MEASURES)
+    )
     indicators = Indicator.objects.bulk_create(
-        Indicator(measure=m, name=f"Indikator {k}", unit="osoba", baseline=Decimal(0),
-                  target=Decimal(40 + 20 * k), aggregation=("sum", "latest")[k], position=k)
-        for m in measures for k in range(2)
-    )  # fmt: skip
+        Indicator(
+            measure=m,
+            name=f"Indikator {k}",
+            unit="osoba",
+            baseline=Decimal(0),
+            target=Decimal(40 + 20 * k),
+            aggregation=("sum", "latest")[k],
+            position=k,
+        )
+        for m in measures
+        for k in range(2)
+    )
     lines = BudgetLine.objects.bulk_create(
         BudgetLine(measure=m, source=sources[k], amount=Decimal("60000.00"), position=k)
-        for m in measures for k in range(2)
-    )  # fmt: skip
+        for m in measures
+        for k in range(2)
+    )
     by_plan: dict[int, tuple[list, list]] = {plan.pk: ([], []) for plan in plans}
     plan_of_measure = {m.pk: m.plan_id for m in measures}
     for indicator in indicators:
@@ -98,18 +119,27 @@ def seed(lsgs, years: list[int], *, first_measure_pk: int = 0) -> dict[str, int]
         last = 12 if plan.period_start.year < TODAY.year else TODAY.month - 1
         for month in range(1, last + 1):
             start, end = period_of("monthly", datetime.date(plan.period_start.year, month, 1))
-            reports.append(Report(
-                jmu_id=plan.jmu_id, plan=plan, kind="monthly", period_start=start, period_end=end,
-                due_date=due_date("monthly", end), status="submitted" if last - month < 2 and last < 12 else "accepted",
-                submitted_at=datetime.datetime(end.year, end.month, end.day, 12, tzinfo=datetime.UTC),
-            ))  # fmt: skip
+            reports.append(
+                Report(
+                    jmu_id=plan.jmu_id,
+                    plan=plan,
+                    kind="monthly",
+                    period_start=start,
+                    period_end=end,
+                    due_date=due_date("monthly", end),
+                    status="submitted" if last - month < 2 and last < 12 else "accepted",
+                    submitted_at=datetime.datetime(end.year, end.month, end.day, 12, tzinfo=datetime.UTC),
+                )
+            )
     Report.objects.bulk_create(reports, batch_size=2000)
     values, spending = [], []
     for report in reports:
         own_indicators, own_lines = by_plan[report.plan_id]
         month = report.period_start.month
-        values += [IndicatorValue(report=report, indicator=i, value=Decimal(month + k % 3))
-                   for k, i in enumerate(own_indicators)]  # fmt: skip
+        values += [
+            IndicatorValue(report=report, indicator=i, value=Decimal(month + k % 3))
+            for k, i in enumerate(own_indicators)
+        ]
         spending += [Spending(report=report, budget_line=b, amount=Decimal("4500.00")) for b in own_lines]
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     Spending.objects.bulk_create(spending, batch_size=5000)
@@ -127,8 +157,15 @@ def main() -> None:
         dashboard.local_today = lambda: TODAY  # the seeded months are up to date on this day
         all_lsgs = list(LSG.objects.order_by("code")[:LSG_COUNT])
         for n in range(LSG_COUNT - len(all_lsgs)):  # the registry has 169; one more for 170
-            all_lsgs.append(LSG.objects.create(code=f"{99990 + n}", name_lat=f"Bench {n}", name_cyr=f"Бенч {n}",
-                                               type="municipality", district=District.objects.first()))  # fmt: skip
+            all_lsgs.append(
+                LSG.objects.create(
+                    code=f"{99990 + n}",
+                    name_lat=f"Bench {n}",
+                    name_cyr=f"Бенч {n}",
+                    type="municipality",
+                    district=District.objects.first(),
+                )
+            )
         home_lsg, expert_lsgs = all_lsgs[0], all_lsgs[:3]
         users = {
             "officer": User.objects.create(username="officer", global_role=GlobalRole.PROGRAMME_OFFICER),
@@ -137,10 +174,12 @@ def main() -> None:
             "expert": User.objects.create(username="expert"),
         }
         RoleAssignment.objects.bulk_create(
-            [RoleAssignment(user=users["coordinator"], lsg=home_lsg, role=Role.COORDINATOR),
-             RoleAssignment(user=users["member"], lsg=home_lsg, role=Role.MEMBER)]
+            [
+                RoleAssignment(user=users["coordinator"], lsg=home_lsg, role=Role.COORDINATOR),
+                RoleAssignment(user=users["member"], lsg=home_lsg, role=Role.MEMBER),
+            ]
             + [RoleAssignment(user=users["expert"], lsg=lsg, role=Role.EXPERT) for lsg in expert_lsgs]
-        )  # fmt: skip
+        )
 
         def extras() -> None:
             """A draft sent back and one waiting for review; PDFs for the expert's LSGs."""
@@ -149,11 +188,20 @@ def main() -> None:
             for lsg, status in ((home_lsg, "changes_requested"), (expert_lsgs[1], "submitted")):
                 jmu = JMU.objects.get(lsg=lsg)
                 draft, _ = OperationalPlan.objects.get_or_create(
-                    jmu=jmu, period_start=datetime.date(2027, 1, 1),
-                    defaults={"period_end": datetime.date(2027, 12, 31), "title": "Nacrt 2027", "status": status},
-                )  # fmt: skip
-                PlanTransition.objects.create(plan=draft, from_status="submitted", to_status=status,
-                                              note="Dopunite indikatore za obrazovanje.")  # fmt: skip
+                    jmu=jmu,
+                    period_start=datetime.date(2027, 1, 1),
+                    defaults={
+                        "period_end": datetime.date(2027, 12, 31),
+                        "title": "Nacrt 2027",
+                        "status": status,
+                    },
+                )
+                PlanTransition.objects.create(
+                    plan=draft,
+                    from_status="submitted",
+                    to_status=status,
+                    note="Dopunite indikatore za obrazovanje.",
+                )
             Document.objects.bulk_create(
                 Document(plan=plan, status="done", finished_at=datetime.datetime.now(datetime.UTC))
                 for plan in OperationalPlan.objects.filter(jmu__lsg__in=expert_lsgs)[:12]
@@ -203,9 +251,11 @@ def main() -> None:
             # guesses at the freshly bulk-loaded tables and the spending aggregate takes 10x longer.
             cursor.execute("ANALYZE")
         totals = {key: large[key] + small[key] + more[key] for key in small}
-        print(f"Database {database.name}: {LSG_COUNT} LSGs, {totals['plans']} adopted plans over "
-              f"{len(YEARS)} years, {totals['reports']} monthly reports, {totals['values']} indicator "
-              f"values, {totals['spending']} spending rows; seeded in {seeded_s} s.")  # fmt: skip
+        print(
+            f"Database {database.name}: {LSG_COUNT} LSGs, {totals['plans']} adopted plans over "
+            f"{len(YEARS)} years, {totals['reports']} monthly reports, {totals['values']} indicator "
+            f"values, {totals['spending']} spending rows; seeded in {seeded_s} s."
+        )
         assert Report.objects.count() >= totals["reports"]
 
         gc.collect()
@@ -238,19 +288,27 @@ def main() -> None:
             count = queries(computed(role, url))
             times = timed(computed(role, url), RUNS)
             ratio = round(times["p95_ms"] / plan_times["p95_ms"], 2)
-            figures[name] = {"queries_10_lsgs_1_year": small_queries[name], "queries": count, **times,
-                             "p95_ratio_to_plan_page": ratio}  # fmt: skip
+            figures[name] = {
+                "queries_10_lsgs_1_year": small_queries[name],
+                "queries": count,
+                **times,
+                "p95_ratio_to_plan_page": ratio,
+            }
             constant = "constant" if count == small_queries[name] else "NOT constant"
-            print(f"{name}: {small_queries[name]} queries at 10 LSGs and 1 year, {count} at {LSG_COUNT} LSGs "
-                  f"and {len(YEARS)} years ({constant}); median {times['median_ms']} ms, p95 {times['p95_ms']} ms "
-                  f"({ratio}x the plan page's p95)")  # fmt: skip
+            print(
+                f"{name}: {small_queries[name]} queries at 10 LSGs and 1 year, {count} at {LSG_COUNT} LSGs "
+                f"and {len(YEARS)} years ({constant}); median {times['median_ms']} ms, p95 {times['p95_ms']} ms "
+                f"({ratio}x the plan page's p95)"
+            )
         for name in [name for name in pages if name.startswith("dashboard")]:
             role, url = pages[name]
             get(role, url)()  # computed and cached
             count, times = queries(get(role, url)), timed(get(role, url), RUNS)
             figures[f"{name}_cached"] = {"queries": count, **times}
-            print(f"{name}, served from the cache: {count} queries; median {times['median_ms']} ms, "
-                  f"p95 {times['p95_ms']} ms")  # fmt: skip
+            print(
+                f"{name}, served from the cache: {count} queries; median {times['median_ms']} ms, "
+                f"p95 {times['p95_ms']} ms"
+            )
         figures["queries_constant"] = all(
             figures[name]["queries"] == figures[name]["queries_10_lsgs_1_year"] for name in pages
         )

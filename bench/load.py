@@ -88,8 +88,12 @@ def seed(lsg_count: int, years: int) -> dict:
     users: list[dict] = []
 
     def person(name: str, role: str, *, lsg=None, global_role: str = "") -> dict:
-        user = User.objects.create(username=name, password=hashed, global_role=global_role,
-                                   is_staff=global_role == GlobalRole.ADMINISTRATOR)  # fmt: skip
+        user = User.objects.create(
+            username=name,
+            password=hashed,
+            global_role=global_role,
+            is_staff=global_role == GlobalRole.ADMINISTRATOR,
+        )
         if lsg is not None and role in ("coordinator", "member", "expert"):
             RoleAssignment.objects.create(user=user, lsg=lsg, role=role)
         entry = {"username": name, "role": role}
@@ -265,9 +269,12 @@ class Browser:
         parser.feed(page)
         fields = [(k, v) for k, v in parser.fields() if k not in ("username", "password")]
         status, _, _ = self.request(
-            "login", "POST", "/accounts/login/", [*fields, ("username", username), ("password", PASSWORD)],
+            "login",
+            "POST",
+            "/accounts/login/",
+            [*fields, ("username", username), ("password", PASSWORD)],
             expect=(302,),
-        )  # fmt: skip
+        )
         return status == 302
 
     def close(self):
@@ -283,24 +290,41 @@ def pages_for(user: dict, shared: dict, rng: random.Random) -> list[tuple[str, s
     page type names the role: an officer's plan list holds every plan, a coordinator's a few."""
     year, role = shared["year"], user["role"]
     if role == "coordinator":
-        pages = [("home", "/"), ("plan_list", "/plans/"), ("plan_page", f"/plans/{user['draft_plan']}/"),
-                 ("measure_form", f"/plans/measures/{rng.choice(user['measures'])}/edit/"),
-                 ("report_list", "/reports/"), ("report_page", f"/reports/{user['reports'][0]}/"),
-                 ("adopted_plan_page", f"/plans/{user['adopted_plan']}/")]  # fmt: skip
+        pages = [
+            ("home", "/"),
+            ("plan_list", "/plans/"),
+            ("plan_page", f"/plans/{user['draft_plan']}/"),
+            ("measure_form", f"/plans/measures/{rng.choice(user['measures'])}/edit/"),
+            ("report_list", "/reports/"),
+            ("report_page", f"/reports/{user['reports'][0]}/"),
+            ("adopted_plan_page", f"/plans/{user['adopted_plan']}/"),
+        ]
     elif role in ("member", "expert"):
-        pages = [("home", "/"), ("adopted_plan_page", f"/plans/{user['adopted_plan']}/"),
-                 ("report_page", f"/reports/{rng.choice(user['reports'])}/"), ("report_list", "/reports/"),
-                 ("plan_list", "/plans/")]  # fmt: skip
+        pages = [
+            ("home", "/"),
+            ("adopted_plan_page", f"/plans/{user['adopted_plan']}/"),
+            ("report_page", f"/reports/{rng.choice(user['reports'])}/"),
+            ("report_list", "/reports/"),
+            ("plan_list", "/plans/"),
+        ]
     elif role == "officer":
-        pages = [("home", "/"), ("dashboard", f"/dashboard/?year={year}"), ("review_queue", "/plans/review/"),
-                 ("report_review_queue", "/dashboard/review/reports/"),
-                 ("plan_page", f"/plans/{rng.choice(shared['submitted_plans'])}/"),
-                 ("adopted_plan_page", f"/plans/{rng.choice(shared['adopted_plans'])}/"),
-                 ("report_page", f"/reports/{rng.choice(shared['reports'])}/"),
-                 ("report_list", "/reports/"), ("plan_list", "/plans/")]  # fmt: skip
+        pages = [
+            ("home", "/"),
+            ("dashboard", f"/dashboard/?year={year}"),
+            ("review_queue", "/plans/review/"),
+            ("report_review_queue", "/dashboard/review/reports/"),
+            ("plan_page", f"/plans/{rng.choice(shared['submitted_plans'])}/"),
+            ("adopted_plan_page", f"/plans/{rng.choice(shared['adopted_plans'])}/"),
+            ("report_page", f"/reports/{rng.choice(shared['reports'])}/"),
+            ("report_list", "/reports/"),
+            ("plan_list", "/plans/"),
+        ]
     else:
-        pages = [("home", "/"), ("admin_jmu", f"/admin/stakeholders/jmu/{rng.choice(shared['jmus'])}/change/"),
-                 ("dashboard", f"/dashboard/?year={year}")]  # fmt: skip
+        pages = [
+            ("home", "/"),
+            ("admin_jmu", f"/admin/stakeholders/jmu/{rng.choice(shared['jmus'])}/change/"),
+            ("dashboard", f"/dashboard/?year={year}"),
+        ]
     return [(f"{page} [{role}]", path) for page, path in pages]
 
 
@@ -370,8 +394,12 @@ def walk(
         save_measure(coordinator, walker["coordinator"]["measures"][done % 10], done)
         time.sleep(think)
         status, _, location = coordinator.request(
-            "pdf_ask", "POST", f"/reports/documents/plan/{walker['coordinator']['draft_plan']}/", [], expect=(302,)
-        )  # fmt: skip
+            "pdf_ask",
+            "POST",
+            f"/reports/documents/plan/{walker['coordinator']['draft_plan']}/",
+            [],
+            expect=(302,),
+        )
         if status == 302:
             coordinator.request("documents", "GET", urllib.parse.urlsplit(location).path)
         time.sleep(think)
@@ -514,10 +542,15 @@ def main() -> None:
         logs = Path(tmp)
         env = os.environ | {
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or HOST}:{db['PORT'] or 5432}/{db['NAME']}",
-            "DJANGO_DEBUG": "false", "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "MEDIA_ROOT": str(logs / "media"),
-            "GUNICORN_BIND": f"{HOST}:{port}", "LOG_LEVEL": "WARNING",
-        }  # fmt: skip
+            "DJANGO_DEBUG": "false",
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "MEDIA_ROOT": str(logs / "media"),
+            "GUNICORN_BIND": f"{HOST}:{port}",
+            "LOG_LEVEL": "WARNING",
+        }
         with celery_app.connection_for_write() as conn:
             for queue in ("pdf", "celery"):
                 conn.default_channel.queue_purge(queue)
@@ -537,8 +570,14 @@ def main() -> None:
                 "--max-tasks-per-child",
                 "20",
             ]
-            processes.append(start("pdf-worker", ["nice", "-n", "10", *celery, "-Q", "pdf", "-n", "pdf@%h",
-                                                  "--concurrency", "1"], env, logs))  # fmt: skip
+            processes.append(
+                start(
+                    "pdf-worker",
+                    ["nice", "-n", "10", *celery, "-Q", "pdf", "-n", "pdf@%h", "--concurrency", "1"],
+                    env,
+                    logs,
+                )
+            )
             processes.append(
                 start("worker", [*celery, "-Q", "celery", "-n", "celery@%h", "--concurrency", "1"], env, logs)
             )
@@ -550,8 +589,10 @@ def main() -> None:
             lock = threading.Lock()
             single_log: list = []
             walker_user = next(u for u in users if u["role"] == "coordinator")
-            walker = {role: next(u for u in users if u["role"] == role)
-                      for role in ("coordinator", "member", "expert", "officer", "admin")}  # fmt: skip
+            walker = {
+                role: next(u for u in users if u["role"] == role)
+                for role in ("coordinator", "member", "expert", "officer", "admin")
+            }
             sessions = {}
             for role, person in walker.items():
                 sessions[role] = Browser(port, single_log, lock)
@@ -652,8 +693,10 @@ def main() -> None:
         )
         print(f"{'page':<22}{'count':>7}{'errors':>8}{'median':>9}{'p95':>9}{'single p95':>12}{'ratio':>7}")
         for page, r in rows.items():
-            print(f"{page:<22}{r['count']:>7}{r['errors']:>8}{r['median_ms'] or '-':>9}{r['p95_ms'] or '-':>9}"
-                  f"{r['single_p95_ms'] or '-':>12}{r['ratio'] or '-':>7}")  # fmt: skip
+            print(
+                f"{page:<22}{r['count']:>7}{r['errors']:>8}{r['median_ms'] or '-':>9}{r['p95_ms'] or '-':>9}"
+                f"{r['single_p95_ms'] or '-':>12}{r['ratio'] or '-':>7}"
+            )
         pdf = {
             "asked": len(done) + not_done,
             "done": len(done),
@@ -672,11 +715,25 @@ def main() -> None:
         }
         for aim, met in aims.items():
             print(f"Aim {aim}: {'met' if met else 'NOT met'}")
-        print(json.dumps({
-            "users": args.users, "duration_s": args.duration, "requests": requests,
-            "requests_per_s": round(requests / wall, 2), "cpu_ms_per_request": round(1000 * cpu_used / max(requests, 1), 1),
-            "cpu_s": cpu, "machine_busy_pct": machine_busy, "errors": errors, "worst_p95_ratio": worst, "loadavg": loadavg, "pages": rows, "pdf": pdf, "aims": aims,
-        }))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "users": args.users,
+                    "duration_s": args.duration,
+                    "requests": requests,
+                    "requests_per_s": round(requests / wall, 2),
+                    "cpu_ms_per_request": round(1000 * cpu_used / max(requests, 1), 1),
+                    "cpu_s": cpu,
+                    "machine_busy_pct": machine_busy,
+                    "errors": errors,
+                    "worst_p95_ratio": worst,
+                    "loadavg": loadavg,
+                    "pages": rows,
+                    "pdf": pdf,
+                    "aims": aims,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

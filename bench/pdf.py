@@ -57,8 +57,12 @@ def weasyprint_times(plan, db_env: dict) -> dict:
         html_path = Path(tmp) / "rendered.html"
         out = subprocess.run(
             [sys.executable, str(HERE / "_render_one.py"), "--floor", "--html-out", str(html_path), *ids],
-            env=db_env, cwd=HERE, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env=db_env,
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         html = html_path.read_text(encoding="utf-8")
     weasy = json.loads(out.stdout.strip().splitlines()[-1])
     weasy["html"] = html
@@ -79,9 +83,15 @@ def chromium_times(htmls: dict[int, str]) -> dict[int, float]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page()
         for size, html in htmls.items():
             times = []
@@ -156,8 +166,10 @@ def main() -> None:
             per_size[size]["weasyprint_to_chromium_ratio"] = round(
                 per_size[size]["weasyprint_render_ms"] / ms, 2
             )
-            print(f"{size} measures, Chromium print-to-PDF of the same HTML: median {ms} ms; ratio "
-                  f"{per_size[size]['weasyprint_to_chromium_ratio']}")  # fmt: skip
+            print(
+                f"{size} measures, Chromium print-to-PDF of the same HTML: median {ms} ms; ratio "
+                f"{per_size[size]['weasyprint_to_chromium_ratio']}"
+            )
 
         # The request that asks for a PDF: it only records and enqueues.
         client = Client()
@@ -175,18 +187,27 @@ def main() -> None:
         print(
             f"The request that asks for a PDF returns in {ask_ms} ms (median of 10; rendering is left to the worker)"
         )
-        figures = {"sizes": per_size, "ask_request_ms": ask_ms, "runs": RUNS,
-                   "loadavg_before": load_before, "loadavg_after": loadavg()}  # fmt: skip
+        figures = {
+            "sizes": per_size,
+            "ask_request_ms": ask_ms,
+            "runs": RUNS,
+            "loadavg_before": load_before,
+            "loadavg_after": loadavg(),
+        }
         if AIM_RATIO_AT in per_size:
             ratio = per_size[AIM_RATIO_AT]["plan_to_floor_ratio"]
             figures["target_floor_1_3x_at_150_met"] = ratio <= AIM_RATIO
-            print(f"Aim: 150 measures within {AIM_RATIO}x WeasyPrint's floor: {ratio}x, "
-                  f"{'met' if figures['target_floor_1_3x_at_150_met'] else 'NOT met'}")  # fmt: skip
+            print(
+                f"Aim: 150 measures within {AIM_RATIO}x WeasyPrint's floor: {ratio}x, "
+                f"{'met' if figures['target_floor_1_3x_at_150_met'] else 'NOT met'}"
+            )
         if AIM_PEAK_AT in per_size:
             peak = per_size[AIM_PEAK_AT]["worker_peak_rss_mb"]
             figures["target_peak_400mb_at_500_met"] = peak <= AIM_PEAK_MB
-            print(f"Aim: 500 measures within {AIM_PEAK_MB} MB peak: {peak} MB, "
-                  f"{'met' if figures['target_peak_400mb_at_500_met'] else 'NOT met'}")  # fmt: skip
+            print(
+                f"Aim: 500 measures within {AIM_PEAK_MB} MB peak: {peak} MB, "
+                f"{'met' if figures['target_peak_400mb_at_500_met'] else 'NOT met'}"
+            )
         print(json.dumps(figures))
 
 

@@ -50,9 +50,12 @@ def seed_plan(jmu, year: int, measures: int):
     from stakeholders.models import Institution, InstitutionType
 
     plan = OperationalPlan.objects.create(
-        jmu=jmu, title=f"Bench plan {measures}", period_start=datetime.date(year, 1, 1),
-        period_end=datetime.date(year, 12, 31), context="Bench context " * 50,
-    )  # fmt: skip
+        jmu=jmu,
+        title=f"Bench plan {measures}",
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        context="Bench context " * 50,
+    )
     areas = list(ThematicArea.objects.order_by("number"))
     sources = list(FundingSource.objects.order_by("position"))
     institution, _ = Institution.objects.get_or_create(
@@ -63,23 +66,39 @@ def seed_plan(jmu, year: int, measures: int):
     for i in range(measures):
         area = areas[i % len(areas)]
         per_area[area.pk] = per_area.get(area.pk, 0) + 1
-        rows.append(Measure(
-            plan=plan, area=area, number=per_area[area.pk], title=f"Mera {i}: upis i podrška deci",
-            objective="Povećati obuhvat romske dece predškolskim obrazovanjem",
-            activities="Obilasci naselja, razgovori s roditeljima, pomoć pri upisu. " * 3,
-            responsible=institution, partners="Škole, NVO", target_group="Deca 5-7 godina",
-            start_month=datetime.date(year, 1 + i % 6, 1), end_month=datetime.date(year, 7 + i % 6, 1),
-        ))  # fmt: skip
+        rows.append(
+            Measure(
+                plan=plan,
+                area=area,
+                number=per_area[area.pk],
+                title=f"Mera {i}: upis i podrška deci",
+                objective="Povećati obuhvat romske dece predškolskim obrazovanjem",
+                activities="Obilasci naselja, razgovori s roditeljima, pomoć pri upisu. " * 3,
+                responsible=institution,
+                partners="Škole, NVO",
+                target_group="Deca 5-7 godina",
+                start_month=datetime.date(year, 1 + i % 6, 1),
+                end_month=datetime.date(year, 7 + i % 6, 1),
+            )
+        )
     Measure.objects.bulk_create(rows)
     Indicator.objects.bulk_create(
-        Indicator(measure=m, name=f"Indikator {k} mere {m.number}", unit="osoba",
-                  baseline=Decimal(k * 3), target=Decimal(k * 7 + 5), position=k)
-        for m in rows for k in range(3)
-    )  # fmt: skip
+        Indicator(
+            measure=m,
+            name=f"Indikator {k} mere {m.number}",
+            unit="osoba",
+            baseline=Decimal(k * 3),
+            target=Decimal(k * 7 + 5),
+            position=k,
+        )
+        for m in rows
+        for k in range(3)
+    )
     BudgetLine.objects.bulk_create(
         BudgetLine(measure=m, source=sources[k], amount=Decimal("125000.50") + k, position=k)
-        for m in rows for k in range(2)
-    )  # fmt: skip
+        for m in rows
+        for k in range(2)
+    )
     return plan
 
 
@@ -90,8 +109,10 @@ def alternate(forget, fetch, runs: int) -> tuple[dict[str, float], dict[str, flo
 
     def summary(times: list[float]) -> dict[str, float]:
         times.sort()
-        return {"median_ms": round(statistics.median(times), 2),
-                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2)}  # fmt: skip
+        return {
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+        }
 
     forget(), fetch(), fetch()  # warm-up: templates, connections
     misses, hits = [], []
@@ -121,16 +142,22 @@ def main() -> None:
 
     with ThrowawayDatabase(), override_settings(ROOT_URLCONF=__name__):
         lsg = LSG.objects.get(code="70645")
-        jmu = JMU.objects.create(lsg=lsg, founding_body="city_council", decision_number="1/2019",
-                                 decision_date=datetime.date(2019, 3, 14))  # fmt: skip
+        jmu = JMU.objects.create(
+            lsg=lsg,
+            founding_body="city_council",
+            decision_number="1/2019",
+            decision_date=datetime.date(2019, 3, 14),
+        )
         user = User.objects.create(username="bench")
         RoleAssignment.objects.create(user=user, lsg=lsg, role=Role.COORDINATOR)
         small, large = seed_plan(jmu, 2026, 15), seed_plan(jmu, 2027, 150)
         adopted = adopt(seed_plan(jmu, 2028, 150))
-        print(f"Seeded: plan of {large.measures.count()} measures, "
-              f"{sum(m.indicators.count() for m in large.measures.all())} indicators, "
-              f"{sum(m.budget_lines.count() for m in large.measures.all())} budget lines; "
-              f"and one of {small.measures.count()} measures.")  # fmt: skip
+        print(
+            f"Seeded: plan of {large.measures.count()} measures, "
+            f"{sum(m.indicators.count() for m in large.measures.all())} indicators, "
+            f"{sum(m.budget_lines.count() for m in large.measures.all())} budget lines; "
+            f"and one of {small.measures.count()} measures."
+        )
         client = Client()
         client.force_login(user)
         if "--no-gc-freeze" not in sys.argv:
@@ -149,9 +176,11 @@ def main() -> None:
         figures: dict[str, object] = {}
         pages = {
             "plan_page": lambda p: reverse("plans:plan-detail", args=[p.pk]),
-            "measure_form": lambda p: reverse("plans:measure-update", args=[p.measures.order_by("pk").last().pk]),
+            "measure_form": lambda p: reverse(
+                "plans:measure-update", args=[p.measures.order_by("pk").last().pk]
+            ),
             "xlsx_export": lambda p: reverse("plans:plan-export", args=[p.pk]),
-        }  # fmt: skip
+        }
         trivial_times = timed(get("/bench/trivial/"), RUNS)
         figures["trivial_view"] = trivial_times
         print(f"trivial view: median {trivial_times['median_ms']} ms, p95 {trivial_times['p95_ms']} ms")
@@ -159,11 +188,17 @@ def main() -> None:
             q_small, q_large = queries(get(url_of(small))), queries(get(url_of(large)))
             times = timed(get(url_of(large)), RUNS)
             ratio = round(times["p95_ms"] / trivial_times["p95_ms"], 1)
-            figures[name] = {"queries_15": q_small, "queries_150": q_large, **times,
-                             "p95_ratio_to_trivial": ratio}  # fmt: skip
-            print(f"{name}: {q_small} queries at 15 measures, {q_large} at 150; "
-                  f"150 measures over {RUNS} requests: median {times['median_ms']} ms, "
-                  f"p95 {times['p95_ms']} ms ({ratio}x the trivial view's p95)")  # fmt: skip
+            figures[name] = {
+                "queries_15": q_small,
+                "queries_150": q_large,
+                **times,
+                "p95_ratio_to_trivial": ratio,
+            }
+            print(
+                f"{name}: {q_small} queries at 15 measures, {q_large} at 150; "
+                f"150 measures over {RUNS} requests: median {times['median_ms']} ms, "
+                f"p95 {times['p95_ms']} ms ({ratio}x the trivial view's p95)"
+            )
         # The adopted plan, a miss and a hit in turn (so a busy machine's drift hits both alike):
         # its entries deleted (~0.3 ms, outside the timing), a request that renders and stores
         # the tables, a request that reads them.
@@ -199,10 +234,12 @@ def main() -> None:
             "miss": {"queries": q_cold, **cold_times},
             "hit": {"queries": q_warm, **warm_times},
         }
-        print(f"plan_page of the adopted 150-measure plan, {settings.CACHES['default']['BACKEND']}: "
-              f"cache miss {q_cold} queries, median {cold_times['median_ms']} ms, p95 {cold_times['p95_ms']} ms; "
-              f"cache hit {q_warm} queries, median {warm_times['median_ms']} ms, p95 {warm_times['p95_ms']} ms; "
-              f"entry {entry_kb} KB ({html_kb} KB of HTML deflated)")  # fmt: skip
+        print(
+            f"plan_page of the adopted 150-measure plan, {settings.CACHES['default']['BACKEND']}: "
+            f"cache miss {q_cold} queries, median {cold_times['median_ms']} ms, p95 {cold_times['p95_ms']} ms; "
+            f"cache hit {q_warm} queries, median {warm_times['median_ms']} ms, p95 {warm_times['p95_ms']} ms; "
+            f"entry {entry_kb} KB ({html_kb} KB of HTML deflated)"
+        )
         target = figures["plan_page"]["p95_ms"] <= 150
         print(f"Aim: plan page p95 <= 150 ms: {'met' if target else 'NOT met'}")
         figures["plan_page_p95_target_met"] = target

@@ -78,9 +78,13 @@ def seed_quarter(plan, month: int):
 
     start, end = period_of("quarterly", datetime.date(plan.period_start.year, month, 1))
     return Report.objects.create(
-        jmu=plan.jmu, plan=plan, kind="quarterly", period_start=start, period_end=end,
+        jmu=plan.jmu,
+        plan=plan,
+        kind="quarterly",
+        period_start=start,
+        period_end=end,
         due_date=due_date("quarterly", end),
-    )  # fmt: skip
+    )
 
 
 def timed_together(pages: dict[str, Callable[[], object]], runs: int) -> dict[str, dict[str, float]]:
@@ -166,8 +170,12 @@ def main() -> None:
             },
             "plan_page": {"queries_150_measures": queries(plan_page)},
         }
-        pages = {"annual_report": get(annual_large), "quarterly_report": get(quarter_large),
-                 "monthly_report": get(months_large[-1]), "plan_page": plan_page}  # fmt: skip
+        pages = {
+            "annual_report": get(annual_large),
+            "quarterly_report": get(quarter_large),
+            "monthly_report": get(months_large[-1]),
+            "plan_page": plan_page,
+        }
         for name, times in timed_together(pages, RUNS).items():
             figures[name] |= times
         pp = figures["plan_page"]
@@ -200,8 +208,10 @@ def main() -> None:
             from plans.models import BudgetLine
 
             url = reverse("reporting:report-spending", args=[report.pk])
-            data = {f"line_{pk}": "1.500,00" for pk in BudgetLine.objects.filter(measure__plan=report.plan_id)
-                    .values_list("pk", flat=True)}  # fmt: skip
+            data = {
+                f"line_{pk}": "1.500,00"
+                for pk in BudgetLine.objects.filter(measure__plan=report.plan_id).values_list("pk", flat=True)
+            }
 
             def post():
                 response = client.post(url, data)
@@ -222,8 +232,11 @@ def main() -> None:
             f"plan page (150 measures): {pp['queries_150_measures']} queries; "
             f"median {pp['median_ms']} ms, p95 {pp['p95_ms']} ms over {RUNS} requests"
         )
-        labels = {"annual_report": "annual report (12 months)", "quarterly_report": "quarterly report",
-                  "monthly_report": "monthly report"}  # fmt: skip
+        labels = {
+            "annual_report": "annual report (12 months)",
+            "quarterly_report": "quarterly report",
+            "monthly_report": "monthly report",
+        }
         for name in reports:
             f = figures[name]
             small, large = (v for k, v in f.items() if k.startswith("queries_"))
@@ -241,8 +254,10 @@ def main() -> None:
             f"{sf['post_queries_15_measures']} / {sf['post_queries_150_measures']} queries"
         )
         figures["all_meet_aim"] = all(figures[name]["meets_aim"] for name in reports)
-        print(f"verdict: {'every report page within' if figures['all_meet_aim'] else 'NOT every report page within'} "
-              f"{AIM}x the plan page at 150 measures (p95, same run)")  # fmt: skip
+        print(
+            f"verdict: {'every report page within' if figures['all_meet_aim'] else 'NOT every report page within'} "
+            f"{AIM}x the plan page at 150 measures (p95, same run)"
+        )
         print(json.dumps(figures))
 
 

@@ -71,8 +71,16 @@ def _counts(cursor, tables: list[str]) -> dict[str, int]:
 def _pg_env() -> tuple[list[str], dict[str, str]]:
     """Connection arguments for pg_dump/pg_restore (the password through the environment)."""
     db = connection.settings_dict
-    args = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432),
-            "--username", db["USER"] or "postgres", "--dbname", db["NAME"]]  # fmt: skip
+    args = [
+        "--host",
+        db["HOST"] or "127.0.0.1",
+        "--port",
+        str(db["PORT"] or 5432),
+        "--username",
+        db["USER"] or "postgres",
+        "--dbname",
+        db["NAME"],
+    ]
     env = os.environ | ({"PGPASSWORD": db["PASSWORD"]} if db["PASSWORD"] else {})
     return args, env
 
@@ -90,12 +98,21 @@ def _dump_postgresql(target: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _counts(cursor, _tables(cursor))
-            command = ["pg_dump", *args, "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                       f"--file={target}"]  # fmt: skip
+            command = [
+                "pg_dump",
+                *args,
+                "--format=custom",
+                "--no-owner",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+            ]
             subprocess.run(  # noqa: S603 - the PostgreSQL client on PATH, arguments from settings
                 command,
-                env=env, check=True, capture_output=True, text=True,
-            )  # fmt: skip
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
         raw.rollback()
     except subprocess.CalledProcessError as error:
         raw.rollback()
@@ -176,10 +193,18 @@ def restore(*, folder: Path) -> dict[str, Any]:
     if vendor == "postgresql":
         args, env = _pg_env()
         result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-            ["pg_restore", *args, "--no-owner", "--exit-on-error", "--single-transaction",  # noqa: S607
-             str(folder / PG_DUMP)],
-            env=env, capture_output=True, text=True,
-        )  # fmt: skip
+            [  # noqa: S607 - pg_restore from the PATH, as pg_dump
+                "pg_restore",
+                *args,
+                "--no-owner",
+                "--exit-on-error",
+                "--single-transaction",
+                str(folder / PG_DUMP),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
     else:

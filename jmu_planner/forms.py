@@ -198,17 +198,34 @@ TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 # The widgets whose template is `{% include "django/forms/widgets/input.html" %}` and nothing else.
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
-    for name in ("text", "number", "email", "hidden", "date", "checkbox", "password", "url", "tel", "search",
-                 "time", "datetime")
-)  # fmt: skip
+    for name in (
+        "text",
+        "number",
+        "email",
+        "hidden",
+        "date",
+        "checkbox",
+        "password",
+        "url",
+        "tel",
+        "search",
+        "time",
+        "datetime",
+    )
+)
 
 
 def _html_attrs(attrs: dict[str, Any]) -> str:
     """Django's widgets/attrs.html: False is left out, True is a bare name, the rest `name="value"`."""
     return format_html_join(
-        "", " {}{}", ((name, "" if value is True else format_html('="{}"', value))
-                      for name, value in attrs.items() if value is not False)
-    )  # fmt: skip
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 def render_select(widget: dict[str, Any]) -> str:
@@ -221,10 +238,14 @@ def render_select(widget: dict[str, Any]) -> str:
         if group_name:
             parts.append(format_html('\n  <optgroup label="{}">', group_name))
         parts.extend(
-            format_html('\n  <option value="{}"{}>{}</option>\n', option["value"],
-                        _html_attrs(option["attrs"]), option["label"])
+            format_html(
+                '\n  <option value="{}"{}>{}</option>\n',
+                option["value"],
+                _html_attrs(option["attrs"]),
+                option["label"],
+            )
             for option in options
-        )  # fmt: skip
+        )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

@@ -276,29 +276,60 @@ REVIEW_FROZEN = frozenset({ReviewStatus.ACCEPTED})
 
 
 def review_lifecycle(
-    *, model: type[models.Model], noun: str, transition_model: type[models.Model], transition_fk: str,
-    authors: rules.Predicate, reviewers: rules.Predicate, submit_guard: Guard, reviews_told: str,
-    notice: Notice, lock_related: tuple[str, ...] = (),
-) -> Lifecycle:  # fmt: skip
+    *,
+    model: type[models.Model],
+    noun: str,
+    transition_model: type[models.Model],
+    transition_fk: str,
+    authors: rules.Predicate,
+    reviewers: rules.Predicate,
+    submit_guard: Guard,
+    reviews_told: str,
+    notice: Notice,
+    lock_related: tuple[str, ...] = (),
+) -> Lifecycle:
     """draft → submitted → (returned → submitted)* → accepted (frozen). The authors submit (the
     programme officers are told); the reviewers return with a note or accept (`reviews_told` is
     told). `model.Status` is `ReviewStatus`."""
     S = ReviewStatus
     return Lifecycle(
-        model=model, noun=noun, transition_model=transition_model, transition_fk=transition_fk,
-        lock_related=lock_related, notice=notice, editable=REVIEW_EDITABLE, frozen=REVIEW_FROZEN,
+        model=model,
+        noun=noun,
+        transition_model=transition_model,
+        transition_fk=transition_fk,
+        lock_related=lock_related,
+        notice=notice,
+        editable=REVIEW_EDITABLE,
+        frozen=REVIEW_FROZEN,
         moves=[
-            Move("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, authors,
-                 label=gettext_lazy("Submit"), guard=submit_guard,
-                 effects=(Tell(f"{noun}.submitted", "programme_officers"),)),
-            Move("return", frozenset({S.SUBMITTED}), S.RETURNED, reviewers,
-                 label=gettext_lazy("Return for corrections"),
-                 note_required=gettext_lazy("Say what has to be fixed: a note is required."),
-                 effects=(Tell(f"{noun}.returned", reviews_told),)),
-            Move("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, reviewers, label=gettext_lazy("Accept"),
-                 effects=(Tell(f"{noun}.accepted", reviews_told),)),
+            Move(
+                "submit",
+                frozenset({S.DRAFT, S.RETURNED}),
+                S.SUBMITTED,
+                authors,
+                label=gettext_lazy("Submit"),
+                guard=submit_guard,
+                effects=(Tell(f"{noun}.submitted", "programme_officers"),),
+            ),
+            Move(
+                "return",
+                frozenset({S.SUBMITTED}),
+                S.RETURNED,
+                reviewers,
+                label=gettext_lazy("Return for corrections"),
+                note_required=gettext_lazy("Say what has to be fixed: a note is required."),
+                effects=(Tell(f"{noun}.returned", reviews_told),),
+            ),
+            Move(
+                "accept",
+                frozenset({S.SUBMITTED}),
+                S.ACCEPTED,
+                reviewers,
+                label=gettext_lazy("Accept"),
+                effects=(Tell(f"{noun}.accepted", reviews_told),),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def _status_in(noun: str, statuses: frozenset[str]) -> rules.Predicate:

@@ -154,9 +154,14 @@ def load_xlsx(upload: Any):
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except (
-        InvalidFileException, zipfile.BadZipFile, ElementTree.ParseError,
-        KeyError, OSError, ValueError, TypeError,
-    ) as exc:  # fmt: skip
+        InvalidFileException,
+        zipfile.BadZipFile,
+        ElementTree.ParseError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise _not_a_workbook() from exc
 
 

@@ -30,9 +30,13 @@ def _body(body: str) -> str:
 
 @transaction.atomic
 def thread_start(
-    *, plan: OperationalPlan, actor: User, body: str,
-    measure: Measure | None = None, indicator: Indicator | None = None,
-) -> CommentThread:  # fmt: skip
+    *,
+    plan: OperationalPlan,
+    actor: User,
+    body: str,
+    measure: Measure | None = None,
+    indicator: Indicator | None = None,
+) -> CommentThread:
     _require_commenter(actor, plan)
     if indicator is not None:
         measure = indicator.measure

@@ -16,15 +16,20 @@ class PlanFilter(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OperationalPlan.Status.choices)
     # Today's national bodies; a plan naming one by a former name (before a renaming or a merger) is found.
     body = django_filters.ModelChoiceFilter(
-        label=_("National body"), method="naming_body",
+        label=_("National body"),
+        method="naming_body",
         queryset=Institution.objects.filter(lsg__isnull=True, valid_until__isnull=True).order_by("name"),
-    )  # fmt: skip
+    )
 
     party = django_filters.ChoiceFilter(
-        label=_("Led by"), method="led_by",
-        choices=[(Measure.Party.LSG, _("the LSG itself")), (Measure.Party.JMU, _("the JMU itself")),
-                 (GROUP, _("a group (e.g. Roma CSOs)"))],
-    )  # fmt: skip
+        label=_("Led by"),
+        method="led_by",
+        choices=[
+            (Measure.Party.LSG, _("the LSG itself")),
+            (Measure.Party.JMU, _("the JMU itself")),
+            (GROUP, _("a group (e.g. Roma CSOs)")),
+        ],
+    )
 
     class Meta:
         model = OperationalPlan
@@ -63,9 +68,10 @@ class ReviewQueueFilter(FilterSet):
         label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.in_reading_order()
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), field_name="jmu__lsg__district",
+        label=_("District"),
+        field_name="jmu__lsg__district",
         queryset=District.objects.order_by(ScriptOrder("name_lat", "name_cyr")),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = OperationalPlan

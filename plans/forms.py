@@ -34,9 +34,15 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = OperationalPlan
         fields = [
-            "title", "period_start", "period_end", "lap_name", "lap_period", "lap_adoption",
-            "context", "eur_rate",
-        ]  # fmt: skip
+            "title",
+            "period_start",
+            "period_end",
+            "lap_name",
+            "lap_period",
+            "lap_adoption",
+            "context",
+            "eur_rate",
+        ]
         formfield_callback = formfield
         widgets = {
             "period_start": DATE_INPUT,
@@ -79,12 +85,27 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
-            "area", "secondary_areas", "title", "objective", "objective_reference", "lap_measure_number",
-            "activities", "responsible_party", "responsible", "co_responsible", "partner_institutions",
+            "area",
+            "secondary_areas",
+            "title",
+            "objective",
+            "objective_reference",
+            "lap_measure_number",
+            "activities",
+            "responsible_party",
+            "responsible",
+            "co_responsible",
+            "partner_institutions",
             "partners",
-            "start_month", "end_month", "period_text", "target_group", "financing", "notes", "lap_measure",
+            "start_month",
+            "end_month",
+            "period_text",
+            "target_group",
+            "financing",
+            "notes",
+            "lap_measure",
             "request_token",
-        ]  # fmt: skip
+        ]
         formfield_callback = formfield
         widgets = {
             "request_token": forms.HiddenInput,  # a double-clicked "new measure" makes one
@@ -135,9 +156,8 @@ class MeasureForm(forms.ModelForm):
         excluded = super()._get_validation_exclusions()
         if self.instance.pk:
             excluded |= {
-                name for name in ("area", "responsible", "lap_measure")
-                if name not in self.changed_data
-            }  # fmt: skip
+                name for name in ("area", "responsible", "lap_measure") if name not in self.changed_data
+            }
         # A token already used is the second click of a double submit, not an error: the service
         # returns the measure the first click made.
         return excluded | {"request_token"}
@@ -225,10 +245,21 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source",
+            "name",
+            "unit",
+            "type",
+            "baseline_qualifier",
+            "baseline",
+            "baseline_year",
+            "baseline_source",
             "target_qualifier",
-            "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
-        ]  # fmt: skip
+            "target",
+            "target_milestone",
+            "target_date",
+            "means_of_verification",
+            "breakdown",
+            "aggregation",
+        ]
         formfield_callback = formfield
         widgets = {"target_date": DATE_INPUT}
 
@@ -279,9 +310,19 @@ class BudgetLineForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = [
-            "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity",
-            "periods", "amount_in_currency", "amount", "envelope", "bound",
-        ]  # fmt: skip
+            "source",
+            "category",
+            "description",
+            "currency",
+            "exchange_rate",
+            "unit_cost",
+            "quantity",
+            "periods",
+            "amount_in_currency",
+            "amount",
+            "envelope",
+            "bound",
+        ]
         formfield_callback = formfield
 
     def __init__(self, *args, **kwargs):
@@ -346,9 +387,15 @@ ROWS_PER_PLAN_TABLE = 60
 
 def bounded_formset(parent, model, *, max_num: int, formset=BoundedInlineFormSet, **kwargs):
     return inlineformset_factory(
-        parent, model, formset=formset, can_delete=True, max_num=max_num, validate_max=True,
-        absolute_max=max_num + ROWS_ADDED_AT_ONCE, **kwargs,
-    )  # fmt: skip
+        parent,
+        model,
+        formset=formset,
+        can_delete=True,
+        max_num=max_num,
+        validate_max=True,
+        absolute_max=max_num + ROWS_ADDED_AT_ONCE,
+        **kwargs,
+    )
 
 
 IndicatorFormSet = bounded_formset(
@@ -385,9 +432,13 @@ class BudgetLineInlineFormSet(BoundedInlineFormSet):
 
 
 BudgetLineFormSet = bounded_formset(
-    Measure, BudgetLine, form=BudgetLineForm, formset=BudgetLineInlineFormSet, extra=1,
+    Measure,
+    BudgetLine,
+    form=BudgetLineForm,
+    formset=BudgetLineInlineFormSet,
+    extra=1,
     max_num=BUDGET_LINES_PER_MEASURE,
-)  # fmt: skip
+)
 
 
 class EnvelopeForm(CompactRowMixin, forms.ModelForm):
@@ -465,9 +516,10 @@ class AdoptionForm(forms.Form):
         label=_("Signatory"), max_length=120, help_text=_("Who signed the decision.")
     )
     signatory_function = forms.CharField(
-        label=_("Signatory's function"), max_length=120,
+        label=_("Signatory's function"),
+        max_length=120,
         help_text=_("As the decision states it, e.g. President of the City Council."),
-    )  # fmt: skip
+    )
     adoption_file = forms.FileField(
         label=_("Scanned decision (PDF, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

@@ -16,17 +16,43 @@ from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_to
 from stakeholders.models import Institution
 
 MEASURE_FIELDS = [
-    "title", "area", "objective", "objective_reference", "lap_measure_number", "activities",
-    "responsible_party", "responsible",
-    "partners", "start_month", "end_month", "period_text", "target_group", "financing", "notes",
-]  # fmt: skip
+    "title",
+    "area",
+    "objective",
+    "objective_reference",
+    "lap_measure_number",
+    "activities",
+    "responsible_party",
+    "responsible",
+    "partners",
+    "start_month",
+    "end_month",
+    "period_text",
+    "target_group",
+    "financing",
+    "notes",
+]
 # The measure's links (co-responsible bodies, partners, secondary areas), as measures_with_details lists them.
-LINK_FIELDS = [("co_responsible", "co_responsible_list"), ("partner_institutions", "partner_list"),
-               ("secondary_areas", "secondary_area_list")]  # fmt: skip
+LINK_FIELDS = [
+    ("co_responsible", "co_responsible_list"),
+    ("partner_institutions", "partner_list"),
+    ("secondary_areas", "secondary_area_list"),
+]
 INDICATOR_FIELDS = [
-    "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source", "target_qualifier",
-    "target", "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
-]  # fmt: skip
+    "unit",
+    "type",
+    "baseline_qualifier",
+    "baseline",
+    "baseline_year",
+    "baseline_source",
+    "target_qualifier",
+    "target",
+    "target_milestone",
+    "target_date",
+    "means_of_verification",
+    "breakdown",
+    "aggregation",
+]
 LINE_FIELDS = ["source", "category", "description", "currency", "amount_in_currency", "amount", "bound"]
 
 
@@ -179,17 +205,24 @@ def compare_plans(old: OperationalPlan, new: OperationalPlan) -> Comparison:
     old_totals = plan_totals(old_measures, old_envelopes)
     new_totals = plan_totals(new_measures, new_envelopes)
     return Comparison(
-        old=old, new=new, measures=diffs,
-        old_total=old_totals.overall, new_total=new_totals.overall,
-        old_not_split=old_totals.not_split, new_not_split=new_totals.not_split,
+        old=old,
+        new=new,
+        measures=diffs,
+        old_total=old_totals.overall,
+        new_total=new_totals.overall,
+        old_not_split=old_totals.not_split,
+        new_not_split=new_totals.not_split,
         envelopes=_envelope_changes(old_envelopes, new_envelopes),
-    )  # fmt: skip
+    )
 
 
 def _envelope_text(envelope) -> str:
     bound = f"{envelope.get_bound_display()} " if envelope.bound else ""
-    parts = [f"{envelope.source}: {bound}{money(envelope.amount)} RSD", str(envelope.responsible or ""),
-             envelope.period_text]  # fmt: skip
+    parts = [
+        f"{envelope.source}: {bound}{money(envelope.amount)} RSD",
+        str(envelope.responsible or ""),
+        envelope.period_text,
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -256,17 +289,31 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
         ancestor = origins.get(ancestor)
     entries: list[HistoryEntry] = []
     sources = [
-        (Measure.history.filter(id__in=chain).select_related("history_user")
-         .order_by("history_date", "history_id"),
-         Measure, [*MEASURE_FIELDS, "number"], lambda r: _("Measure")),
-        (Indicator.history.filter(measure_id=measure.pk).select_related("history_user")
-         .order_by("id", "history_date", "history_id"),
-         Indicator, ["name", *INDICATOR_FIELDS], lambda r: _("Indicator “%(name)s”") % {"name": r.name}),
-        (BudgetLine.history.filter(measure_id=measure.pk).select_related("history_user")
-         .order_by("id", "history_date", "history_id"),
-         BudgetLine, LINE_FIELDS,
-         lambda r: _("Budget line %(source)s") % {"source": names["source"].get(r.source_id, "")}),
-    ]  # fmt: skip
+        (
+            Measure.history.filter(id__in=chain)
+            .select_related("history_user")
+            .order_by("history_date", "history_id"),
+            Measure,
+            [*MEASURE_FIELDS, "number"],
+            lambda r: _("Measure"),
+        ),
+        (
+            Indicator.history.filter(measure_id=measure.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id"),
+            Indicator,
+            ["name", *INDICATOR_FIELDS],
+            lambda r: _("Indicator “%(name)s”") % {"name": r.name},
+        ),
+        (
+            BudgetLine.history.filter(measure_id=measure.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id"),
+            BudgetLine,
+            LINE_FIELDS,
+            lambda r: _("Budget line %(source)s") % {"source": names["source"].get(r.source_id, "")},
+        ),
+    ]
     kinds = {"+": "created", "~": "changed", "-": "deleted"}
     for records, model, fields, describe in sources:
         previous: dict[int, object] = {}
@@ -289,12 +336,17 @@ def measure_history(measure: Measure) -> list[HistoryEntry]:
                 ]
                 if not changes and not copied:
                     continue  # saved without a change the reader would see
-            entries.append(HistoryEntry(
-                when=record.history_date, who=record.history_user,
-                what=_("Measure copied into version %(version)s") % {"version": measure.plan.version}
-                if copied else describe(record),
-                kind="copied" if copied else kinds[record.history_type], changes=changes,
-            ))  # fmt: skip
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    what=_("Measure copied into version %(version)s") % {"version": measure.plan.version}
+                    if copied
+                    else describe(record),
+                    kind="copied" if copied else kinds[record.history_type],
+                    changes=changes,
+                )
+            )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 

@@ -58,8 +58,9 @@ def missing_for_submission(plan: OperationalPlan) -> list[Missing]:
             gaps.append((_("no start and end month"), "id_start_month"))
         if gaps:
             text = _("Measure %(code)s: %(gaps)s.") % {
-                "code": measure.code, "gaps": ", ".join(str(gap) for gap, _field in gaps)
-            }  # fmt: skip
+                "code": measure.code,
+                "gaps": ", ".join(str(gap) for gap, _field in gaps),
+            }
             url = f"{reverse('plans:measure-update', args=[measure.pk])}#{gaps[0][1]}"
             missing.append(Missing(text, url))
     return missing
@@ -80,18 +81,28 @@ def _threads_confirmed(plan: OperationalPlan, *, confirm_open_threads: bool = Fa
     open_threads = plan.threads.filter(resolved_at__isnull=True).count()
     if open_threads:
         raise TransitionRefused(
-            {"confirm_open_threads": ngettext(
-                "%(count)s comment thread is still open. Tick the box to approve anyway.",
-                "%(count)s comment threads are still open. Tick the box to approve anyway.",
-                open_threads,
-            ) % {"count": open_threads}}
-        )  # fmt: skip
+            {
+                "confirm_open_threads": ngettext(
+                    "%(count)s comment thread is still open. Tick the box to approve anyway.",
+                    "%(count)s comment threads are still open. Tick the box to approve anyway.",
+                    open_threads,
+                )
+                % {"count": open_threads}
+            }
+        )
 
 
 def _decision(
-    plan: OperationalPlan, *, body: str = "", number: str = "", date: datetime.date | None = None,
-    file: UploadedFile | None = None, signatory_name: str = "", signatory_function: str = "", **context: Any,
-) -> dict[str, Any]:  # fmt: skip
+    plan: OperationalPlan,
+    *,
+    body: str = "",
+    number: str = "",
+    date: datetime.date | None = None,
+    file: UploadedFile | None = None,
+    signatory_name: str = "",
+    signatory_function: str = "",
+    **context: Any,
+) -> dict[str, Any]:
     """The LSG body's decision: body, number, a date not in the future and the scanned PDF; who
     signed it and in what function, for the adopted plan's signature block."""
     errors: dict[str, str | list[str]] = {}
@@ -126,9 +137,12 @@ def _supersede_previous(plan: OperationalPlan, *, actor: User, **context: Any) -
     previous = plan.amends
     if previous is not None and previous.status == Status.ADOPTED:
         PLAN_LIFECYCLE.transition(
-            previous, to=Status.SUPERSEDED, actor=actor, system=True,
+            previous,
+            to=Status.SUPERSEDED,
+            actor=actor,
+            system=True,
             note=_("Superseded by version %(version)s.") % {"version": plan.version},
-        )  # fmt: skip
+        )
 
 
 def _freeze_references(plan: OperationalPlan, **context: Any) -> None:
@@ -168,22 +182,45 @@ PLAN_LIFECYCLE = Lifecycle(
     editable=frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
     frozen=frozenset({Status.APPROVED, Status.ADOPTED, Status.SUPERSEDED}),
     moves=[
-        Move("submit", frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, authors,
-             label=gettext_lazy("Submit for review"), guard=_complete,
-             effects=(Tell("plan.submitted", "programme_officers"),)),
-        Move("request_changes", frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, reviewers,
-             label=gettext_lazy("Request changes"),
-             note_required=gettext_lazy("Say what has to change: a note is required."),
-             effects=(Tell("plan.changes_requested", "lsg_authors"),)),
-        Move("approve", frozenset({Status.SUBMITTED}), Status.APPROVED, reviewers,
-             label=gettext_lazy("Approve"), guard=_threads_confirmed,
-             effects=(Tell("plan.approved", "lsg_authors"),)),
-        Move("adopt", frozenset({Status.APPROVED}), Status.ADOPTED, adopters,
-             label=gettext_lazy("Record the adoption"), guard=_decision,
-             effects=(_freeze_references, _supersede_previous, Tell("plan.adopted", "programme_officers"))),
+        Move(
+            "submit",
+            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+            Status.SUBMITTED,
+            authors,
+            label=gettext_lazy("Submit for review"),
+            guard=_complete,
+            effects=(Tell("plan.submitted", "programme_officers"),),
+        ),
+        Move(
+            "request_changes",
+            frozenset({Status.SUBMITTED}),
+            Status.CHANGES_REQUESTED,
+            reviewers,
+            label=gettext_lazy("Request changes"),
+            note_required=gettext_lazy("Say what has to change: a note is required."),
+            effects=(Tell("plan.changes_requested", "lsg_authors"),),
+        ),
+        Move(
+            "approve",
+            frozenset({Status.SUBMITTED}),
+            Status.APPROVED,
+            reviewers,
+            label=gettext_lazy("Approve"),
+            guard=_threads_confirmed,
+            effects=(Tell("plan.approved", "lsg_authors"),),
+        ),
+        Move(
+            "adopt",
+            frozenset({Status.APPROVED}),
+            Status.ADOPTED,
+            adopters,
+            label=gettext_lazy("Record the adoption"),
+            guard=_decision,
+            effects=(_freeze_references, _supersede_previous, Tell("plan.adopted", "programme_officers")),
+        ),
         Move("supersede", frozenset({Status.ADOPTED}), Status.SUPERSEDED, adopters, automatic=True),
     ],
-)  # fmt: skip
+)
 
 
 # --- Services -------------------------------------------------------------------------------------
@@ -201,25 +238,44 @@ def plan_transition(
 
 
 def plan_adopt(
-    *, plan: OperationalPlan, actor: User, body: str, number: str, date: datetime.date | None,
-    file: UploadedFile | None, signatory_name: str = "", signatory_function: str = "",
-) -> OperationalPlan:  # fmt: skip
+    *,
+    plan: OperationalPlan,
+    actor: User,
+    body: str,
+    number: str,
+    date: datetime.date | None,
+    file: UploadedFile | None,
+    signatory_name: str = "",
+    signatory_function: str = "",
+) -> OperationalPlan:
     """Record the LSG body's decision; the version is frozen, and the one it amends superseded.
 
     A decision that cannot be stored (MEDIA_ROOT not writable, disk full) records nothing: the
     move is rolled back and the reason goes next to the file field."""
     try:
         return PLAN_LIFECYCLE.transition(
-            plan, to=Status.ADOPTED, actor=actor, body=body, number=number, date=date, file=file,
-            signatory_name=signatory_name, signatory_function=signatory_function,
-        )  # fmt: skip
+            plan,
+            to=Status.ADOPTED,
+            actor=actor,
+            body=body,
+            number=number,
+            date=date,
+            file=file,
+            signatory_name=signatory_name,
+            signatory_function=signatory_function,
+        )
     except OSError as error:
         log.exception("Plan %s: the adoption decision could not be stored", plan.pk)
-        raise ValidationError({"adoption_file": _(
-            "The scanned decision could not be stored on the server (%(error)s), so the adoption was "
-            "not recorded and the plan is still approved. Your number and date are kept: choose the "
-            "file again and save; if this happens again, tell the administrator."
-        ) % {"error": error.strerror or error.__class__.__name__}}) from error  # fmt: skip
+        raise ValidationError(
+            {
+                "adoption_file": _(
+                    "The scanned decision could not be stored on the server (%(error)s), so the adoption was "
+                    "not recorded and the plan is still approved. Your number and date are kept: choose the "
+                    "file again and save; if this happens again, tell the administrator."
+                )
+                % {"error": error.strerror or error.__class__.__name__}
+            }
+        ) from error
 
 
 @transaction.atomic
@@ -240,6 +296,10 @@ def plan_amend(*, plan: OperationalPlan, actor: User) -> OperationalPlan:
         )
     latest = OperationalPlan.objects.filter(lineage=plan.lineage).aggregate(v=Max("version"))["v"]
     return plan_copy(
-        plan=plan, actor=actor, title=plan.title, period_start=plan.period_start,
-        period_end=plan.period_end, amendment_version=latest + 1,
-    )  # fmt: skip
+        plan=plan,
+        actor=actor,
+        title=plan.title,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        amendment_version=latest + 1,
+    )

@@ -42,16 +42,25 @@ FUNDING_SOURCES = [
     ("in-kind", "In kind (LSG)", "U naturi (JLS)", Share.LSG, Kind.IN_KIND),
     ("loan", "Loan or credit", "Zajam ili kredit", Share.OTHER, Kind.LOAN),
     ("ibrd-loan", "World Bank loan (IBRD)", "Zajam Svetske banke (IBRD)", Share.OTHER, Kind.LOAN),
-    ("ceb-loan", "Council of Europe Development Bank loan (CEB)", "Zajam Razvojne banke Saveta Evrope (CEB)",
-     Share.OTHER, Kind.LOAN),
-    ("sdc", "Swiss Agency for Development and Cooperation (SDC)",
-     "Švajcarska agencija za razvoj i saradnju (SDC)",
-     Share.OTHER, Kind.GRANT),
+    (
+        "ceb-loan",
+        "Council of Europe Development Bank loan (CEB)",
+        "Zajam Razvojne banke Saveta Evrope (CEB)",
+        Share.OTHER,
+        Kind.LOAN,
+    ),
+    (
+        "sdc",
+        "Swiss Agency for Development and Cooperation (SDC)",
+        "Švajcarska agencija za razvoj i saradnju (SDC)",
+        Share.OTHER,
+        Kind.GRANT,
+    ),
     ("osce", "OSCE Mission to Serbia", "Misija OEBS-a u Srbiji", Share.OTHER, Kind.GRANT),
     ("undp", "UNDP", "UNDP", Share.OTHER, Kind.GRANT),
     ("unicef", "UNICEF", "UNICEF", Share.OTHER, Kind.GRANT),
     ("ref", "Roma Education Fund", "Romski obrazovni fond", Share.OTHER, Kind.GRANT),
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True)

@@ -66,9 +66,12 @@ class PlanTransitionView(TransitionView):
 
     def perform(self, plan: OperationalPlan, to: str, data: dict[str, Any]) -> None:
         plan_transition(
-            plan=plan, to=to, actor=self.request.user, note=data["note"],
+            plan=plan,
+            to=to,
+            actor=self.request.user,
+            note=data["note"],
             confirm_open_threads=data["confirm_open_threads"],
-        )  # fmt: skip
+        )
 
 
 class PlanAdoptView(LoginRequiredMixin, View):
@@ -94,11 +97,15 @@ class PlanAdoptView(LoginRequiredMixin, View):
             chosen = data["adoption_file"]
             try:
                 plan_adopt(
-                    plan=self.plan, actor=request.user, body=data["adopting_body"],
-                    number=data["adoption_number"], date=data["adoption_date"],
-                    file=chosen or held, signatory_name=data["signatory_name"],
+                    plan=self.plan,
+                    actor=request.user,
+                    body=data["adopting_body"],
+                    number=data["adoption_number"],
+                    date=data["adoption_date"],
+                    file=chosen or held,
+                    signatory_name=data["signatory_name"],
                     signatory_function=data["signatory_function"],
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 attach_errors(form, error)
             else:

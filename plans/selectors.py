@@ -387,13 +387,24 @@ def plan_cofinancing(plan: OperationalPlan, totals: Totals) -> CoFinancing:
         if limit.broken:
             warnings.append(
                 _("%(what)s (%(source)s): %(planned)s RSD planned; the plan states %(bound)s %(amount)s RSD.")
-                % {"what": limit.label, "source": limit.source, "planned": i18n.money(limit.planned),
-                   "bound": limit.bound_label, "amount": i18n.money(limit.amount)}
-            )  # fmt: skip
+                % {
+                    "what": limit.label,
+                    "source": limit.source,
+                    "planned": i18n.money(limit.planned),
+                    "bound": limit.bound_label,
+                    "amount": i18n.money(limit.amount),
+                }
+            )
     return CoFinancing(
-        total=total, sctm=sctm, lsg=lsg, sctm_share=sctm_share, lsg_share=lsg_share,
-        sctm_eur_two_years=sctm_eur, window=(window_start, plan.period_end), warnings=warnings,
-    )  # fmt: skip
+        total=total,
+        sctm=sctm,
+        lsg=lsg,
+        sctm_share=sctm_share,
+        lsg_share=lsg_share,
+        sctm_eur_two_years=sctm_eur,
+        window=(window_start, plan.period_end),
+        warnings=warnings,
+    )
 
 
 @dataclass
@@ -444,9 +455,12 @@ def budget_annex(measures: list[Measure], totals: Totals) -> BudgetAnnex:
             else:
                 amounts[column[line.source_id]] += line.amount
         row = AnnexRow(
-            label=f"{measure.code} {measure.title}", amounts=amounts, total=sum(amounts, ZERO),
-            drawn=drawn, measure=measure,
-        )  # fmt: skip
+            label=f"{measure.code} {measure.title}",
+            amounts=amounts,
+            total=sum(amounts, ZERO),
+            drawn=drawn,
+            measure=measure,
+        )
         block = areas.get(measure.area_id)
         if block is None:
             area = measure.area
@@ -466,9 +480,11 @@ def budget_annex(measures: list[Measure], totals: Totals) -> BudgetAnnex:
             amounts[column[use.envelope.source_id]] += use.envelope.amount
         envelopes = AnnexRow(label=_("Shared envelopes"), amounts=amounts, total=sum(amounts, ZERO))
     return BudgetAnnex(
-        sources=sources, areas=list(areas.values()), envelopes=envelopes,
+        sources=sources,
+        areas=list(areas.values()),
+        envelopes=envelopes,
         total=AnnexRow(label=_("Total"), amounts=[a for _s, a in totals.by_source], total=totals.overall),
-    )  # fmt: skip
+    )
 
 
 def measures_with_details(plan: OperationalPlan) -> list[Measure]:
@@ -531,10 +547,16 @@ def _attach_links(plan: OperationalPlan, by_id: dict[int, Measure]) -> None:
     name = "institution__name"
     rows = links(Measure.co_responsible, "institution", "co", "", name, name).union(
         links(Measure.partner_institutions, "institution", "pa", "", name, name),
-        links(Measure.secondary_areas, "thematicarea", "ar", "thematicarea__number",
-              "thematicarea__name_en", "thematicarea__name_sr"),
+        links(
+            Measure.secondary_areas,
+            "thematicarea",
+            "ar",
+            "thematicarea__number",
+            "thematicarea__name_en",
+            "thematicarea__name_sr",
+        ),
         all=True,
-    )  # fmt: skip
+    )
     for measure_id, kind, pk, number, name_en, name_sr, valid_from in sorted(
         rows, key=lambda r: (r[3], r[4])
     ):

@@ -124,9 +124,11 @@ def plan_update(*, plan: OperationalPlan, actor: User, data: Mapping[str, Any]) 
         outside = [m.code for m in plan.measures.select_related("area") if _outside(plan, m)]
         if outside:
             raise ValidationError(
-                {"period_start": _("Measures %(codes)s would fall outside the new period.")
-                 % {"codes": ", ".join(outside)}}
-            )  # fmt: skip
+                {
+                    "period_start": _("Measures %(codes)s would fall outside the new period.")
+                    % {"codes": ", ".join(outside)}
+                }
+            )
     return model_save(plan, actor=actor, update_fields=list(data))
 
 
@@ -292,10 +294,14 @@ class ImportResult:
 
 @transaction.atomic
 def plan_import_apply(
-    *, plan: OperationalPlan, actor: User, envelopes: Sequence[Mapping[str, Any]] = (),
-    new: Sequence[MeasureInput] = (), changed: Sequence[tuple[Measure, MeasureInput]] = (),
+    *,
+    plan: OperationalPlan,
+    actor: User,
+    envelopes: Sequence[Mapping[str, Any]] = (),
+    new: Sequence[MeasureInput] = (),
+    changed: Sequence[tuple[Measure, MeasureInput]] = (),
     remove: Sequence[Measure] = (),
-) -> ImportResult:  # fmt: skip
+) -> ImportResult:
     """A checked spreadsheet into the plan, all of it or, on any error, none: envelopes created
     or updated by name, changed measures updated in place (their indicators and budget lines row
     by row), new measures appended to their areas, and the measures the user chose removed.
@@ -411,10 +417,15 @@ def _shift_month(day: datetime.date | None, months: int) -> datetime.date | None
 
 @transaction.atomic
 def plan_copy(
-    *, plan: OperationalPlan, actor: User, title: str,
-    period_start: datetime.date, period_end: datetime.date, amendment_version: int | None = None,
+    *,
+    plan: OperationalPlan,
+    actor: User,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    amendment_version: int | None = None,
     request_token: uuid.UUID | None = None,
-) -> OperationalPlan:  # fmt: skip
+) -> OperationalPlan:
     """A new draft with the same measures, indicators, budget and communication plan.
 
     For another period (measure months move with it; baselines stay for the coordinator to
@@ -425,10 +436,17 @@ def plan_copy(
     made = _already_made(OperationalPlan, request_token, jmu=plan.jmu)
     if made is not None:
         return made
-    data = {"title": title, "period_start": period_start, "period_end": period_end,
-            "lap_name": plan.lap_name, "lap_period": plan.lap_period,
-            "lap_adoption": plan.lap_adoption, "context": plan.context,
-            "eur_rate": plan.eur_rate, "copied_from": plan}  # fmt: skip
+    data = {
+        "title": title,
+        "period_start": period_start,
+        "period_end": period_end,
+        "lap_name": plan.lap_name,
+        "lap_period": plan.lap_period,
+        "lap_adoption": plan.lap_adoption,
+        "context": plan.context,
+        "eur_rate": plan.eur_rate,
+        "copied_from": plan,
+    }
     if request_token:
         data["request_token"] = request_token
     if amendment_version is not None:
@@ -439,17 +457,26 @@ def plan_copy(
     new_measures = []
     for measure in measures:
         clone = Measure(
-            plan=copy, area_id=measure.area_id, number=measure.number, title=measure.title,
-            objective=measure.objective, objective_reference=measure.objective_reference,
-            activities=measure.activities, responsible_id=measure.responsible_id,
+            plan=copy,
+            area_id=measure.area_id,
+            number=measure.number,
+            title=measure.title,
+            objective=measure.objective,
+            objective_reference=measure.objective_reference,
+            activities=measure.activities,
+            responsible_id=measure.responsible_id,
             responsible_party=measure.responsible_party,
-            partners=measure.partners, target_group=measure.target_group,
-            financing=measure.financing, notes=measure.notes,
+            partners=measure.partners,
+            target_group=measure.target_group,
+            financing=measure.financing,
+            notes=measure.notes,
             start_month=_shift_month(measure.start_month, shift),
-            end_month=_shift_month(measure.end_month, shift), origin=measure,
-            lap_measure_id=measure.lap_measure_id, period_text=measure.period_text,
+            end_month=_shift_month(measure.end_month, shift),
+            origin=measure,
+            lap_measure_id=measure.lap_measure_id,
+            period_text=measure.period_text,
             lap_measure_number=measure.lap_measure_number,
-        )  # fmt: skip
+        )
         clone.full_clean(exclude=["request_token"])  # a fresh uuid4: no query per measure
         new_measures.append(clone)
     # With a history record each: an amendment's measure carries its history on (plans.history).
@@ -462,9 +489,11 @@ def plan_copy(
         for link in answers.objects.filter(measure__plan=plan)
     )
     # Co-responsible bodies, partner institutions and secondary areas go with the measures.
-    for relation, target in ((Measure.co_responsible, "institution_id"),
-                             (Measure.partner_institutions, "institution_id"),
-                             (Measure.secondary_areas, "thematicarea_id")):  # fmt: skip
+    for relation, target in (
+        (Measure.co_responsible, "institution_id"),
+        (Measure.partner_institutions, "institution_id"),
+        (Measure.secondary_areas, "thematicarea_id"),
+    ):
         through: type[models.Model] = relation.through  # three tables, one shape: (measure, target)
         links = through._default_manager.filter(measure__plan=plan).values_list("measure_id", target)
         through._default_manager.bulk_create(
@@ -481,33 +510,56 @@ def plan_copy(
     for old, new in zip(measures, new_measures, strict=True):
         indicators += [
             Indicator(
-                measure=new, name=i.name, unit=i.unit, type=i.type, baseline=i.baseline,
-                target=i.target, means_of_verification=i.means_of_verification,
-                breakdown=i.breakdown, aggregation=i.aggregation, position=i.position,
-                baseline_year=i.baseline_year, baseline_source=i.baseline_source,
-                target_qualifier=i.target_qualifier, target_milestone=i.target_milestone,
+                measure=new,
+                name=i.name,
+                unit=i.unit,
+                type=i.type,
+                baseline=i.baseline,
+                target=i.target,
+                means_of_verification=i.means_of_verification,
+                breakdown=i.breakdown,
+                aggregation=i.aggregation,
+                position=i.position,
+                baseline_year=i.baseline_year,
+                baseline_source=i.baseline_source,
+                target_qualifier=i.target_qualifier,
+                target_milestone=i.target_milestone,
                 baseline_qualifier=i.baseline_qualifier,
                 target_date=i.target_date,
             )
             for i in old.indicators.all()
-        ]  # fmt: skip
+        ]
         lines += [
             BudgetLine(
-                measure=new, source_id=b.source_id, category=b.category,
-                description=b.description, amount=b.amount, position=b.position,
-                currency=b.currency, exchange_rate=b.exchange_rate, unit_cost=b.unit_cost,
-                quantity=b.quantity, periods=b.periods, amount_in_currency=b.amount_in_currency,
-                envelope_id=envelope_of.get(b.envelope_id), bound=b.bound,
+                measure=new,
+                source_id=b.source_id,
+                category=b.category,
+                description=b.description,
+                amount=b.amount,
+                position=b.position,
+                currency=b.currency,
+                exchange_rate=b.exchange_rate,
+                unit_cost=b.unit_cost,
+                quantity=b.quantity,
+                periods=b.periods,
+                amount_in_currency=b.amount_in_currency,
+                envelope_id=envelope_of.get(b.envelope_id),
+                bound=b.bound,
             )
             for b in old.budget_lines.all()
-        ]  # fmt: skip
+        ]
     bulk_create_with_history(indicators, Indicator, default_user=actor)
     bulk_create_with_history(lines, BudgetLine, default_user=actor)
     CommunicationItem.objects.bulk_create(
         CommunicationItem(
-            plan=copy, audience=c.audience, message=c.message, channel=c.channel,
-            timing=c.timing, responsible=c.responsible, position=c.position,
+            plan=copy,
+            audience=c.audience,
+            message=c.message,
+            channel=c.channel,
+            timing=c.timing,
+            responsible=c.responsible,
+            position=c.position,
         )
         for c in plan.communication.all()
-    )  # fmt: skip
+    )
     return copy

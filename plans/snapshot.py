@@ -91,8 +91,11 @@ def apply(plan: OperationalPlan, measures: list[Measure]) -> None:
             measure.area = areas[measure.area_id]
         if measure.responsible_id in institutions:
             measure.responsible = institutions[measure.responsible_id]
-        for name, rows in [("co_responsible_list", institutions), ("partner_list", institutions),
-                           ("secondary_area_list", areas)]:  # fmt: skip
+        for name, rows in [
+            ("co_responsible_list", institutions),
+            ("partner_list", institutions),
+            ("secondary_area_list", areas),
+        ]:
             if hasattr(measure, name):
                 setattr(measure, name, [rows.get(row.pk, row) for row in getattr(measure, name)])
         for line in getattr(measure, "line_list", ()):

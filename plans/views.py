@@ -207,10 +207,14 @@ class PlanCommunicationView(EditablePlanMixin, LoginRequiredMixin, View):
         formset = CommunicationFormSet(request.POST, instance=self.plan, prefix="communication")
         if formset.is_valid():
             rows = [
-                ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f, "plan"),
-                         delete=formset.can_delete and f.cleaned_data.get("DELETE", False))
-                for f in formset.forms if f.has_changed() or f.instance.pk
-            ]  # fmt: skip
+                ChildRow(
+                    instance=f.instance if f.instance.pk else None,
+                    data=_data(f, "plan"),
+                    delete=formset.can_delete and f.cleaned_data.get("DELETE", False),
+                )
+                for f in formset.forms
+                if f.has_changed() or f.instance.pk
+            ]
             try:
                 services.communication_save(plan=self.plan, actor=request.user, rows=rows)
             except ValidationError as error:
@@ -240,10 +244,14 @@ class PlanEnvelopesView(EditablePlanMixin, LoginRequiredMixin, View):
         )
         if formset.is_valid():
             rows = [
-                ChildRow(instance=f.instance if f.instance.pk else None, data=_data(f, "plan"),
-                         delete=f.cleaned_data.get("DELETE", False))
-                for f in formset.forms if f.has_changed() or f.instance.pk
-            ]  # fmt: skip
+                ChildRow(
+                    instance=f.instance if f.instance.pk else None,
+                    data=_data(f, "plan"),
+                    delete=f.cleaned_data.get("DELETE", False),
+                )
+                for f in formset.forms
+                if f.has_changed() or f.instance.pk
+            ]
             try:
                 services.envelopes_save(plan=self.plan, actor=request.user, rows=rows)
             except ValidationError as error:
@@ -269,8 +277,13 @@ class MeasureFormView(LoginRequiredMixin, View):
 
     def render_forms(self, form, indicators, lines, status=200) -> HttpResponse:
         measure = form.instance
-        context = {"form": form, "indicators": indicators, "budget_lines": lines,
-                   "plan": measure.plan, "measure": measure}  # fmt: skip
+        context = {
+            "form": form,
+            "indicators": indicators,
+            "budget_lines": lines,
+            "plan": measure.plan,
+            "measure": measure,
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def forms(self, data=None):
@@ -310,10 +323,14 @@ def _rows(formset) -> list[ChildRow]:
     for form in formset.forms:
         if not form.has_changed() and not form.instance.pk:
             continue
-        rows.append(ChildRow(instance=form.instance if form.instance.pk else None,
-                             data=_data(form, formset.fk.name),
-                             delete=form.cleaned_data.get("DELETE", False),
-                             changed=form.has_changed()))  # fmt: skip
+        rows.append(
+            ChildRow(
+                instance=form.instance if form.instance.pk else None,
+                data=_data(form, formset.fk.name),
+                delete=form.cleaned_data.get("DELETE", False),
+                changed=form.has_changed(),
+            )
+        )
     return rows
 
 
@@ -338,9 +355,11 @@ class MeasureUpdateView(MeasureFormView):
 
     def save(self, form, values):
         return services.measure_update(
-            measure=self.measure, actor=self.request.user, values=values,
+            measure=self.measure,
+            actor=self.request.user,
+            values=values,
             lock_version=form.cleaned_data.get("lock_version") or 0,
-        )  # fmt: skip
+        )
 
 
 class MeasureRowView(EditablePlanMixin, LoginRequiredMixin, View):
@@ -451,12 +470,13 @@ class PlanImportView(EditablePlanMixin, LoginRequiredMixin, View):
                 {"form": ImportForm(), "plan": self.plan, "preview": preview},
             )
         result = services.plan_import_apply(
-            plan=self.plan, actor=request.user,
+            plan=self.plan,
+            actor=request.user,
             envelopes=[e.data for e in preview.envelopes if e.status != "unchanged"],
             new=[m.values for m in preview.measures if m.status == "new"],
             changed=[(m.existing, m.values) for m in preview.measures if m.status == "changed"],
             remove=preview.missing if request.POST.get("remove_missing") else [],
-        )  # fmt: skip
+        )
         messages.success(
             request,
             _("Import: %(new)s new measures, %(changed)s changed, %(removed)s removed.")

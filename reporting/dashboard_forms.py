@@ -15,13 +15,17 @@ from stakeholders.models import LSG, District, ProgrammeCohort
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     district = forms.ModelChoiceField(
-        label=_("District"), required=False, empty_label=_("All districts"),
+        label=_("District"),
+        required=False,
+        empty_label=_("All districts"),
         queryset=District.objects.order_by(ScriptOrder("name_lat", "name_cyr")),
-    )  # fmt: skip
+    )
     cohort = forms.ModelChoiceField(
-        label=_("Programme"), required=False, empty_label=_("All programmes"),
+        label=_("Programme"),
+        required=False,
+        empty_label=_("All programmes"),
         queryset=ProgrammeCohort.objects.all(),
-    )  # fmt: skip
+    )
     lsg = forms.ModelChoiceField(
         label=_("LSG"), required=False, empty_label=_("All LSGs"), queryset=LSG.objects.none()
     )
@@ -42,9 +46,10 @@ class ReportReviewFilter(FilterSet):
         label=_("LSG"), field_name="jmu__lsg", queryset=LSG.objects.in_reading_order()
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), field_name="jmu__lsg__district",
+        label=_("District"),
+        field_name="jmu__lsg__district",
         queryset=District.objects.order_by(ScriptOrder("name_lat", "name_cyr")),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Report

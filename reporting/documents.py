@@ -68,9 +68,11 @@ def document_request(*, actor: User, **subject: Any) -> Document:
     if (kept := kept_document(kind, target)) is not None:
         return kept
     document = Document.objects.create(
-        **{kind.name: target}, created_by=actor,
-        subject_status=getattr(target, "status", ""), fingerprint=fragment_cache.code_fingerprint(),
-    )  # fmt: skip
+        **{kind.name: target},
+        created_by=actor,
+        subject_status=getattr(target, "status", ""),
+        fingerprint=fragment_cache.code_fingerprint(),
+    )
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
 
@@ -85,13 +87,16 @@ def kept_document(kind: document_kinds.DocumentKind, subject: Any) -> Document |
         return None
     found = (
         Document.objects.filter(
-            **{kind.name: subject}, status=Document.Status.DONE, language=i18n.current_language(),
-            subject_status=subject.status, fingerprint=fragment_cache.code_fingerprint(),
+            **{kind.name: subject},
+            status=Document.Status.DONE,
+            language=i18n.current_language(),
+            subject_status=subject.status,
+            fingerprint=fragment_cache.code_fingerprint(),
         )
         .exclude(file="")
         .order_by("-finished_at", "-pk")
         .first()
-    )  # fmt: skip
+    )
     if found is None or not found.file.storage.exists(found.file.name):
         return None
     return found
@@ -144,9 +149,11 @@ def enqueue(document_id: int) -> bool:
 
 def _fail(document_id: int, reason: str) -> int:
     return Document.objects.filter(pk=document_id).update(
-        status=Document.Status.FAILED, error=reason[:2000],
-        finished_at=timezone.now(), status_changed_at=timezone.now(),
-    )  # fmt: skip
+        status=Document.Status.FAILED,
+        error=reason[:2000],
+        finished_at=timezone.now(),
+        status_changed_at=timezone.now(),
+    )
 
 
 def document_fail_pending(*, document_id: int, error: str) -> int:
@@ -156,9 +163,11 @@ def document_fail_pending(*, document_id: int, error: str) -> int:
     return Document.objects.filter(
         pk=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]
     ).update(
-        status=Document.Status.FAILED, error=(reason % {"error": error})[:2000],
-        finished_at=timezone.now(), status_changed_at=timezone.now(),
-    )  # fmt: skip
+        status=Document.Status.FAILED,
+        error=(reason % {"error": error})[:2000],
+        finished_at=timezone.now(),
+        status_changed_at=timezone.now(),
+    )
 
 
 def documents_sweep_stale(*, now: datetime.datetime | None = None) -> int:
@@ -176,8 +185,9 @@ def documents_sweep_stale(*, now: datetime.datetime | None = None) -> int:
         stale.filter(pk__in=ids).update(
             status=Document.Status.FAILED,
             error=_("The PDF was not finished in time (its worker or the queue was lost). Ask again."),
-            finished_at=now, status_changed_at=now,
-        )  # fmt: skip
+            finished_at=now,
+            status_changed_at=now,
+        )
     return len(ids)
 
 
@@ -452,7 +462,11 @@ document_kinds.register(
 )
 document_kinds.register(
     jmu_document_kind(
-        "report", Report, page="reporting:report-detail", context=report_context,
-        word=word_copies.report_docx, archival=lambda report: report.status == Report.Status.ACCEPTED,
+        "report",
+        Report,
+        page="reporting:report-detail",
+        context=report_context,
+        word=word_copies.report_docx,
+        archival=lambda report: report.status == Report.Status.ACCEPTED,
     )
-)  # fmt: skip
+)

@@ -175,9 +175,11 @@ class IndicatorValuesForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[f"note_{indicator.pk}"] = forms.CharField(
-                label=_("Note"), max_length=300, required=False,
+                label=_("Note"),
+                max_length=300,
+                required=False,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            )  # fmt: skip
+            )
             if saved is not None:
                 if saved.value is not None:
                     self.initial[f"value_{indicator.pk}"] = (

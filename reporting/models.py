@@ -539,23 +539,38 @@ class Publication(models.Model):
     the open one with who, when and why, and together the rows are the record of every change."""
 
     plan = models.ForeignKey(
-        OperationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        OperationalPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
         verbose_name=_("plan"),
-    )  # fmt: skip
+    )
     report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="publications",
+        Report,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
         verbose_name=_("report"),
-    )  # fmt: skip
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("published by"),
-    )  # fmt: skip
+    )
     unpublished_at = models.DateTimeField(_("taken down"), null=True, blank=True)
     unpublished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("taken down by"),
-    )  # fmt: skip
+    )
     reason = models.TextField(
         _("reason for taking it down"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
     )
@@ -573,14 +588,16 @@ class Publication(models.Model):
                 name="publication_of_a_plan_or_a_report",
             ),
             models.UniqueConstraint(
-                fields=["plan"], condition=models.Q(unpublished_at__isnull=True, plan__isnull=False),
+                fields=["plan"],
+                condition=models.Q(unpublished_at__isnull=True, plan__isnull=False),
                 name="one_open_publication_per_plan",
             ),
             models.UniqueConstraint(
-                fields=["report"], condition=models.Q(unpublished_at__isnull=True, report__isnull=False),
+                fields=["report"],
+                condition=models.Q(unpublished_at__isnull=True, report__isnull=False),
                 name="one_open_publication_per_report",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan or self.report} ({self.published_at:%Y-%m-%d})"

@@ -83,9 +83,15 @@ def official_heading(
 ) -> OfficialHeading:
     arms, arms_type = coat_of_arms(lsg)
     return OfficialHeading(
-        country=_("Republic of Serbia"), authority=authority_name(lsg), body=body_name(lsg, body),
-        place=lsg.name, number=number, date=date, arms=arms, arms_type=arms_type,
-    )  # fmt: skip
+        country=_("Republic of Serbia"),
+        authority=authority_name(lsg),
+        body=body_name(lsg, body),
+        place=lsg.name,
+        number=number,
+        date=date,
+        arms=arms,
+        arms_type=arms_type,
+    )
 
 
 def jmu_heading(jmu, *, date: datetime.date | None = None) -> OfficialHeading:

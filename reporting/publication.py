@@ -86,17 +86,20 @@ def publication_history(subject: OperationalPlan | Report) -> list[Publication]:
 def published_plans() -> QuerySet[OperationalPlan]:
     """Adopted versions with a publication not taken down."""
     return OperationalPlan.objects.filter(
-        status__in=PUBLISHED_PLAN_STATUSES, publications__unpublished_at__isnull=True,
+        status__in=PUBLISHED_PLAN_STATUSES,
+        publications__unpublished_at__isnull=True,
         publications__isnull=False,
-    ).distinct()  # fmt: skip
+    ).distinct()
 
 
 def published_reports() -> QuerySet[Report]:
     """Accepted annual reports with a publication not taken down."""
     return Report.objects.filter(
-        kind=Report.Kind.ANNUAL, status=Report.Status.ACCEPTED, publications__unpublished_at__isnull=True,
+        kind=Report.Kind.ANNUAL,
+        status=Report.Status.ACCEPTED,
+        publications__unpublished_at__isnull=True,
         publications__isnull=False,
-    ).distinct()  # fmt: skip
+    ).distinct()
 
 
 def public_lsgs() -> list[LSG]:

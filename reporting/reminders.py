@@ -65,8 +65,13 @@ def send_reminders(*, today: datetime.date, days_before: int, catch_up_days: int
         if scheduled is None or not users:
             continue  # nothing due; or nobody to tell yet (a coordinator named later still is)
         event, day = scheduled
-        key = {"jmu_id": due.plan.jmu_id, "report_kind": due.kind, "period_start": due.period_start,
-               "event": event, "scheduled_for": day}  # fmt: skip
+        key = {
+            "jmu_id": due.plan.jmu_id,
+            "report_kind": due.kind,
+            "period_start": due.period_start,
+            "event": event,
+            "scheduled_for": day,
+        }
         if ReminderSent.objects.filter(**key).exists():
             continue
         try:

@@ -580,11 +580,17 @@ def expected_reports(plans: list[OperationalPlan], reports: list[Report]) -> lis
     made = {(r.jmu_id, r.kind, r.period_start): r for r in reports}
     periods = _periods_called_for({(plan.period_start, plan.period_end) for plan in plans})
     return [
-        DueReport(plan=plan, kind=kind, period_start=start, period_end=end, due=due,
-                  report=made.get((plan.jmu_id, kind, start)))
+        DueReport(
+            plan=plan,
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            due=due,
+            report=made.get((plan.jmu_id, kind, start)),
+        )
         for plan in plans
         for kind, start, end, due in periods[(plan.period_start, plan.period_end)]
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)
@@ -656,10 +662,16 @@ def _overdue_rows(keys: list[tuple], today: datetime.date) -> list[DueReport]:
         .only("pk", "jmu_id", "kind", "period_start", "status")
     }
     return [
-        DueReport(plan=shown[pk], kind=kind, period_start=start, period_end=end, due=due,
-                  report=pending.get((jmu_id, kind, start)))
+        DueReport(
+            plan=shown[pk],
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            due=due,
+            report=pending.get((jmu_id, kind, start)),
+        )
         for due, _name, kind, start, end, pk, jmu_id in keys
-    ]  # fmt: skip
+    ]
 
 
 # --- The field log ------------------------------------------------------------------------------------

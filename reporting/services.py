@@ -193,9 +193,14 @@ def activity_receive(
     try:
         with transaction.atomic():
             activity = activity_save(
-                jmu=jmu, actor=actor, data=data, members=members, areas=areas, measures=measures,
+                jmu=jmu,
+                actor=actor,
+                data=data,
+                members=members,
+                areas=areas,
+                measures=measures,
                 client_id=client_id,
-            )  # fmt: skip
+            )
     except (IntegrityError, ValidationError) as error:  # the same id saved a moment ago, concurrently
         if isinstance(error, ValidationError) and "client_id" not in getattr(error, "error_dict", {}):
             raise

@@ -40,10 +40,14 @@ DATABASE_RETRY_DELAYS = (2, 4, 8, 16, 32, 64)
 
 
 @shared_task(
-    name=RENDER_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
-    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT, time_limit=settings.PDF_HARD_TIME_LIMIT,
+    name=RENDER_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
+    time_limit=settings.PDF_HARD_TIME_LIMIT,
     max_retries=len(DATABASE_RETRY_DELAYS),
-)  # fmt: skip
+)
 def render_document(self, document_id: int) -> str:
     """Render one PDF. A database that does not answer, at any query of the task, is waited for
     with backoff (DATABASE_RETRY_DELAYS) and then recorded as the reason; any other failure is
@@ -66,8 +70,9 @@ def render_document(self, document_id: int) -> str:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=DATABASE_RETRY_DELAYS[self.request.retries]) from exc
         # The database is still away: the failure is recorded when it answers again.
-        record_document_failure.apply_async(args=[document_id, f"{exc.__class__.__name__}: {exc}"],
-                                            countdown=DATABASE_RETRY_DELAYS[-1])  # fmt: skip
+        record_document_failure.apply_async(
+            args=[document_id, f"{exc.__class__.__name__}: {exc}"], countdown=DATABASE_RETRY_DELAYS[-1]
+        )
         raise DocumentFailed(f"document {document_id}: the database did not answer") from exc
     except DocumentFailed:
         raise

@@ -463,8 +463,12 @@ class OverdueView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = selectors.overdue_page(user=self.request.user, page=self.request.GET.get("page"))
-        context.update(overdue=page.object_list, page_obj=page, paginator=page.paginator,
-                       is_paginated=page.has_other_pages())  # fmt: skip
+        context.update(
+            overdue=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+        )
         return context
 
 
@@ -495,10 +499,13 @@ def _tell_if_not_queued(request, document: Document) -> None:
 
     def tell() -> None:
         if Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).exists():
-            messages.error(request, _(
-                "The PDF queue is not reachable right now, so the PDF was not made. "
-                "Try again in a few minutes with the Retry button."
-            ))  # fmt: skip
+            messages.error(
+                request,
+                _(
+                    "The PDF queue is not reachable right now, so the PDF was not made. "
+                    "Try again in a few minutes with the Retry button."
+                ),
+            )
 
     transaction.on_commit(tell)
 
@@ -525,11 +532,17 @@ class DocumentListView(LoginRequiredMixin, View):
         )
         wait = request.GET.get("wait", "")
         waiting = next((d for d in rows if wait.isdigit() and d.pk == int(wait)), None)
-        context = {"subject": subject, "kind": kind.name, "documents": rows, "waiting": waiting,
-                   "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
-                   "can_export": access.may(request.user, kind.request_action, subject),
-                   "has_word": kind.word is not None,
-                   "pending": any(d.is_pending for d in rows)}  # fmt: skip
+        context = {
+            "subject": subject,
+            "kind": kind.name,
+            "documents": rows,
+            "waiting": waiting,
+            "subject_url": kind.page_url(subject),
+            "subject_label": kind.label(subject),
+            "can_export": access.may(request.user, kind.request_action, subject),
+            "has_word": kind.word is not None,
+            "pending": any(d.is_pending for d in rows),
+        }
         template = "reporting/partials/documents.html" if request.htmx else self.template_name
         return render(request, template, context)
 
@@ -708,13 +721,17 @@ class PublicationView(LoginRequiredMixin, View):
         history = publication.publication_history(subject)
         current = next((p for p in history if p.is_current), None)
         context = {
-            "subject": subject, "kind": kind.name, "history": history, "current": current,
-            "subject_url": kind.page_url(subject), "subject_label": kind.label(subject),
+            "subject": subject,
+            "kind": kind.name,
+            "history": history,
+            "current": current,
+            "subject_url": kind.page_url(subject),
+            "subject_label": kind.label(subject),
             "may_publish": current is None and access.may(request.user, "reporting.publish", subject),
             "may_unpublish": current is not None and access.may(request.user, "reporting.unpublish", subject),
             "refusal": access.refusal(request.user, "reporting.publish", subject),
             "form": form or UnpublishForm(),
-        }  # fmt: skip
+        }
         return render(request, self.template_name, context, status=400 if form is not None else 200)
 
     def post(self, request, kind, pk):

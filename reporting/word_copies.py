@@ -171,11 +171,17 @@ def plan_docx(context: dict[str, Any]) -> bytes:
         area = section.area
         word.heading(f"{area.number}. {typed(area.name)}", level=2)
         word.table(
-            [_("No."), _("Measure"), _("Indicators (baseline → target)"), _("Responsible / partners"),
-             _("Timing"), _("Funding source and amount (RSD)")],
+            [
+                _("No."),
+                _("Measure"),
+                _("Indicators (baseline → target)"),
+                _("Responsible / partners"),
+                _("Timing"),
+                _("Funding source and amount (RSD)"),
+            ],
             [_measure_row(area, m) for m in section.measures],
             footer=[["", _("Area total"), "", "", "", money(section.total)]],
-        )  # fmt: skip
+        )
 
     word.heading(_("Budget summary (RSD)"))
     word.table(
@@ -196,24 +202,35 @@ def plan_docx(context: dict[str, Any]) -> bytes:
     if totals.envelopes:
         word.table(
             [_("Shared envelope"), _("Amount"), _("Drawn by measures")],
-            [[f"{typed(use.envelope)} · {typed(use.envelope.source.name)} ({', '.join(use.measures)})",
-              money(use.envelope.amount), money(use.drawn)] for use in totals.envelopes],
-        )  # fmt: skip
+            [
+                [
+                    f"{typed(use.envelope)} · {typed(use.envelope.source.name)} ({', '.join(use.measures)})",
+                    money(use.envelope.amount),
+                    money(use.drawn),
+                ]
+                for use in totals.envelopes
+            ],
+        )
 
     word.heading(_("Communication plan"))
     word.table(
         [_("Audience"), _("Message"), _("Channel"), _("Timing"), _("Responsible")],
-        [[typed(c.audience), typed(c.message), typed(c.channel), typed(c.timing), typed(c.responsible)]
-         for c in context["communication"]],
-    )  # fmt: skip
+        [
+            [typed(c.audience), typed(c.message), typed(c.channel), typed(c.timing), typed(c.responsible)]
+            for c in context["communication"]
+        ],
+    )
 
     word.heading(_("Adoption"))
     if plan.adoption_number:
         word.para(
             _("Adopted by the %(body)s, decision no. %(number)s of %(date)s.")
-            % {"body": plan.get_adopting_body_display(), "number": typed(plan.adoption_number),
-               "date": _date(plan.adoption_date)}
-        )  # fmt: skip
+            % {
+                "body": plan.get_adopting_body_display(),
+                "number": typed(plan.adoption_number),
+                "date": _date(plan.adoption_date),
+            }
+        )
     else:
         word.para(_("Not yet adopted."))
     word.table(
@@ -306,38 +323,77 @@ def report_docx(context: dict[str, Any]) -> bytes:
         # As in the PDF: no people per activity where a hidden count could be worked back from them.
         people = context.get("people_per_activity", True)
         word.table(
-            [_("Date"), _("Type"), _("Settlement"), _("Households"),
-             *([_("People")] if people else []), _("Note")],
-            [[_date(a["date"]), a["type"], typed(a["settlement"] or "—"), a["households"],
-              *([a["people"]] if people else []), typed(a["note"])]
-             for a in context["activities"]],
-        )  # fmt: skip
+            [
+                _("Date"),
+                _("Type"),
+                _("Settlement"),
+                _("Households"),
+                *([_("People")] if people else []),
+                _("Note"),
+            ],
+            [
+                [
+                    _date(a["date"]),
+                    a["type"],
+                    typed(a["settlement"] or "—"),
+                    a["households"],
+                    *([a["people"]] if people else []),
+                    typed(a["note"]),
+                ]
+                for a in context["activities"]
+            ],
+        )
     word.para(_("Counts below 5 are shown as <5."))
 
     word.heading(_("Indicator progress"))
     word.table(
         [_("No."), _("Indicator"), _("Rule"), _("Baseline"), _("Value"), _("Target"), _("Progress")],
-        [[row.indicator.measure.code, typed(row.indicator.name), row.indicator.get_aggregation_display(),
-          typed(row.indicator.display_value(row.indicator.baseline)), str(row.display_outside),
-          typed(row.indicator.target_display), progress(row.progress_outside)]
-         for row in context["indicators"]],
-    )  # fmt: skip
+        [
+            [
+                row.indicator.measure.code,
+                typed(row.indicator.name),
+                row.indicator.get_aggregation_display(),
+                typed(row.indicator.display_value(row.indicator.baseline)),
+                str(row.display_outside),
+                typed(row.indicator.target_display),
+                progress(row.progress_outside),
+            ]
+            for row in context["indicators"]
+        ],
+    )
 
     word.heading(_("Budget execution (RSD)"))
     total = execution.total
     word.table(
         [_("Budget line"), _("Planned"), _("Spent in period"), _("Spent to date"), _("Remaining")],
-        [[typed(row.label) + (f" ({_('overspent')})" if row.overspent else ""), money(row.planned),
-          money(row.in_period), money(row.to_date), money(row.remaining)] for row in execution.lines],
-        footer=[[_("Total"), money(total.planned), money(total.in_period), money(total.to_date),
-                 money(total.remaining)]],
-    )  # fmt: skip
+        [
+            [
+                typed(row.label) + (f" ({_('overspent')})" if row.overspent else ""),
+                money(row.planned),
+                money(row.in_period),
+                money(row.to_date),
+                money(row.remaining),
+            ]
+            for row in execution.lines
+        ],
+        footer=[
+            [
+                _("Total"),
+                money(total.planned),
+                money(total.in_period),
+                money(total.to_date),
+                money(total.remaining),
+            ]
+        ],
+    )
 
     word.heading(_("Narrative"))
     for label, text in [
-        (_("Achievements"), report.achievements), (_("Problems"), report.problems),
-        (_("Proposals"), report.proposals), (_("Next period"), report.next_steps),
-    ]:  # fmt: skip
+        (_("Achievements"), report.achievements),
+        (_("Problems"), report.problems),
+        (_("Proposals"), report.proposals),
+        (_("Next period"), report.next_steps),
+    ]:
         word.heading(label, level=2)
         word.para(typed(text))
     return word.bytes()

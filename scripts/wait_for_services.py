@@ -27,11 +27,15 @@ def main() -> None:
     wait(
         "PostgreSQL at " + (db.hostname or "localhost"),
         lambda: psycopg2.connect(
-            host=db.hostname, port=db.port or 5432, user=db.username, password=db.password,
-            dbname="postgres", connect_timeout=3,
+            host=db.hostname,
+            port=db.port or 5432,
+            user=db.username,
+            password=db.password,
+            dbname="postgres",
+            connect_timeout=3,
         ).close(),
         deadline,
-    )  # fmt: skip
+    )
     wait(
         "Redis at " + redis_url,
         lambda: redis.Redis.from_url(redis_url, socket_timeout=3).ping(),

@@ -149,9 +149,10 @@ class InstitutionAdmin(SimpleHistoryAdmin):
         in_force = [b for b in bodies if b.valid_until is None]
         if len(bodies) < 2 or len(in_force) != 1:
             self.message_user(
-                request, _("Choose two or more bodies, exactly one of them still in force (no end date)."),
+                request,
+                _("Choose two or more bodies, exactly one of them still in force (no end date)."),
                 level=messages.ERROR,
-            )  # fmt: skip
+            )
             return
         try:
             services.institution_merge(keep=in_force[0], merged=bodies, actor=request.user)

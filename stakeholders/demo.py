@@ -42,24 +42,40 @@ DEMO_LSGS = {
     # code: (founding body, decision no., decision date,
     #        settlements [(name, kind, lat, lon, households, people)])
     "70645": (
-        JMU.FoundingBody.CITY_COUNCIL, "06-118/2019-II", datetime.date(2019, 3, 14),
-        [("Naselje Istok", Settlement.Kind.SUBSTANDARD, "44.01920", "20.94310", 85, 340),
-         ("Naselje Reka", Settlement.Kind.INFORMAL, "44.00410", "20.89250", 40, 170)],
+        JMU.FoundingBody.CITY_COUNCIL,
+        "06-118/2019-II",
+        datetime.date(2019, 3, 14),
+        [
+            ("Naselje Istok", Settlement.Kind.SUBSTANDARD, "44.01920", "20.94310", 85, 340),
+            ("Naselje Reka", Settlement.Kind.INFORMAL, "44.00410", "20.89250", 40, 170),
+        ],
     ),
     "70726": (
-        JMU.FoundingBody.CITY_COUNCIL, "020-45/2018-I", datetime.date(2018, 6, 5),
-        [("Naselje Podvorce", Settlement.Kind.SUBSTANDARD, "42.99510", "21.95520", 210, 900),
-         ("Naselje Sever", Settlement.Kind.FORMAL, "43.00840", "21.94010", 120, 480)],
+        JMU.FoundingBody.CITY_COUNCIL,
+        "020-45/2018-I",
+        datetime.date(2018, 6, 5),
+        [
+            ("Naselje Podvorce", Settlement.Kind.SUBSTANDARD, "42.99510", "21.95520", 210, 900),
+            ("Naselje Sever", Settlement.Kind.FORMAL, "43.00840", "21.94010", 120, 480),
+        ],
     ),
     "71242": (
-        JMU.FoundingBody.CITY_COUNCIL, "I-06-77/2018", datetime.date(2018, 9, 20),
+        JMU.FoundingBody.CITY_COUNCIL,
+        "I-06-77/2018",
+        datetime.date(2018, 9, 20),
         [("Naselje Zapad", Settlement.Kind.INFORMAL, "43.88760", "20.33120", 60, 250)],
     ),
-}  # fmt: skip
+}
 DEMO_CENSUS = {
-    "70645": {"census_year": 2011, "population_male": 87334, "population_female": 92083,
-              "roma_male": 751, "roma_female": 731, "development_level": 1},
-}  # fmt: skip
+    "70645": {
+        "census_year": 2011,
+        "population_male": 87334,
+        "population_female": 92083,
+        "roma_male": 751,
+        "roma_female": 731,
+        "development_level": 1,
+    },
+}
 DEMO_MEMBERS = [
     ("coordinator", "Jelena Marković", "lsg-department"),
     ("pedagogical-assistant", "Dragan Jovanović", "school"),
@@ -78,19 +94,61 @@ DEMO_INSTITUTIONS = [
 ]
 DEMO_USERS = [
     # username, password, first, last, global role, [(lsg code, role)], description
-    ("coordinator", "demo-coordinator", "Jelena", "Marković", GlobalRole.NONE,
-     [("70645", Role.COORDINATOR)], "Local coordinator, Kragujevac"),
-    ("coordinator.leskovac", "demo-coordinator", "Ivana", "Stanković", GlobalRole.NONE,
-     [("70726", Role.COORDINATOR)], "Local coordinator, Leskovac"),
-    ("member", "demo-member", "Dragan", "Jovanović", GlobalRole.NONE,
-     [("70645", Role.MEMBER)], "JMU member (read-only), Kragujevac"),
-    ("expert", "demo-expert", "Milica", "Nikolić", GlobalRole.NONE,
-     [("70645", Role.EXPERT), ("71242", Role.EXPERT)], "Expert assigned to Kragujevac and Čačak"),
-    ("officer", "demo-officer", "Ana", "Popović", GlobalRole.PROGRAMME_OFFICER,
-     [], "SCTM programme officer (reads everything)"),
-    ("admin", "demo-admin", "Administrator", "sistema", GlobalRole.ADMINISTRATOR,
-     [], "Administrator (Django admin at /admin/)"),
-]  # fmt: skip
+    (
+        "coordinator",
+        "demo-coordinator",
+        "Jelena",
+        "Marković",
+        GlobalRole.NONE,
+        [("70645", Role.COORDINATOR)],
+        "Local coordinator, Kragujevac",
+    ),
+    (
+        "coordinator.leskovac",
+        "demo-coordinator",
+        "Ivana",
+        "Stanković",
+        GlobalRole.NONE,
+        [("70726", Role.COORDINATOR)],
+        "Local coordinator, Leskovac",
+    ),
+    (
+        "member",
+        "demo-member",
+        "Dragan",
+        "Jovanović",
+        GlobalRole.NONE,
+        [("70645", Role.MEMBER)],
+        "JMU member (read-only), Kragujevac",
+    ),
+    (
+        "expert",
+        "demo-expert",
+        "Milica",
+        "Nikolić",
+        GlobalRole.NONE,
+        [("70645", Role.EXPERT), ("71242", Role.EXPERT)],
+        "Expert assigned to Kragujevac and Čačak",
+    ),
+    (
+        "officer",
+        "demo-officer",
+        "Ana",
+        "Popović",
+        GlobalRole.PROGRAMME_OFFICER,
+        [],
+        "SCTM programme officer (reads everything)",
+    ),
+    (
+        "admin",
+        "demo-admin",
+        "Administrator",
+        "sistema",
+        GlobalRole.ADMINISTRATOR,
+        [],
+        "Administrator (Django admin at /admin/)",
+    ),
+]
 
 
 def _seed_lsg(lsg: LSG) -> None:
@@ -110,28 +168,45 @@ def _seed_lsg(lsg: LSG) -> None:
     for name, kind, lat, lon, households, people in settlements:
         if not Settlement.objects.filter(lsg=lsg, name=name).exists():
             services.settlement_create(
-                lsg=lsg, actor=None,
-                data={"name": name, "kind": kind, "households": households, "people": people,
-                      "latitude": Decimal(lat), "longitude": Decimal(lon),
-                      "infrastructure_notes": "Nema kanalizacije; voda se donosi sa javne česme."},
-            )  # fmt: skip
+                lsg=lsg,
+                actor=None,
+                data={
+                    "name": name,
+                    "kind": kind,
+                    "households": households,
+                    "people": people,
+                    "latitude": Decimal(lat),
+                    "longitude": Decimal(lon),
+                    "infrastructure_notes": "Nema kanalizacije; voda se donosi sa javne česme.",
+                },
+            )
     jmu = JMU.objects.filter(lsg=lsg, status=JMU.Status.ACTIVE).first()
     if jmu is None:
         jmu = services.jmu_create(
-            lsg=lsg, actor=None,
-            data={"name": f"Mobilni tim za inkluziju Roma – {lsg.name_lat}", "founding_body": body,
-                  "decision_number": number, "decision_date": decided,
-                  "mou_date": decided + datetime.timedelta(days=30)},
-        )  # fmt: skip
+            lsg=lsg,
+            actor=None,
+            data={
+                "name": f"Mobilni tim za inkluziju Roma – {lsg.name_lat}",
+                "founding_body": body,
+                "decision_number": number,
+                "decision_date": decided,
+                "mou_date": decided + datetime.timedelta(days=30),
+            },
+        )
     roles = {r.code: r for r in MemberRole.objects.all()}
     for role_code, person, type_code in DEMO_MEMBERS:
         if not JMUMembership.objects.filter(jmu=jmu, person_name=person).exists():
             services.membership_create(
-                jmu=jmu, actor=None,
-                data={"person_name": person, "role": roles[role_code],
-                      "institution": institutions[type_code], "since": decided,
-                      "email": f"{person.split()[0].lower()}@example.org"},
-            )  # fmt: skip
+                jmu=jmu,
+                actor=None,
+                data={
+                    "person_name": person,
+                    "role": roles[role_code],
+                    "institution": institutions[type_code],
+                    "since": decided,
+                    "email": f"{person.split()[0].lower()}@example.org",
+                },
+            )
 
 
 @transaction.atomic

@@ -12,18 +12,34 @@ class LSGForm(forms.ModelForm):
         model = LSG
         formfield_callback = formfield
         fields = [
-            "code", "name_lat", "name_cyr", "type", "district", "parent_city", "census_year",
-            "population_male", "population_female", "roma_male", "roma_female",
+            "code",
+            "name_lat",
+            "name_cyr",
+            "type",
+            "district",
+            "parent_city",
+            "census_year",
+            "population_male",
+            "population_female",
+            "roma_male",
+            "roma_female",
             "development_level",
             # The profile of the national monitoring database (the LSG profile page).
-            "coordinator_engagement", "coordinator_post", "coordinator_post_systematised",
-            "lap_adopted", "lap_valid_from", "lap_valid_until", "dedicated_budget_year",
-            "dedicated_budget", "coat_of_arms",
-        ]  # fmt: skip
+            "coordinator_engagement",
+            "coordinator_post",
+            "coordinator_post_systematised",
+            "lap_adopted",
+            "lap_valid_from",
+            "lap_valid_until",
+            "dedicated_budget_year",
+            "dedicated_budget",
+            "coat_of_arms",
+        ]
         widgets = {
-            "lap_valid_from": DATE_INPUT, "lap_valid_until": DATE_INPUT,
+            "lap_valid_from": DATE_INPUT,
+            "lap_valid_until": DATE_INPUT,
             "coat_of_arms": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        }  # fmt: skip
+        }
 
 
 class CoatOfArmsForm(forms.ModelForm):

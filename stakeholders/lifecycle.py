@@ -33,9 +33,13 @@ from stakeholders.models import (
 
 R = Recommendation.Status
 __all__ = [
-    "FINAL_REPORT_LIFECYCLE", "RECOMMENDATION_LIFECYCLE", "TIMESHEET_LIFECYCLE",
-    "final_report_transition", "recommendation_transition", "timesheet_transition",
-]  # fmt: skip
+    "FINAL_REPORT_LIFECYCLE",
+    "RECOMMENDATION_LIFECYCLE",
+    "TIMESHEET_LIFECYCLE",
+    "final_report_transition",
+    "recommendation_transition",
+    "timesheet_transition",
+]
 
 answerers = access.is_administrator | access.is_coordinator
 experts = access.is_administrator | access.owns_contract
@@ -67,15 +71,33 @@ RECOMMENDATION_LIFECYCLE = Lifecycle(
         author=lambda recommendation: recommendation.created_by,
     ),
     moves=[
-        Move("accept", frozenset({R.OPEN}), R.ACCEPTED, answerers, label=gettext_lazy("Accept"),
-             effects=(Tell("recommendation.accepted", "author"),)),
-        Move("reject", frozenset({R.OPEN}), R.REJECTED, answerers, label=gettext_lazy("Reject"),
-             note_required=gettext_lazy("Say why the recommendation is rejected: a note is required."),
-             effects=(Tell("recommendation.rejected", "author"),)),
-        Move("implement", frozenset({R.ACCEPTED}), R.IMPLEMENTED, answerers,
-             label=gettext_lazy("Mark implemented"), effects=(Tell("recommendation.implemented", "author"),)),
+        Move(
+            "accept",
+            frozenset({R.OPEN}),
+            R.ACCEPTED,
+            answerers,
+            label=gettext_lazy("Accept"),
+            effects=(Tell("recommendation.accepted", "author"),),
+        ),
+        Move(
+            "reject",
+            frozenset({R.OPEN}),
+            R.REJECTED,
+            answerers,
+            label=gettext_lazy("Reject"),
+            note_required=gettext_lazy("Say why the recommendation is rejected: a note is required."),
+            effects=(Tell("recommendation.rejected", "author"),),
+        ),
+        Move(
+            "implement",
+            frozenset({R.ACCEPTED}),
+            R.IMPLEMENTED,
+            answerers,
+            label=gettext_lazy("Mark implemented"),
+            effects=(Tell("recommendation.implemented", "author"),),
+        ),
     ],
-)  # fmt: skip
+)
 
 
 def _has_entries(timesheet: TimeSheet, **context: Any) -> dict[str, Any]:
@@ -118,14 +140,22 @@ experts_work = {
 }
 
 TIMESHEET_LIFECYCLE = review_lifecycle(
-    model=TimeSheet, noun="timesheet", transition_model=TimeSheetTransition, transition_fk="timesheet",
-    submit_guard=_has_entries, **experts_work,
-)  # fmt: skip
+    model=TimeSheet,
+    noun="timesheet",
+    transition_model=TimeSheetTransition,
+    transition_fk="timesheet",
+    submit_guard=_has_entries,
+    **experts_work,
+)
 
 FINAL_REPORT_LIFECYCLE = review_lifecycle(
-    model=FinalReport, noun="finalreport", transition_model=FinalReportTransition,
-    transition_fk="final_report", submit_guard=_submitted_now, **experts_work,
-)  # fmt: skip
+    model=FinalReport,
+    noun="finalreport",
+    transition_model=FinalReportTransition,
+    transition_fk="final_report",
+    submit_guard=_submitted_now,
+    **experts_work,
+)
 
 
 # --- Services -------------------------------------------------------------------------------------

@@ -124,11 +124,15 @@ def national_bodies_seed_former(institution_model: type[Institution], national_t
                 successor.valid_from = datetime.date.fromisoformat(end)
                 successor.save(update_fields=["valid_from"])
         institution_model.objects.get_or_create(
-            lsg=None, name=name,
-            defaults={"type": national_type, "successor": successor,
-                      "valid_from": datetime.date.fromisoformat(start) if start else None,
-                      "valid_until": datetime.date.fromisoformat(end) if end else None},
-        )  # fmt: skip
+            lsg=None,
+            name=name,
+            defaults={
+                "type": national_type,
+                "successor": successor,
+                "valid_from": datetime.date.fromisoformat(start) if start else None,
+                "valid_until": datetime.date.fromisoformat(end) if end else None,
+            },
+        )
 
 
 @transaction.atomic
@@ -211,14 +215,26 @@ NATIONAL_BODIES = [
 # (name, in force from, in force until, the body that took over its work). Also seeded by
 # stakeholders' migration 0007 into a database that has the register.
 FORMER_NATIONAL_BODIES = [
-    ("Ministarstvo prosvete, nauke i tehnološkog razvoja", "2012-07-27", "2022-10-26",
-     "Ministarstvo prosvete"),
-    ("Ministarstvo rada, zapošljavanja i socijalne politike", "2012-07-27", "2014-04-27",
-     "Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja"),
-    ("Ministarstvo građevinarstva i urbanizma", "2012-07-27", "2014-04-27",
-     "Ministarstvo građevinarstva, saobraćaja i infrastrukture"),
+    (
+        "Ministarstvo prosvete, nauke i tehnološkog razvoja",
+        "2012-07-27",
+        "2022-10-26",
+        "Ministarstvo prosvete",
+    ),
+    (
+        "Ministarstvo rada, zapošljavanja i socijalne politike",
+        "2012-07-27",
+        "2014-04-27",
+        "Ministarstvo za rad, zapošljavanje, boračka i socijalna pitanja",
+    ),
+    (
+        "Ministarstvo građevinarstva i urbanizma",
+        "2012-07-27",
+        "2014-04-27",
+        "Ministarstvo građevinarstva, saobraćaja i infrastrukture",
+    ),
     ("Tim za socijalno uključivanje i smanjenje siromaštva Vlade Republike Srbije", None, None, None),
-]  # fmt: skip
+]
 MEMBER_ROLES = [
     ("coordinator", "Coordinator for Roma issues", "Koordinator za romska pitanja"),
     ("pedagogical-assistant", "Pedagogical assistant", "Pedagoški asistent"),
@@ -257,9 +273,14 @@ def _cities_of_city_municipalities(districts: dict[str, District]) -> None:
     for code, name_lat, name_cyr, district_code in CITIES_OF_CITY_MUNICIPALITIES:
         LSG.objects.update_or_create(
             code=code,
-            defaults={"name_lat": name_lat, "name_cyr": name_cyr, "type": LSG.Type.CITY,
-                      "district": districts[district_code], "parent_city": ""},
-        )  # fmt: skip
+            defaults={
+                "name_lat": name_lat,
+                "name_cyr": name_cyr,
+                "type": LSG.Type.CITY,
+                "district": districts[district_code],
+                "parent_city": "",
+            },
+        )
     # Every city municipality (Belgrade's, Niš's, Kostolac, Petrovaradin, ...) to its city.
     cities = {c.name_lat: c for c in LSG.objects.filter(type=LSG.Type.CITY)}
     for part in LSG.objects.filter(type=LSG.Type.CITY_MUNICIPALITY):

@@ -70,10 +70,23 @@ class LSGSerializer(serializers.ModelSerializer):
     class Meta:
         model = LSG
         fields = [
-            "id", "code", "name_lat", "name_cyr", "type", "district", "district_code", "parent_city",
-            "census_year", "population_male", "population_female", "population",
-            "roma_male", "roma_female", "roma_population", "development_level",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "name_lat",
+            "name_cyr",
+            "type",
+            "district",
+            "district_code",
+            "parent_city",
+            "census_year",
+            "population_male",
+            "population_female",
+            "population",
+            "roma_male",
+            "roma_female",
+            "roma_population",
+            "development_level",
+        ]
 
 
 class LSGRefSerializer(serializers.ModelSerializer):
@@ -97,9 +110,20 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = BudgetLine
         fields = [
-            "source", "source_kind", "category", "description", "currency", "exchange_rate", "unit_cost",
-            "quantity", "periods", "amount_in_currency", "amount", "bound", "envelope",
-        ]  # fmt: skip
+            "source",
+            "source_kind",
+            "category",
+            "description",
+            "currency",
+            "exchange_rate",
+            "unit_cost",
+            "quantity",
+            "periods",
+            "amount_in_currency",
+            "amount",
+            "bound",
+            "envelope",
+        ]
 
 
 class EnvelopeSerializer(serializers.ModelSerializer):
@@ -107,9 +131,11 @@ class EnvelopeSerializer(serializers.ModelSerializer):
     source_kind = serializers.CharField(source="source.kind", help_text="budget, grant, loan or in_kind.")
     bound = serializers.CharField(help_text=BOUND_HELP)
     responsible = serializers.CharField(
-        source="responsible.name", allow_null=True, default=None,
+        source="responsible.name",
+        allow_null=True,
+        default=None,
         help_text="The body responsible for an allocation (an envelope no measure may draw on).",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = BudgetEnvelope
@@ -126,9 +152,11 @@ class MeasureSerializer(serializers.ModelSerializer):
     )
     responsible = serializers.CharField(source="responsible.name", allow_null=True, default=None)
     responsible_count = serializers.IntegerField(
-        source="responsible.member_count", allow_null=True, default=None,
+        source="responsible.member_count",
+        allow_null=True,
+        default=None,
         help_text="For a group (e.g. health mediators of the district): how many, if known.",
-    )  # fmt: skip
+    )
     co_responsible = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     partner_institutions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     secondary_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
@@ -143,12 +171,29 @@ class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
         fields = [
-            "id", "code", "area", "area_number", "secondary_areas", "title", "objective",
-            "objective_reference", "lap_measure_number", "responsible_party", "responsible",
-            "responsible_count", "co_responsible",
-            "partner_institutions", "partners", "start_month", "end_month", "period_text", "target_group",
-            "financing", "planned", "budget_lines",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "area",
+            "area_number",
+            "secondary_areas",
+            "title",
+            "objective",
+            "objective_reference",
+            "lap_measure_number",
+            "responsible_party",
+            "responsible",
+            "responsible_count",
+            "co_responsible",
+            "partner_institutions",
+            "partners",
+            "start_month",
+            "end_month",
+            "period_text",
+            "target_group",
+            "financing",
+            "planned",
+            "budget_lines",
+        ]
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -159,10 +204,22 @@ class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = OperationalPlan
         fields = [
-            "id", "lsg", "title", "period_start", "period_end", "version", "status", "lap_name",
-            "lap_period", "adopting_body", "adoption_number", "adoption_date", "eur_rate", "measures",
+            "id",
+            "lsg",
+            "title",
+            "period_start",
+            "period_end",
+            "version",
+            "status",
+            "lap_name",
+            "lap_period",
+            "adopting_body",
+            "adoption_number",
+            "adoption_date",
+            "eur_rate",
+            "measures",
             "envelopes",
-        ]  # fmt: skip
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -178,10 +235,26 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "id", "lsg", "plan", "measure", "measure_code", "name", "unit", "type", "breakdown",
-            "aggregation", "baseline_qualifier", "baseline", "target_qualifier", "target", "target_milestone",
-            "value", "months_reported", "progress", "target_met",
-        ]  # fmt: skip
+            "id",
+            "lsg",
+            "plan",
+            "measure",
+            "measure_code",
+            "name",
+            "unit",
+            "type",
+            "breakdown",
+            "aggregation",
+            "baseline_qualifier",
+            "baseline",
+            "target_qualifier",
+            "target",
+            "target_milestone",
+            "value",
+            "months_reported",
+            "progress",
+            "target_met",
+        ]
 
     def _progress(self, indicator) -> selectors.IndicatorRow:
         return self.context["progress"][indicator.pk]

@@ -14,7 +14,7 @@ SEED = [
     ("ODT", "file type"), ("PNG", "file type"), ("JPEG", "file type"), ("JPG", "file type"),
     ("GIF", "file type"), ("SVG", "file type"), ("ZIP", "file type"), ("HTML", "file type"),
     ("JSON", "file type"), ("TXT", "file type"), ("Word", "the word processor"),
-]  # fmt: skip
+]
 
 
 def seed(apps, schema_editor):

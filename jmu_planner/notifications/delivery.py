@@ -52,11 +52,16 @@ def notification_email(notification: Notification) -> bool:
         return False
     attempts = notification.email_attempts + 1
     try:
-        send_mail(subject=subject, message=f"{text}\n\n{link}".strip(), from_email=None,
-                  recipient_list=[user.email])  # fmt: skip
+        send_mail(
+            subject=subject, message=f"{text}\n\n{link}".strip(), from_email=None, recipient_list=[user.email]
+        )
     except Exception as error:
-        _record(notification.pk, email_claimed_at=None, email_attempts=attempts,
-                email_error=f"{error.__class__.__name__}: {error}"[:300])  # fmt: skip
+        _record(
+            notification.pk,
+            email_claimed_at=None,
+            email_attempts=attempts,
+            email_error=f"{error.__class__.__name__}: {error}"[:300],
+        )
         raise
     _record(notification.pk, emailed_at=timezone.now(), email_attempts=attempts, email_error="")
     return True

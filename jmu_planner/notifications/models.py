@@ -36,9 +36,11 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("recipient"),
-    )  # fmt: skip
+    )
     event = models.CharField(_("event"), max_length=40)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)

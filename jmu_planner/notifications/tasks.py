@@ -25,9 +25,7 @@ def _send(rows) -> tuple[int, int]:
     return sent, failed
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5
-)  # fmt: skip
+@shared_task(acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail the given notifications that are still pending; a retry skips those already sent."""
     sent, failed = _send(pending_emails(notification_ids))

@@ -43,8 +43,11 @@ def _counts(dsn: str) -> dict[str, int]:
 
 
 def _files(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file()}  # fmt: skip
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -62,11 +65,20 @@ def empty_database():
 
 def _restore(folder: Path, database: str, media: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
-        "DATABASE_URL": _url(database), "MEDIA_ROOT": str(media), "DJANGO_DEBUG": "false",
-        "SECRET_KEY": "restore-in-tests-" + "k" * 40, "REDIS_URL": "",
-    }  # fmt: skip
-    return subprocess.run([sys.executable, "manage.py", "restore", str(folder)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+        "DATABASE_URL": _url(database),
+        "MEDIA_ROOT": str(media),
+        "DJANGO_DEBUG": "false",
+        "SECRET_KEY": "restore-in-tests-" + "k" * 40,
+        "REDIS_URL": "",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(folder)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -27,14 +27,34 @@ from jmu_planner.management.commands.translit_catalog import cyrillic_catalogue,
 
 LOCALES = ["sr_Latn", "sr"]
 MAKEMESSAGES_ARGS = [
-    "-l", "sr_Latn", "-l", "sr", "--no-obsolete",
-    "-i", ".venv/*", "-i", "node_modules/*", "-i", "static/vendor/*",
-]  # fmt: skip
+    "-l",
+    "sr_Latn",
+    "-l",
+    "sr",
+    "--no-obsolete",
+    "-i",
+    ".venv/*",
+    "-i",
+    "node_modules/*",
+    "-i",
+    "static/vendor/*",
+]
 ROOT = Path(settings.BASE_DIR)
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "vendor", "media", "staticfiles", "test-artifacts",
-    "__pycache__", ".make", "*.mo", "db.sqlite3", ".pytest_cache", ".ruff_cache",
-)  # fmt: skip
+    ".git",
+    ".venv",
+    "node_modules",
+    "vendor",
+    "media",
+    "staticfiles",
+    "test-artifacts",
+    "__pycache__",
+    ".make",
+    "*.mo",
+    "db.sqlite3",
+    ".pytest_cache",
+    ".ruff_cache",
+)
 
 
 def catalogue(root: Path, locale: str) -> list[Entry]:

@@ -79,8 +79,11 @@ def test_the_development_server_keeps_no_database_connection_per_browser_connect
     log = (tmp_path / "runserver.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     browser: list[http.client.HTTPConnection] = []
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -35,11 +35,35 @@ class Sample(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-NAMES = ["one", "many", "disabled", "styled", "radio", "text", "number", "email", "hidden", "day", "flag",
-         "secret", "note"]  # fmt: skip
-FILLED = {"one": "a", "many": ["1", "3"], "styled": "2", "radio": "b", "text": '<x> & "y"', "number": "12",
-          "email": "a@b.rs", "hidden": "7", "day": "2026-02-28", "flag": "on", "secret": "s&",
-          "note": "first line\n<second> & Čačak"}  # fmt: skip
+NAMES = [
+    "one",
+    "many",
+    "disabled",
+    "styled",
+    "radio",
+    "text",
+    "number",
+    "email",
+    "hidden",
+    "day",
+    "flag",
+    "secret",
+    "note",
+]
+FILLED = {
+    "one": "a",
+    "many": ["1", "3"],
+    "styled": "2",
+    "radio": "b",
+    "text": '<x> & "y"',
+    "number": "12",
+    "email": "a@b.rs",
+    "hidden": "7",
+    "day": "2026-02-28",
+    "flag": "on",
+    "secret": "s&",
+    "note": "first line\n<second> & Čačak",
+}
 
 
 @pytest.mark.parametrize("data", [{}, FILLED, {"text": "", "note": "", "number": "x"}])

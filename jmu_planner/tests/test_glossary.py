@@ -61,8 +61,15 @@ def avoided_in(texts: list[str], script) -> list[str]:
 
 def test_the_glossary_has_the_field_terms():
     terms = {serbian.split(" (")[0].split(" —")[0] for serbian, _english, _avoid in glossary()}
-    for term in ("pokazatelj", "mera", "nosilac", "sufinansiranje", "polazna vrednost", "ciljna vrednost",
-                 "mobilni tim za inkluziju Roma"):  # fmt: skip
+    for term in (
+        "pokazatelj",
+        "mera",
+        "nosilac",
+        "sufinansiranje",
+        "polazna vrednost",
+        "ciljna vrednost",
+        "mobilni tim za inkluziju Roma",
+    ):
         assert term in terms
     avoided = {word for _serbian, _english, words in glossary() for word in words}
     assert {"indikator", "JMU"} <= avoided

@@ -102,9 +102,11 @@ def world(db) -> World:
     IndicatorFactory(measure=measure)
     BudgetLineFactory(measure=measure)
     adopted = PlanFactory(
-        jmu=jmu, status=OperationalPlan.Status.ADOPTED,
-        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31),
-    )  # fmt: skip
+        jmu=jmu,
+        status=OperationalPlan.Status.ADOPTED,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
     running = MeasureFactory(
         plan=adopted, start_month=datetime.date(2026, 1, 1), end_month=datetime.date(2026, 12, 1)
     )
@@ -120,25 +122,44 @@ def world(db) -> World:
         jmu=jmu, kind="monthly", day=datetime.date(2026, 3, 1), actor=users["coordinator"]
     )
     return World(
-        lsg=lsg, jmu=jmu, draft=draft, adopted=adopted, measure=measure, report=report,
-        indicators=indicators, line=line, settlement=SettlementFactory(lsg=lsg),
-        institution=InstitutionFactory(lsg=lsg), membership=MembershipFactory(jmu=jmu), users=users,
-    )  # fmt: skip
+        lsg=lsg,
+        jmu=jmu,
+        draft=draft,
+        adopted=adopted,
+        measure=measure,
+        report=report,
+        indicators=indicators,
+        line=line,
+        settlement=SettlementFactory(lsg=lsg),
+        institution=InstitutionFactory(lsg=lsg),
+        membership=MembershipFactory(jmu=jmu),
+        users=users,
+    )
 
 
 def measure_data(world: World, measure: Measure | None = None) -> dict[str, Any]:
     return {
-        "area": area(2).pk, "title": "Obuka za traženje posla", "financing": "new",
-        "start_month": "2027-03", "end_month": "2027-10",
+        "area": area(2).pk,
+        "title": "Obuka za traženje posla",
+        "financing": "new",
+        "start_month": "2027-03",
+        "end_month": "2027-10",
         "lock_version": measure.lock_version if measure else 0,
-        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "0",
-        "indicators-0-name": "Osobe upućene NSZ", "indicators-0-unit": "osoba",
-        "indicators-0-type": "number", "indicators-0-baseline": "20", "indicators-0-target": "45",
-        "indicators-0-breakdown": "sex", "indicators-0-aggregation": "sum",
-        "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0",
-        "budget-0-source": source("sctm").pk, "budget-0-category": "services",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Osobe upućene NSZ",
+        "indicators-0-unit": "osoba",
+        "indicators-0-type": "number",
+        "indicators-0-baseline": "20",
+        "indicators-0-target": "45",
+        "indicators-0-breakdown": "sex",
+        "indicators-0-aggregation": "sum",
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-source": source("sctm").pk,
+        "budget-0-category": "services",
         "budget-0-amount": "200.000,00",
-    }  # fmt: skip
+    }
 
 
 @dataclass
@@ -161,9 +182,16 @@ def form_cases(world: World) -> dict[str, FormCase]:
     for part in COUNT_FIELDS:
         values[f"{part}_{w.indicators['number'].pk}"] = "2"
     counts = dict.fromkeys(COUNT_FIELDS, "1")
-    plan_fields = {"title": "Operativni plan 2029", "period_start": "2029-01-01", "period_end": "2029-12-31",
-                   "lap_name": "LAP", "lap_period": "2025-2030", "lap_adoption": "", "context": "Kontekst",
-                   "eur_rate": "117,20"}  # fmt: skip
+    plan_fields = {
+        "title": "Operativni plan 2029",
+        "period_start": "2029-01-01",
+        "period_end": "2029-12-31",
+        "lap_name": "LAP",
+        "lap_period": "2025-2030",
+        "lap_adoption": "",
+        "context": "Kontekst",
+        "eur_rate": "117,20",
+    }
     return {
         "plan-create": FormCase(
             reverse("plans:plan-create"), {"jmu": w.jmu.pk, **plan_fields}, "coordinator"
@@ -317,14 +345,41 @@ def form_cases(world: World) -> dict[str, FormCase]:
 
 
 FORMS = [
-    "plan-create", "plan-update", "plan-copy", "plan-communication", "measure-create", "measure-update",
-    "report-create", "report-values", "report-spending", "report-narrative", "activity-create",
-    "lsg-update", "jmu-update", "membership-create", "settlement-create", "institution-create",
+    "plan-create",
+    "plan-update",
+    "plan-copy",
+    "plan-communication",
+    "measure-create",
+    "measure-update",
+    "report-create",
+    "report-values",
+    "report-spending",
+    "report-narrative",
+    "activity-create",
+    "lsg-update",
+    "jmu-update",
+    "membership-create",
+    "settlement-create",
+    "institution-create",
     "password-change",
-]  # fmt: skip
+]
 
-COUNTED = [OperationalPlan, Measure, Indicator, BudgetLine, CommunicationItem, Report, IndicatorValue,
-           Spending, FieldActivity, LSG, JMU, JMUMembership, Settlement, Institution]  # fmt: skip
+COUNTED = [
+    OperationalPlan,
+    Measure,
+    Indicator,
+    BudgetLine,
+    CommunicationItem,
+    Report,
+    IndicatorValue,
+    Spending,
+    FieldActivity,
+    LSG,
+    JMU,
+    JMUMembership,
+    Settlement,
+    Institution,
+]
 
 
 def state(edited: list[Model]) -> tuple:
@@ -352,12 +407,44 @@ def serbian(number: Decimal) -> str:
 
 
 ODD_VALUES = [
-    *NON_NUMBERS, "nan", "-sNaN", "inf", "-1e999", "1E+999999999", "99999999999999999999",
-    "-99999999999999999999", "-1", "0", "0000-00-00", "2024-02-30", "0001-01-01", "9999-12-31",
-    "10000-01-01", "2028-02-29", "00/0000", "13/2026", "2026-13", "0000-01", "9999-12", "5.000.000,00",
-    "1.200", "12,5", "1,234.56", "1.2.3", "--3", "٣", "²", "\x00", "ab\x00c", " ", "",
-    "<script>alert(1)</script>", "' OR 1=1 --", "\u202e", "🙂",
-]  # fmt: skip
+    *NON_NUMBERS,
+    "nan",
+    "-sNaN",
+    "inf",
+    "-1e999",
+    "1E+999999999",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "-1",
+    "0",
+    "0000-00-00",
+    "2024-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2028-02-29",
+    "00/0000",
+    "13/2026",
+    "2026-13",
+    "0000-01",
+    "9999-12",
+    "5.000.000,00",
+    "1.200",
+    "12,5",
+    "1,234.56",
+    "1.2.3",
+    "--3",
+    "٣",
+    "²",
+    "\x00",
+    "ab\x00c",
+    " ",
+    "",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\u202e",
+    "🙂",
+]
 
 hostile = st.one_of(
     st.sampled_from(ODD_VALUES),
@@ -479,8 +566,11 @@ def test_non_numbers_in_the_exchange_rate_and_coordinates_are_refused_at_the_fie
 
 def test_serbian_numbers_are_saved_as_meant(client, world):
     cases = form_cases(world)
-    overrides = {"indicators-0-baseline": "12,5", "indicators-0-target": "1.200",
-                 "budget-0-amount": "5.000.000,00"}  # fmt: skip
+    overrides = {
+        "indicators-0-baseline": "12,5",
+        "indicators-0-target": "1.200",
+        "budget-0-amount": "5.000.000,00",
+    }
     assert post(client, world, cases["measure-create"], overrides).status_code == 302
     measure = world.draft.measures.latest("pk")
     indicator = measure.indicators.get()
@@ -533,15 +623,20 @@ def test_the_admin_login_refuses_a_long_user_name_too(client, world):
 
 def test_the_copy_page_of_a_plan_ending_on_29_february(client, db):
     lsg = LSGFactory()
-    plan = PlanFactory(jmu=JMUFactory(lsg=lsg), title="Plan 2027/2028",
-                       period_start=datetime.date(2027, 3, 1), period_end=datetime.date(2028, 2, 29))  # fmt: skip
+    plan = PlanFactory(
+        jmu=JMUFactory(lsg=lsg),
+        title="Plan 2027/2028",
+        period_start=datetime.date(2027, 3, 1),
+        period_end=datetime.date(2028, 2, 29),
+    )
     client.force_login(user_with_role(Role.COORDINATOR, lsg))
     response = client.get(reverse("plans:plan-copy", args=[plan.pk]))
     assert response.status_code == 200
     form = response.context["form"]
     assert (form.initial["period_start"], form.initial["period_end"]) == (
-        datetime.date(2028, 3, 1), datetime.date(2029, 2, 28),
-    )  # fmt: skip
+        datetime.date(2028, 3, 1),
+        datetime.date(2029, 2, 28),
+    )
 
 
 def test_a_plan_period_in_year_9999_is_refused_at_the_field(client, world):
@@ -564,8 +659,10 @@ def test_non_numbers_in_an_imported_matrix_are_row_errors(client, world, column)
         book.active.cell(row=4, column=column).value = value
         out = io.BytesIO()
         book.save(out)
-        response = client.post(reverse("plans:plan-import", args=[world.draft.pk]),
-                               {"file": SimpleUploadedFile("plan.xlsx", out.getvalue())})  # fmt: skip
+        response = client.post(
+            reverse("plans:plan-import", args=[world.draft.pk]),
+            {"file": SimpleUploadedFile("plan.xlsx", out.getvalue())},
+        )
         assert response.status_code == 200, value
         preview = response.context["preview"]
         assert not preview.ok and 4 in preview.errors, value
@@ -578,12 +675,25 @@ def test_non_numbers_in_an_imported_matrix_are_row_errors(client, world, column)
 @pytest.mark.parametrize(
     ("text", "number"),
     [
-        ("5.000.000,00", "5000000.00"), ("1.200", "1200"), ("12,5", "12.5"), ("1234.56", "1234.56"),
-        ("-3", "-3"), ("12.5", "12.5"), ("0.500", "0.500"), ("1.2345", "1.2345"), ("1,234.56", "1234.56"),
-        ("5 000 000,00", "5000000.00"), ("5\u00a0000,5", "5000.5"), ("\u22123,5", "-3.5"), (",5", "0.5"),
-        ("+7", "7"), ("1.200,5", "1200.5"), (" 42 ", "42"), ("1,000", "1.000"),
+        ("5.000.000,00", "5000000.00"),
+        ("1.200", "1200"),
+        ("12,5", "12.5"),
+        ("1234.56", "1234.56"),
+        ("-3", "-3"),
+        ("12.5", "12.5"),
+        ("0.500", "0.500"),
+        ("1.2345", "1.2345"),
+        ("1,234.56", "1234.56"),
+        ("5 000 000,00", "5000000.00"),
+        ("5\u00a0000,5", "5000.5"),
+        ("\u22123,5", "-3.5"),
+        (",5", "0.5"),
+        ("+7", "7"),
+        ("1.200,5", "1200.5"),
+        (" 42 ", "42"),
+        ("1,000", "1.000"),
     ],
-)  # fmt: skip
+)
 def test_parse_decimal_reads_serbian_and_plain_numbers(text, number):
     assert parse_decimal(text) == Decimal(number)
     assert str(parse_decimal(text)) == number  # the places typed are kept
@@ -591,9 +701,32 @@ def test_parse_decimal_reads_serbian_and_plain_numbers(text, number):
 
 @pytest.mark.parametrize(
     "text",
-    [*NON_NUMBERS, "nan", "inf", "-inf", "1E+5", "1e5", "", " ", "abc", "1.2.3", "1,2,3", "--3", "5.",
-     "٣", "²", "1.20.000", "1 2", "1.000.00", "0x10", "1_000", "9" * 65, "12,5 RSD", "\x00"],
-)  # fmt: skip
+    [
+        *NON_NUMBERS,
+        "nan",
+        "inf",
+        "-inf",
+        "1E+5",
+        "1e5",
+        "",
+        " ",
+        "abc",
+        "1.2.3",
+        "1,2,3",
+        "--3",
+        "5.",
+        "٣",
+        "²",
+        "1.20.000",
+        "1 2",
+        "1.000.00",
+        "0x10",
+        "1_000",
+        "9" * 65,
+        "12,5 RSD",
+        "\x00",
+    ],
+)
 def test_parse_decimal_refuses_what_is_no_plain_number(text):
     with pytest.raises(ValueError):
         parse_decimal(text)
@@ -626,8 +759,12 @@ def test_the_field_says_what_it_wants_and_keeps_its_limits():
     assert field.clean("1.234.567,89") == Decimal("1234567.89")
     assert field.clean("") is None
     # Codes, not English words: the messages are translated.
-    for text, code in [("NaN", "invalid"), ("-1", "min_value"), ("1,234", "max_decimal_places"),
-                       ("1" * 15, "max_digits")]:  # fmt: skip
+    for text, code in [
+        ("NaN", "invalid"),
+        ("-1", "min_value"),
+        ("1,234", "max_decimal_places"),
+        ("1" * 15, "max_digits"),
+    ]:
         with pytest.raises(ValidationError) as excinfo:
             field.clean(text)
         assert [e.code for e in excinfo.value.error_list] == [code], text
@@ -647,8 +784,10 @@ def test_month_helpers_at_the_month_and_year_ends():
     assert dates.months_between(datetime.date(2027, 11, 30), datetime.date(2028, 2, 1)) == 3
     assert dates.quarter_start(datetime.date(2027, 8, 31)) == datetime.date(2027, 7, 1)
     assert list(dates.iter_months(datetime.date(2027, 11, 15), datetime.date(2028, 1, 1))) == [
-        datetime.date(2027, 11, 1), datetime.date(2027, 12, 1), datetime.date(2028, 1, 1),
-    ]  # fmt: skip
+        datetime.date(2027, 11, 1),
+        datetime.date(2027, 12, 1),
+        datetime.date(2028, 1, 1),
+    ]
 
 
 def _old_months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -707,8 +846,16 @@ def _project_forms():
         for info in pkgutil.walk_packages(package.__path__, f"{app}."):
             if ".tests" in info.name or ".migrations" in info.name or info.name.endswith(".admin"):
                 continue
-            if info.name.rsplit(".", 1)[-1] in {"forms", "engagement_forms", "dashboard_forms", "export_views",
-                                                "views", "engagement_views", "review_views", "filters"}:  # fmt: skip
+            if info.name.rsplit(".", 1)[-1] in {
+                "forms",
+                "engagement_forms",
+                "dashboard_forms",
+                "export_views",
+                "views",
+                "engagement_views",
+                "review_views",
+                "filters",
+            }:
                 modules.append(importlib.import_module(info.name))
     found = {}
     for module in modules:

@@ -12,9 +12,19 @@ ROOT = Path(__file__).resolve().parents[2]
 # experts' work (the contracts forbid the lower layers to import them), and what only tests load.
 ABOVE = {
     "jmu_planner": {"urls", "views", "pwa", "api", "wsgi", "asgi", "tests", "admin", "migrations"},
-    "stakeholders": {"urls", "apps", "demo", "engagements", "experts", "management", "migrations",
-                     "tests", "conftest", "data"},
-}  # fmt: skip
+    "stakeholders": {
+        "urls",
+        "apps",
+        "demo",
+        "engagements",
+        "experts",
+        "management",
+        "migrations",
+        "tests",
+        "conftest",
+        "data",
+    },
+}
 CONTRACT = {"jmu_planner": "core", "stakeholders": "registry"}
 
 

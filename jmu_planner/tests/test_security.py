@@ -24,8 +24,13 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_start_up_without_secret_key_and_debug_off_stops_with_a_clear_message():
@@ -36,11 +41,14 @@ def test_start_up_without_secret_key_and_debug_off_stops_with_a_clear_message():
 
 def test_check_deploy_passes_under_production_settings():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_DEBUG="false",
         SECRET_KEY="prod-" + "x7Gq2LmZ9vKd4RtW8yPb3NcJ6hFs1AeU5oIl0QwEzXrTnVgYk",
         ALLOWED_HOSTS="jmu.example.rs",
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -48,9 +56,10 @@ def test_check_deploy_passes_under_production_settings():
 def test_seed_demo_refuses_a_production_shell_that_forgot_django_debug():
     # manage.py defaults DEBUG on; the production SECRET_KEY in the environment still stops it.
     result = manage(
-        "seed_demo", "--yes-demo-data",
+        "seed_demo",
+        "--yes-demo-data",
         SECRET_KEY="prod-" + "x7Gq2LmZ9vKd4RtW8yPb3NcJ6hFs1AeU5oIl0QwEzXrTnVgYk",
-    )  # fmt: skip
+    )
     assert result.returncode != 0
     assert "look like production" in result.stderr and "a SECRET_KEY is set" in result.stderr
 
@@ -96,9 +105,8 @@ def test_every_form_needs_a_csrf_token():
     client.force_login(coordinator)
     response = client.post(
         reverse("stakeholders:membership-create", args=[jmu.pk]),
-        {"person_name": "Bez tokena", "role": MemberRole.objects.get(code="csw").pk,
-         "since": "2024-01-01"},
-    )  # fmt: skip
+        {"person_name": "Bez tokena", "role": MemberRole.objects.get(code="csw").pk, "since": "2024-01-01"},
+    )
     assert response.status_code == 403
     assert not jmu.memberships.exists()
 

@@ -22,6 +22,13 @@ def test_serbian_alphabetical_order():
         "Doljevac",
     ]
     assert sorted(names, key=serbian_sort_key) == [
-        "Cerovo", "Čačak", "Ćuprija", "Doljevac", "Đurđevo",
-        "Sombor", "Šabac", "Zaječar", "Žitište",
-    ]  # fmt: skip
+        "Cerovo",
+        "Čačak",
+        "Ćuprija",
+        "Doljevac",
+        "Đurđevo",
+        "Sombor",
+        "Šabac",
+        "Zaječar",
+        "Žitište",
+    ]

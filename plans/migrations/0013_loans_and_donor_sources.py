@@ -14,7 +14,7 @@ ADDED = [
     ("undp", "UNDP", "UNDP", "grant"),
     ("unicef", "UNICEF", "UNICEF", "grant"),
     ("ref", "Roma Education Fund", "Romski obrazovni fond", "grant"),
-]  # fmt: skip
+]
 
 
 def forwards(apps, schema_editor):
@@ -29,7 +29,7 @@ def forwards(apps, schema_editor):
             code=code,
             defaults={"name_en": name_en, "name_sr": name_sr, "kind": kind, "share": "other",
                       "position": position + offset},
-        )  # fmt: skip
+        )
 
 
 def backwards(apps, schema_editor):

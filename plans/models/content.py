@@ -26,9 +26,12 @@ DEFAULT_EUR_RATE = Decimal("117.20")
 
 def long_text(verbose_name, **kwargs):
     return models.TextField(
-        verbose_name, blank=True, max_length=LONG_TEXT,
-        validators=[MaxLengthValidator(LONG_TEXT)], **kwargs,
-    )  # fmt: skip
+        verbose_name,
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        **kwargs,
+    )
 
 
 class PlanQuerySet(LSGOwnedQuerySet):
@@ -40,9 +43,12 @@ class PlanQuerySet(LSGOwnedQuerySet):
 
 
 STATUS_BADGES = {
-    "draft": "text-bg-secondary", "submitted": "text-bg-info", "changes_requested": "text-bg-warning",
-    "approved": "text-bg-primary", "returned": "text-bg-warning",
-}  # fmt: skip
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-info",
+    "changes_requested": "text-bg-warning",
+    "approved": "text-bg-primary",
+    "returned": "text-bg-warning",
+}
 
 
 class OperationalPlan(models.Model):
@@ -67,23 +73,32 @@ class OperationalPlan(models.Model):
     lap_name = models.CharField(_("local action plan"), max_length=200, blank=True)
     lap_period = models.CharField(_("LAP period"), max_length=40, blank=True)
     lap_adoption = models.CharField(
-        _("LAP adoption reference"), max_length=200, blank=True,
+        _("LAP adoption reference"),
+        max_length=200,
+        blank=True,
         help_text=_("Body, decision number and date of the LAP's adoption."),
-    )  # fmt: skip
+    )
     context = long_text(_("context and needs analysis"))
     eur_rate = models.DecimalField(
-        _("exchange rate (RSD per EUR)"), max_digits=8, decimal_places=4,
-        default=DEFAULT_EUR_RATE, validators=[MinValueValidator(Decimal("1"))],
+        _("exchange rate (RSD per EUR)"),
+        max_digits=8,
+        decimal_places=4,
+        default=DEFAULT_EUR_RATE,
+        validators=[MinValueValidator(Decimal("1"))],
         help_text=_("Used for the SCTM co-financing limit in euro."),
-    )  # fmt: skip
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     # All versions of one plan (the original and its amendments) share a lineage.
     lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False, db_index=True)
     amends = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
         verbose_name=_("amends version"),
-    )  # fmt: skip
+    )
     adopting_body = models.CharField(_("adopted by"), max_length=20, choices=AdoptingBody.choices, blank=True)
     adoption_number = models.CharField(_("decision number"), max_length=60, blank=True)
     adoption_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -93,13 +108,19 @@ class OperationalPlan(models.Model):
     # Who signed the decision, as the signature block of the adopted plan names them.
     signatory_name = models.CharField(_("signatory"), max_length=120, blank=True)
     signatory_function = models.CharField(
-        _("signatory's function"), max_length=120, blank=True,
+        _("signatory's function"),
+        max_length=120,
+        blank=True,
         help_text=_("As the decision states it, e.g. President of the City Council."),
-    )  # fmt: skip
+    )
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
         verbose_name=_("copied from"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # The create form's one-time token (a hidden field): a double-clicked submit finds the plan
@@ -149,12 +170,18 @@ class OperationalPlan(models.Model):
                 clash = overlapping.first()
                 if clash is not None:
                     raise ValidationError(
-                        {"period_start": _(
-                            "This JMU already has a plan for an overlapping period: %(plan)s "
-                            "(%(start)s – %(end)s)."
-                        ) % {"plan": clash.title, "start": i18n.short_date(clash.period_start),
-                             "end": i18n.short_date(clash.period_end)}}
-                    )  # fmt: skip
+                        {
+                            "period_start": _(
+                                "This JMU already has a plan for an overlapping period: %(plan)s "
+                                "(%(start)s – %(end)s)."
+                            )
+                            % {
+                                "plan": clash.title,
+                                "start": i18n.short_date(clash.period_start),
+                                "end": i18n.short_date(clash.period_end),
+                            }
+                        }
+                    )
 
     @property
     def lsg(self):
@@ -212,9 +239,11 @@ class CommunicationItem(models.Model):
     """A row of the plan's communication plan."""
 
     plan = models.ForeignKey(
-        OperationalPlan, on_delete=models.CASCADE, related_name="communication",
+        OperationalPlan,
+        on_delete=models.CASCADE,
+        related_name="communication",
         verbose_name=_("plan"),
-    )  # fmt: skip
+    )
     audience = models.CharField(_("audience"), max_length=200)
     message = models.CharField(_("message"), max_length=500)
     channel = models.CharField(_("channel"), max_length=200)
@@ -262,21 +291,29 @@ class Measure(models.Model):
         OperationalPlan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan")
     )
     area = models.ForeignKey(
-        ThematicArea, on_delete=models.PROTECT, related_name="measures",
+        ThematicArea,
+        on_delete=models.PROTECT,
+        related_name="measures",
         verbose_name=_("thematic area"),
-    )  # fmt: skip
+    )
     number = models.PositiveSmallIntegerField(_("number in the area"))
     title = models.CharField(_("measure"), max_length=300)
     objective = models.CharField(_("objective it serves"), max_length=500, blank=True)
     objective_reference = models.CharField(
-        _("LAP or Strategy reference"), max_length=100, blank=True,
+        _("LAP or Strategy reference"),
+        max_length=100,
+        blank=True,
         help_text=_("E.g. LAP 2.1 or Strategy 3.4."),
-    )  # fmt: skip
+    )
     activities = long_text(_("activities"))
     responsible = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="measures", verbose_name=_("responsible institution"),
-    )  # fmt: skip
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("responsible institution"),
+    )
     responsible_party = models.CharField(
         _("responsible party"), max_length=10, choices=Party.choices, blank=True, default=Party.INSTITUTION
     )
@@ -295,9 +332,11 @@ class Measure(models.Model):
         verbose_name=_("partner institutions"),
     )
     partners = models.CharField(
-        _("other partners"), max_length=500, blank=True,
+        _("other partners"),
+        max_length=500,
+        blank=True,
         help_text=_("Partners not in the register, as the plan names them (e.g. Roma CSOs)."),
-    )  # fmt: skip
+    )
     secondary_areas = models.ManyToManyField(
         ThematicArea,
         blank=True,
@@ -310,9 +349,11 @@ class Measure(models.Model):
     # shown instead of the months when given; the months stay for sorting and reminders.
     period_text = models.CharField(_("period as written"), max_length=100, blank=True)
     lap_measure_number = models.CharField(
-        _("LAP measure number"), max_length=40, blank=True,
+        _("LAP measure number"),
+        max_length=40,
+        blank=True,
         help_text=_("The number of the LAP measure this measure carries out, e.g. 2.1.3."),
-    )  # fmt: skip
+    )
     target_group = models.CharField(_("target group"), max_length=300, blank=True)
     financing = models.CharField(
         _("financing"), max_length=10, choices=Financing.choices, default=Financing.NEW
@@ -320,14 +361,22 @@ class Measure(models.Model):
     notes = long_text(_("notes"))
     # The measure of the LSG's policy document (LAP...) this one implements: harmonisation.
     lap_measure = models.ForeignKey(
-        "stakeholders.LAPMeasure", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="plan_measures", verbose_name=_("implements LAP measure"),
-    )  # fmt: skip
+        "stakeholders.LAPMeasure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_measures",
+        verbose_name=_("implements LAP measure"),
+    )
     # The measure of the previous version this one was copied from: lines versions up.
     origin = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
         verbose_name=_("copied from"),
-    )  # fmt: skip
+    )
     # Optimistic locking: a save must name the version it started from.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     # The new-measure form's one-time token (hidden): a double-clicked submit makes one measure.
@@ -581,9 +630,13 @@ class Bound(models.TextChoices):
 
 def bound_field():
     return models.CharField(
-        _("the amount is"), max_length=10, choices=Bound.choices, blank=True, default=Bound.PLANNED,
+        _("the amount is"),
+        max_length=10,
+        choices=Bound.choices,
+        blank=True,
+        default=Bound.PLANNED,
         help_text=_("A ceiling or a floor is checked against what is planned, never added into the totals."),
-    )  # fmt: skip
+    )
 
 
 class BudgetLineQuerySet(MeasureChildQuerySet):
@@ -610,16 +663,21 @@ class BudgetEnvelope(models.Model):
         verbose_name=_("funding source"),
     )
     amount = models.DecimalField(
-        _("amount (RSD)"), **money_places,
+        _("amount (RSD)"),
+        **money_places,
         validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
-    )  # fmt: skip
+    )
     bound = bound_field()
     # An allocation with no measure drawing on it (a national plan's budget item) is a row of the
     # plan in its own right: its responsible body and period as the plan writes them.
     responsible = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="envelopes",
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="envelopes",
         verbose_name=_("responsible institution"),
-    )  # fmt: skip
+    )
     period_text = models.CharField(_("period as written"), max_length=100, blank=True)
 
     history = HistoricalRecords()
@@ -649,9 +707,11 @@ class BudgetLine(models.Model):
         Measure, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("measure")
     )
     source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, related_name="budget_lines",
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
         verbose_name=_("funding source"),
-    )  # fmt: skip
+    )
     category = models.CharField(
         _("cost category"), max_length=12, choices=CostCategory.choices, default=CostCategory.OTHER
     )
@@ -660,31 +720,48 @@ class BudgetLine(models.Model):
     # EUR or USD keeps its own amount and the rate used, and `amount` is computed from them.
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RSD)
     exchange_rate = models.DecimalField(
-        _("rate (RSD per unit)"), max_digits=10, decimal_places=4, null=True, blank=True,
+        _("rate (RSD per unit)"),
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.0001"))],
-    )  # fmt: skip
+    )
     unit_cost = models.DecimalField(
         _("unit cost"), **money_places, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     quantity = models.DecimalField(
-        _("quantity"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-    )  # fmt: skip
+    )
     periods = models.PositiveSmallIntegerField(
         _("months or periods"), null=True, blank=True, help_text=_("E.g. 10 months of a scholarship.")
     )
     amount_in_currency = models.DecimalField(
-        _("amount in its currency"), **money_places, null=True, blank=True,
+        _("amount in its currency"),
+        **money_places,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
-    )  # fmt: skip
+    )
     amount = models.DecimalField(
-        _("planned amount (RSD)"), **money_places, blank=True,
+        _("planned amount (RSD)"),
+        **money_places,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"), _("Enter an amount of zero or more."))],
-    )  # fmt: skip
+    )
     envelope = models.ForeignKey(
-        BudgetEnvelope, on_delete=models.PROTECT, null=True, blank=True, related_name="lines",
+        BudgetEnvelope,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
         verbose_name=_("drawn from envelope"),
-    )  # fmt: skip
+    )
     bound = bound_field()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -35,13 +35,21 @@ class CommentThread(models.Model):
         OperationalPlan, on_delete=models.CASCADE, related_name="threads", verbose_name=_("plan")
     )
     measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
+        Measure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="threads",
         verbose_name=_("measure"),
-    )  # fmt: skip
+    )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="threads",
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="threads",
         verbose_name=_("indicator"),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

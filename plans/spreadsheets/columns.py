@@ -92,21 +92,40 @@ REQUIRED_HEADERS = {"area", "no", "title"}
 MONEY_KEYS = ("amount", "unit_cost", "amount_in_currency")
 ENVELOPE_SHEET = ("Budžetski okviri", "Envelopes", "Koverte")  # the last: workbooks written before
 # The first four are the older layout's; the amount's kind, responsible body and period follow.
-ENVELOPE_COLUMNS = ["Budžetski okvir", "Godina", "Izvor finansiranja", "Iznos (RSD)", "Vrsta iznosa",
-                    "Nosilac", "Period kako je napisan"]  # fmt: skip
+ENVELOPE_COLUMNS = [
+    "Budžetski okvir",
+    "Godina",
+    "Izvor finansiranja",
+    "Iznos (RSD)",
+    "Vrsta iznosa",
+    "Nosilac",
+    "Period kako je napisan",
+]
 ENVELOPE_BEFORE = ["Koverta", *ENVELOPE_COLUMNS[1:]]  # the envelope's name before the glossary
-ENVELOPE_ENGLISH = ["Envelope", "Year", "Funding source", "Amount (RSD)", "Amount is", "Responsible",
-                    "Period as written"]  # fmt: skip
+ENVELOPE_ENGLISH = [
+    "Envelope",
+    "Year",
+    "Funding source",
+    "Amount (RSD)",
+    "Amount is",
+    "Responsible",
+    "Period as written",
+]
 
 # The lead as the sheet writes the plan's own LSG or JMU (either script; "Opština", "Grad" too).
 PARTY_LABELS = {
     Measure.Party.LSG: ("JLS", "LSG"),
     Measure.Party.JMU: ("IMT", "JMU"),
 }
-PARTY_ALIASES = {"opština": Measure.Party.LSG, "opstina": Measure.Party.LSG, "grad": Measure.Party.LSG,
-                 "lokalna samouprava": Measure.Party.LSG, "jedinica lokalne samouprave": Measure.Party.LSG,
-                 "interresorni mobilni tim": Measure.Party.JMU,
-                 "joint mobile unit": Measure.Party.JMU}  # fmt: skip
+PARTY_ALIASES = {
+    "opština": Measure.Party.LSG,
+    "opstina": Measure.Party.LSG,
+    "grad": Measure.Party.LSG,
+    "lokalna samouprava": Measure.Party.LSG,
+    "jedinica lokalne samouprave": Measure.Party.LSG,
+    "interresorni mobilni tim": Measure.Party.JMU,
+    "joint mobile unit": Measure.Party.JMU,
+}
 YES = {"yes", "da", "true", "1", "y"}
 NO = {"no", "ne", "false", "0", "n"}
 # Choice values as the sheet writes them (Serbian) and reads them (Serbian, English or the code).
@@ -140,19 +159,28 @@ QUALIFIER_LABELS = {
 }
 # The signs a sheet writes before a value, longest first (`>=` before `>`).
 QUALIFIER_SIGNS = [
-    (">=", Indicator.Qualifier.AT_LEAST), ("≥", Indicator.Qualifier.AT_LEAST),
-    ("<=", Indicator.Qualifier.AT_MOST), ("≤", Indicator.Qualifier.AT_MOST),
-    (">", Indicator.Qualifier.MORE_THAN), ("<", Indicator.Qualifier.LESS_THAN),
+    (">=", Indicator.Qualifier.AT_LEAST),
+    ("≥", Indicator.Qualifier.AT_LEAST),
+    ("<=", Indicator.Qualifier.AT_MOST),
+    ("≤", Indicator.Qualifier.AT_MOST),
+    (">", Indicator.Qualifier.MORE_THAN),
+    ("<", Indicator.Qualifier.LESS_THAN),
     ("=", Indicator.Qualifier.EXACTLY),
-]  # fmt: skip
+]
 # A ceiling or a floor, as the sheet writes it: `najviše`, `до`, `up to`, ...
 BOUND_LABELS = {
     Bound.PLANNED: ("planirano", "planned"),
     Bound.AT_MOST: ("najviše", "at most"),
     Bound.AT_LEAST: ("najmanje", "at least"),
 }
-BOUND_ALIASES = {"do": Bound.AT_MOST, "up to": Bound.AT_MOST, "maksimalno": Bound.AT_MOST,
-                 "minimalno": Bound.AT_LEAST, "ceiling": Bound.AT_MOST, "floor": Bound.AT_LEAST}  # fmt: skip
+BOUND_ALIASES = {
+    "do": Bound.AT_MOST,
+    "up to": Bound.AT_MOST,
+    "maksimalno": Bound.AT_MOST,
+    "minimalno": Bound.AT_LEAST,
+    "ceiling": Bound.AT_MOST,
+    "floor": Bound.AT_LEAST,
+}
 CATEGORY_LABELS = {
     CostCategory.PERSONNEL: ("zarade i honorari", "personnel and fees"),
     CostCategory.SERVICES: ("usluge", "services"),

@@ -21,21 +21,56 @@ if TYPE_CHECKING:
 # --- Comparison with the plan ------------------------------------------------------------------
 
 MEASURE_FIELDS = [
-    "title", "objective", "objective_reference", "lap_measure_number", "activities", "target_group",
-    "responsible_party", "responsible", "partners", "start_month", "end_month", "period_text", "financing",
+    "title",
+    "objective",
+    "objective_reference",
+    "lap_measure_number",
+    "activities",
+    "target_group",
+    "responsible_party",
+    "responsible",
+    "partners",
+    "start_month",
+    "end_month",
+    "period_text",
+    "financing",
     "notes",
-]  # fmt: skip
-LINK_FIELDS = {"co_responsible": "co_responsible_list", "partner_institutions": "partner_list",
-               "secondary_areas": "secondary_area_list"}  # fmt: skip
+]
+LINK_FIELDS = {
+    "co_responsible": "co_responsible_list",
+    "partner_institutions": "partner_list",
+    "secondary_areas": "secondary_area_list",
+}
 INDICATOR_FIELDS = [
-    "name", "unit", "type", "baseline_qualifier", "baseline", "baseline_year", "baseline_source",
-    "target_qualifier", "target",
-    "target_milestone", "target_date", "means_of_verification", "breakdown", "aggregation",
-]  # fmt: skip
+    "name",
+    "unit",
+    "type",
+    "baseline_qualifier",
+    "baseline",
+    "baseline_year",
+    "baseline_source",
+    "target_qualifier",
+    "target",
+    "target_milestone",
+    "target_date",
+    "means_of_verification",
+    "breakdown",
+    "aggregation",
+]
 LINE_FIELDS = [
-    "source", "category", "description", "currency", "exchange_rate", "unit_cost", "quantity", "periods",
-    "amount_in_currency", "amount", "envelope", "bound",
-]  # fmt: skip
+    "source",
+    "category",
+    "description",
+    "currency",
+    "exchange_rate",
+    "unit_cost",
+    "quantity",
+    "periods",
+    "amount_in_currency",
+    "amount",
+    "envelope",
+    "bound",
+]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -99,8 +134,10 @@ def compare_with_plan(preview: ImportPreview, measures: list[Measure]) -> None:
         imported.changes = changes
         imported.status = CHANGED if changes else UNCHANGED
         # The children update the existing rows in order; rows beyond the file's are removed.
-        for rows, old in ((imported.values.indicators, existing.indicator_list),
-                          (imported.values.budget_lines, existing.line_list)):  # fmt: skip
+        for rows, old in (
+            (imported.values.indicators, existing.indicator_list),
+            (imported.values.budget_lines, existing.line_list),
+        ):
             for index, row in enumerate(rows):
                 if index < len(old):
                     row.instance = old[index]

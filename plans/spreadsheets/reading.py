@@ -144,8 +144,12 @@ class _Lookups:
     def __init__(self, plan: OperationalPlan):
         self.areas: dict[str, ThematicArea] = {}
         for area in ThematicArea.objects.all():
-            names = (area.name_en, area.name_sr, f"{area.number}. {area.name_en}",
-                     f"{area.number}. {area.name_sr}")  # fmt: skip
+            names = (
+                area.name_en,
+                area.name_sr,
+                f"{area.number}. {area.name_en}",
+                f"{area.number}. {area.name_sr}",
+            )
             for key in (str(area.number), area.code, *names):
                 self.areas[lookup_key(key)] = area
         self.sources: dict[str, FundingSource] = {}
@@ -385,8 +389,12 @@ def _parse_envelopes(
         responsible_t, period_text = _text(cells[5]), _text(cells[6])
         source = lookups.sources.get(lookup_key(source_t))
         try:
-            data = {"name": name, "year": int(_parse_number(year_v)) if _text(year_v) else None,
-                    "source": source, "amount": _parse_number(amount_v)}  # fmt: skip
+            data = {
+                "name": name,
+                "year": int(_parse_number(year_v)) if _text(year_v) else None,
+                "source": source,
+                "amount": _parse_number(amount_v),
+            }
         except (ValueError, ArithmeticError):
             preview.add(offset, _("Envelopes: the year and the amount are numbers."))
             continue
@@ -423,9 +431,13 @@ def _parse_envelopes(
                 found.period_text,
             )
             same = stored == (
-                data["year"], source.pk, data["amount"], bound,
-                data["responsible"].pk if data["responsible"] else None, period_text,
-            )  # fmt: skip
+                data["year"],
+                source.pk,
+                data["amount"],
+                bound,
+                data["responsible"].pk if data["responsible"] else None,
+                period_text,
+            )
             status = UNCHANGED if same else CHANGED
         preview.envelopes.append(ImportedEnvelope(row=offset, data=data, status=status, existing=found))
 
@@ -484,9 +496,12 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
             if not title:
                 preview.add(
                     offset,
-                    _("Measure (cell %(cell)s): the first row of a measure needs its text (a formula "
-                      "without a value reads as empty).") % {"cell": preview.cell("title", offset)},
-                )  # fmt: skip
+                    _(
+                        "Measure (cell %(cell)s): the first row of a measure needs its text (a formula "
+                        "without a value reads as empty)."
+                    )
+                    % {"cell": preview.cell("title", offset)},
+                )
                 # The row is still read, so that its other errors are listed too; it is not imported.
                 current = _parse_measure(offset, area, t | {"title": "—"}, plan, lookups, labels, preview)
                 current_key = key
@@ -505,15 +520,27 @@ def parse_plan_xlsx(upload, plan: OperationalPlan) -> ImportPreview:
 
 
 def _parse_measure(
-    offset: int, area: ThematicArea, t: dict[str, str], plan: OperationalPlan, lookups: _Lookups,
-    labels: dict[str, str], preview: ImportPreview,
-) -> ImportedMeasure:  # fmt: skip
+    offset: int,
+    area: ThematicArea,
+    t: dict[str, str],
+    plan: OperationalPlan,
+    lookups: _Lookups,
+    labels: dict[str, str],
+    preview: ImportPreview,
+) -> ImportedMeasure:
     def text(key: str) -> str:
         return t.get(key, "")
 
     data: dict[str, Any] = {"area": area, "title": text("title"), "partners": text("partners")}
-    for name in ("objective", "objective_reference", "lap_measure_number", "activities", "target_group",
-                 "period_text", "notes"):  # fmt: skip
+    for name in (
+        "objective",
+        "objective_reference",
+        "lap_measure_number",
+        "activities",
+        "target_group",
+        "period_text",
+        "notes",
+    ):
         data[name] = text(name)
     data["responsible"] = None
     data["responsible_party"] = Measure.Party.INSTITUTION
@@ -533,9 +560,10 @@ def _parse_measure(
         found, unknown = _links(text(name), lookups)
         for value in unknown:
             preview.add(
-                offset, _("%(column)s: “%(value)s” is not an institution of this LSG nor a national body.")
+                offset,
+                _("%(column)s: “%(value)s” is not an institution of this LSG nor a national body.")
                 % {"column": labels.get(name, name), "value": value},
-            )  # fmt: skip
+            )
         data[name] = found
     secondary = []
     for number in (n.strip() for n in re.split(r"[,;]", text("secondary_areas"))):
@@ -573,9 +601,14 @@ def _parse_measure(
 
 
 def _parse_indicator(
-    offset: int, cells: dict[str, Any], t: dict[str, str], current: ImportedMeasure, labels: dict[str, str],
-    lookups: _Lookups, preview: ImportPreview,
-) -> None:  # fmt: skip
+    offset: int,
+    cells: dict[str, Any],
+    t: dict[str, str],
+    current: ImportedMeasure,
+    labels: dict[str, str],
+    lookups: _Lookups,
+    preview: ImportPreview,
+) -> None:
     keys = ("ind_name", "unit", "baseline", "target", "target_text")
     if not any(t.get(k) for k in keys):
         return
@@ -587,13 +620,19 @@ def _parse_indicator(
         preview.add(offset, _("Indicator type: write number, percentage or yes/no."))
     kind = kind or _indicator_type(unit, baseline_v, target_v)
     values: dict[str, Any] = {
-        "name": t.get("ind_name", ""), "unit": unit, "type": kind, "target_qualifier": qualifier,
+        "name": t.get("ind_name", ""),
+        "unit": unit,
+        "type": kind,
+        "target_qualifier": qualifier,
         "baseline_qualifier": baseline_qualifier,
-        "baseline_source": t.get("baseline_source", ""), "target_milestone": t.get("target_text", ""),
+        "baseline_source": t.get("baseline_source", ""),
+        "target_milestone": t.get("target_text", ""),
         "means_of_verification": t.get("verification", ""),
-    }  # fmt: skip
-    for name, table, column in (("breakdown", lookups.breakdowns, "breakdown"),
-                                ("aggregation", lookups.aggregations, "aggregation")):  # fmt: skip
+    }
+    for name, table, column in (
+        ("breakdown", lookups.breakdowns, "breakdown"),
+        ("aggregation", lookups.aggregations, "aggregation"),
+    ):
         written = t.get(column, "")
         found = table.get(lookup_key(written)) if written else None
         if written and found is None:
@@ -630,9 +669,15 @@ def _parse_indicator(
 
 
 def _parse_line(
-    offset: int, cells: dict[str, Any], t: dict[str, str], current: ImportedMeasure, labels: dict[str, str],
-    lookups: _Lookups, envelopes: dict[str, dict], preview: ImportPreview,
-) -> None:  # fmt: skip
+    offset: int,
+    cells: dict[str, Any],
+    t: dict[str, str],
+    current: ImportedMeasure,
+    labels: dict[str, str],
+    lookups: _Lookups,
+    envelopes: dict[str, dict],
+    preview: ImportPreview,
+) -> None:
     keys = ("source", "amount", "amount_in_currency", "unit_cost", "quantity")
     if not any(t.get(k) for k in keys):
         return
@@ -652,19 +697,25 @@ def _parse_line(
     if bound == Bound.PLANNED:
         bound = in_currency_bound
     if bound is None:
-        preview.add(offset, _("Amount is (cell %(cell)s): write planned, at most or at least.")
-                    % {"cell": preview.cell("bound", offset)})  # fmt: skip
+        preview.add(
+            offset,
+            _("Amount is (cell %(cell)s): write planned, at most or at least.")
+            % {"cell": preview.cell("bound", offset)},
+        )
         return
     try:
         line: dict[str, Any] = {
-            "source": source, "category": category, "description": t.get("description", ""),
-            "currency": currency, "bound": bound,
+            "source": source,
+            "category": category,
+            "description": t.get("description", ""),
+            "currency": currency,
+            "bound": bound,
             "exchange_rate": _optional_number(cells.get("rate"), dot_groups=False),
             "unit_cost": _optional_number(cells.get("unit_cost")),
             "quantity": _optional_number(cells.get("quantity")),
             "amount_in_currency": _optional_number(cells.get("amount_in_currency")),
             "amount": _optional_number(cells.get("amount")),
-        }  # fmt: skip
+        }
         periods = _optional_number(cells.get("periods"))
         line["periods"] = int(periods) if periods is not None else None
     except (ValueError, ArithmeticError):
@@ -672,7 +723,7 @@ def _parse_line(
             preview.cell(k, offset)
             for k in ("rate", "unit_cost", "quantity", "amount_in_currency", "amount", "periods")
             if _bad_number(cells.get(k))
-        ]  # fmt: skip
+        ]
         preview.add(offset, _("Amount (cell %(cells)s): not a number.") % {"cells": ", ".join(bad)})
         return
     if currency == Currency.RSD and line["amount_in_currency"] is None:

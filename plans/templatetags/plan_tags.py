@@ -31,17 +31,28 @@ def _labels(language: str) -> dict[str, str]:
     financing = {key: str(label) for key, label in Measure.Financing.choices}
     categories = {f"cat:{key}": str(label) for key, label in CostCategory.choices}
     return {
-        "target_group": _("Target group"), "no_indicator": _("No indicator yet"),
-        "edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), "history": _("History"),
-        "also": _("Also serves"), "lap_measure": _("LAP measure"), "notes": _("Notes"),
-        "co": _("Co-responsible"), "partners": _("Partners"), "verification": _("Verification"),
-        "breakdown": _("breakdown"), "rule": _("roll-up"), "envelope": _("from envelope"),
+        "target_group": _("Target group"),
+        "no_indicator": _("No indicator yet"),
+        "edit": _("Edit"),
+        "up": _("Move up"),
+        "down": _("Move down"),
+        "history": _("History"),
+        "also": _("Also serves"),
+        "lap_measure": _("LAP measure"),
+        "notes": _("Notes"),
+        "co": _("Co-responsible"),
+        "partners": _("Partners"),
+        "verification": _("Verification"),
+        "breakdown": _("breakdown"),
+        "rule": _("roll-up"),
+        "envelope": _("from envelope"),
         "reference": _("LAP or Strategy reference"),
-        **financing, **categories,
+        **financing,
+        **categories,
         **{f"type:{k}": str(v) for k, v in Indicator.Type.choices},
         **{f"bd:{k}": str(v) for k, v in Indicator.Breakdown.choices},
         **{f"agg:{k}": str(v) for k, v in Indicator.Aggregation.choices},
-    }  # fmt: skip
+    }
 
 
 @register.filter(name="line_text")
@@ -77,8 +88,10 @@ def measure_row(measure, can_edit: bool, first: bool, last: bool) -> str:
     e = html.escape
     labels = _labels(get_language() or "")
     code = f"{measure.area.number}.{measure.number}"
-    parts = [f'<tr id="measure-{measure.pk}"><td class="fw-semibold">{code}</td><td>'
-             f'<div class="fw-semibold">{e(measure.title)}</div>']  # fmt: skip
+    parts = [
+        f'<tr id="measure-{measure.pk}"><td class="fw-semibold">{code}</td><td>'
+        f'<div class="fw-semibold">{e(measure.title)}</div>'
+    ]
     reference = measure.objective_reference
     if measure.objective:
         parts.append(

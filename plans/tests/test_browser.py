@@ -49,15 +49,23 @@ def test_coordinator_writes_a_plan_and_sees_the_totals_change(
     expect(page.get_by_role("alert")).to_contain_text("created as a draft")
     expect(page.locator("#total-overall")).to_have_text("0.00")
 
-    add_measure(page, "1. Education", "Upis romske dece u pripremni predškolski program",
-                [("Upisana deca", "dece", "18", "30"), ("Obuhvat dece", "%", "40", "75")],
-                [("LSG budget", "150000"), ("SCTM co-financing", "250000")])  # fmt: skip
+    add_measure(
+        page,
+        "1. Education",
+        "Upis romske dece u pripremni predškolski program",
+        [("Upisana deca", "dece", "18", "30"), ("Obuhvat dece", "%", "40", "75")],
+        [("LSG budget", "150000"), ("SCTM co-financing", "250000")],
+    )
     expect(page.get_by_text("Measure 1.1 saved.")).to_be_visible()
     expect(page.locator("#total-overall")).to_have_text("400,000.00")
 
-    add_measure(page, "1. Education", "Mentorska podrška učenicima",
-                [("Učenici u mentorstvu", "učenika", "12", "25")],
-                [("LSG budget", "100000.50")])  # fmt: skip
+    add_measure(
+        page,
+        "1. Education",
+        "Mentorska podrška učenicima",
+        [("Učenici u mentorstvu", "učenika", "12", "25")],
+        [("LSG budget", "100000.50")],
+    )
     expect(page.get_by_text("Measure 1.2 saved.")).to_be_visible()
     expect(page.locator("#total-overall")).to_have_text("500,000.50")
     expect(page.locator("#total-by-source")).to_contain_text("LSG budget")

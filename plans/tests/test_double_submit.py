@@ -44,8 +44,14 @@ def at_once(user, url: str, data_for_each: list[dict]) -> list:
 
 
 def new_plan_data(plan, token) -> dict:
-    return {"jmu": plan.jmu.pk, "title": "Plan 2028", "period_start": "2028-01-01",
-            "period_end": "2028-12-31", "eur_rate": "117.20", "request_token": str(token)}  # fmt: skip
+    return {
+        "jmu": plan.jmu.pk,
+        "title": "Plan 2028",
+        "period_start": "2028-01-01",
+        "period_end": "2028-12-31",
+        "eur_rate": "117.20",
+        "request_token": str(token),
+    }
 
 
 def test_a_double_clicked_new_plan_makes_one_and_both_clicks_land_on_it(users, plan):
@@ -90,9 +96,10 @@ def test_a_second_click_whose_first_commits_during_its_validation_lands_on_the_f
 
 def test_two_different_forms_for_one_period_make_one_plan_and_the_other_is_told(users, plan):
     responses = at_once(
-        users["coordinator"], reverse("plans:plan-create"),
+        users["coordinator"],
+        reverse("plans:plan-create"),
         [new_plan_data(plan, uuid.uuid4()), new_plan_data(plan, uuid.uuid4())],
-    )  # fmt: skip
+    )
     assert OperationalPlan.objects.filter(title="Plan 2028").count() == 1
     assert sorted(r.status_code for r in responses) == [200, 302]
     refused = next(r for r in responses if r.status_code == 200)
@@ -100,8 +107,12 @@ def test_two_different_forms_for_one_period_make_one_plan_and_the_other_is_told(
 
 
 def test_a_double_clicked_copy_makes_one_copy(users, measure):
-    data = {"title": "Kopija 2028", "period_start": "2028-01-01", "period_end": "2028-12-31",
-            "request_token": str(uuid.uuid4())}  # fmt: skip
+    data = {
+        "title": "Kopija 2028",
+        "period_start": "2028-01-01",
+        "period_end": "2028-12-31",
+        "request_token": str(uuid.uuid4()),
+    }
     url = reverse("plans:plan-copy", args=[measure.plan.pk])
     responses = at_once(users["coordinator"], url, [data] * 2)
     copy = OperationalPlan.objects.get(title="Kopija 2028")
@@ -125,11 +136,19 @@ def test_the_new_measure_form_carries_a_fresh_token(client, users, plan):
 
 
 def test_the_database_refuses_overlapping_plans_of_a_jmu_but_not_versions_of_one_plan(plan):
-    version = PlanFactory.build(jmu=plan.jmu, lineage=plan.lineage, version=2, period_start=plan.period_start,
-                                period_end=plan.period_end)  # fmt: skip
+    version = PlanFactory.build(
+        jmu=plan.jmu,
+        lineage=plan.lineage,
+        version=2,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+    )
     version.save()  # an amendment shares its plan's period
-    other = PlanFactory.build(jmu=plan.jmu, period_start=plan.period_end, period_end=plan.period_end.replace(
-        year=plan.period_end.year + 1))  # fmt: skip
+    other = PlanFactory.build(
+        jmu=plan.jmu,
+        period_start=plan.period_end,
+        period_end=plan.period_end.replace(year=plan.period_end.year + 1),
+    )
     with pytest.raises(IntegrityError, match="plan_periods_of_a_jmu_do_not_overlap"), transaction.atomic():
         other.save()  # bypassing the model's validation: the last day is shared
 
@@ -143,8 +162,9 @@ def test_a_header_edit_racing_a_submission_waits_for_it_and_is_refused(users, me
     def submit():
         try:
             with transaction.atomic():
-                plan_transition(plan=OperationalPlan.objects.get(pk=plan.pk), to="submitted",
-                                actor=users["coordinator"])  # fmt: skip
+                plan_transition(
+                    plan=OperationalPlan.objects.get(pk=plan.pk), to="submitted", actor=users["coordinator"]
+                )
                 submitted.set()
                 edit_done.wait(1)  # hold the lock: the edit must be waiting, not done
                 outcome["edit_done_while_locked"] = edit_done.is_set()

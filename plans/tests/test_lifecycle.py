@@ -23,11 +23,18 @@ Status = OperationalPlan.Status
 
 def test_every_move_is_a_permission_named_after_its_verb():
     names = {PLAN_LIFECYCLE.permission(m) for m in PLAN_LIFECYCLE.moves}
-    assert names == {"plans.submit_plan", "plans.request_changes_plan", "plans.approve_plan",
-                     "plans.adopt_plan", "plans.supersede_plan"}  # fmt: skip
+    assert names == {
+        "plans.submit_plan",
+        "plans.request_changes_plan",
+        "plans.approve_plan",
+        "plans.adopt_plan",
+        "plans.supersede_plan",
+    }
     assert {REPORT_LIFECYCLE.permission(m) for m in REPORT_LIFECYCLE.moves} == {
-        "reporting.submit_report", "reporting.return_report", "reporting.accept_report",
-    }  # fmt: skip
+        "reporting.submit_report",
+        "reporting.return_report",
+        "reporting.accept_report",
+    }
 
 
 def test_editable_and_frozen_come_from_the_status(plan):
@@ -47,8 +54,9 @@ def test_allowed_moves_per_role(measure, users):
     move(plan, Status.SUBMITTED, users["expert"])
     plan.refresh_from_db()
     assert [m.target for m in PLAN_LIFECYCLE.allowed(users["officer"], plan)] == [
-        Status.CHANGES_REQUESTED, Status.APPROVED,
-    ]  # fmt: skip
+        Status.CHANGES_REQUESTED,
+        Status.APPROVED,
+    ]
     assert PLAN_LIFECYCLE.allowed(users["coordinator"], plan) == []
 
 

@@ -18,8 +18,15 @@ from plans.tests.helpers import snapshot, upload, version_of
 from stakeholders.models import Institution
 from stakeholders.tests.factories import InstitutionFactory
 
-ENVELOPE_HEADER = ["Koverta", "Godina", "Izvor finansiranja", "Iznos (RSD)", "Vrsta iznosa", "Nosilac",
-                   "Period kako je napisan"]  # fmt: skip
+ENVELOPE_HEADER = [
+    "Koverta",
+    "Godina",
+    "Izvor finansiranja",
+    "Iznos (RSD)",
+    "Vrsta iznosa",
+    "Nosilac",
+    "Period kako je napisan",
+]
 
 
 def workbook(rows, *, cyrillic=False, envelopes=()) -> bytes:
@@ -44,9 +51,11 @@ def imported(plan, content):
     preview = parse_plan_xlsx(upload(content), plan)
     assert preview.errors == {} and preview.ok, preview.errors or preview.file_error
     services.plan_import_apply(
-        plan=plan, actor=None, envelopes=[e.data for e in preview.envelopes],
+        plan=plan,
+        actor=None,
+        envelopes=[e.data for e in preview.envelopes],
         new=[m.values for m in preview.measures],
-    )  # fmt: skip
+    )
     return plan
 
 
@@ -66,11 +75,17 @@ def reimport_changes_nothing(plan):
 
 def empty_measure_post(**extra):
     post = {
-        "area": area(3).pk, "title": "Zdravstvena zaštita romske dece", "financing": "new", "lock_version": 0,
-        "start_month": "2027-01", "end_month": "2027-12",
-        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
-        "budget-TOTAL_FORMS": "0", "budget-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "area": area(3).pk,
+        "title": "Zdravstvena zaštita romske dece",
+        "financing": "new",
+        "lock_version": 0,
+        "start_month": "2027-01",
+        "end_month": "2027-12",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "budget-TOTAL_FORMS": "0",
+        "budget-INITIAL_FORMS": "0",
+    }
     return post | extra
 
 
@@ -81,15 +96,27 @@ def empty_measure_post(**extra):
 def baseline_plan(client, users, plan):
     """From a LAP: "more than 749 persons" without a health card, at least 30 % vaccinated."""
     client.force_login(users["coordinator"])
-    post = empty_measure_post(**{
-        "indicators-TOTAL_FORMS": "2",
-        "indicators-0-name": "Osobe bez zdravstvene knjižice", "indicators-0-unit": "osoba",
-        "indicators-0-type": "number", "indicators-0-baseline_qualifier": "more_than", "indicators-0-baseline": "749",
-        "indicators-0-target_qualifier": "less_than", "indicators-0-target": "100", "indicators-0-breakdown": "none",
-        "indicators-1-name": "Obuhvat vakcinacijom", "indicators-1-unit": "%", "indicators-1-type": "percentage",
-        "indicators-1-baseline_qualifier": "at_least", "indicators-1-baseline": "30",
-        "indicators-1-target_qualifier": "at_least", "indicators-1-target": "80", "indicators-1-breakdown": "none",
-    })  # fmt: skip
+    post = empty_measure_post(
+        **{
+            "indicators-TOTAL_FORMS": "2",
+            "indicators-0-name": "Osobe bez zdravstvene knjižice",
+            "indicators-0-unit": "osoba",
+            "indicators-0-type": "number",
+            "indicators-0-baseline_qualifier": "more_than",
+            "indicators-0-baseline": "749",
+            "indicators-0-target_qualifier": "less_than",
+            "indicators-0-target": "100",
+            "indicators-0-breakdown": "none",
+            "indicators-1-name": "Obuhvat vakcinacijom",
+            "indicators-1-unit": "%",
+            "indicators-1-type": "percentage",
+            "indicators-1-baseline_qualifier": "at_least",
+            "indicators-1-baseline": "30",
+            "indicators-1-target_qualifier": "at_least",
+            "indicators-1-target": "80",
+            "indicators-1-breakdown": "none",
+        }
+    )
     response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
     assert response.status_code == 302, response.context["form"].errors
     return plan
@@ -107,19 +134,36 @@ def test_a_qualified_baseline_goes_in_through_the_form_and_shows_as_written(clie
 
 @pytest.mark.parametrize(
     "cyrillic, more_than, at_least",
-    [(False, ">749", "≥ 30"), (False, "više od 749", ">=30"), (True, "више од 749", "најмање 30"),
-     (True, "> 749", "≥30")],
-)  # fmt: skip
+    [
+        (False, ">749", "≥ 30"),
+        (False, "više od 749", ">=30"),
+        (True, "више од 749", "најмање 30"),
+        (True, "> 749", "≥30"),
+    ],
+)
 def test_a_qualified_baseline_is_read_from_the_sheet_in_symbols_and_either_script(
     baseline_plan, cyrillic, more_than, at_least
 ):
     rows = [
-        {"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
-         "ind_name": "Osobe bez zdravstvene knjižice", "unit": "osoba", "baseline": more_than,
-         "target": "< 100"},
-        {"area": "3", "no": "3.1", "ind_name": "Obuhvat vakcinacijom", "unit": "%", "baseline": at_least,
-         "target": "najmanje 80" if not cyrillic else "најмање 80"},
-    ]  # fmt: skip
+        {
+            "area": "3",
+            "no": "3.1",
+            "title": "Zdravstvena zaštita romske dece",
+            "deadline": "01/2027–12/2027",
+            "ind_name": "Osobe bez zdravstvene knjižice",
+            "unit": "osoba",
+            "baseline": more_than,
+            "target": "< 100",
+        },
+        {
+            "area": "3",
+            "no": "3.1",
+            "ind_name": "Obuhvat vakcinacijom",
+            "unit": "%",
+            "baseline": at_least,
+            "target": "najmanje 80" if not cyrillic else "најмање 80",
+        },
+    ]
     target = imported(version_of(baseline_plan), workbook(rows, cyrillic=cyrillic))
     assert snapshot(target) == snapshot(baseline_plan)
     (measure,) = selectors.measures_with_details(target)
@@ -136,30 +180,50 @@ def test_a_qualified_baseline_is_read_from_the_sheet_in_symbols_and_either_scrip
 def ceiling_post(envelope):
     """An OP measure co-financed by SCTM: SCTM at most EUR 10,000 over two years (a ceiling), the
     LSG at least 300,000 RSD (a floor); what is planned is 800,000 RSD, drawn on a capped envelope."""
-    return empty_measure_post(**{
-        "area": area(2).pk, "title": "Podrška zapošljavanju Roma i Romkinja",
-        "budget-TOTAL_FORMS": "4",
-        "budget-0-source": source("sctm").pk, "budget-0-category": "services", "budget-0-currency": "RSD",
-        "budget-0-amount": "500.000,00", "budget-0-description": "Obuke",
-        "budget-1-source": source("sctm").pk, "budget-1-category": "other", "budget-1-currency": "EUR",
-        "budget-1-exchange_rate": "117.2", "budget-1-amount_in_currency": "10.000", "budget-1-bound": "at_most",
-        "budget-1-description": "Pravilo SKGO",
-        "budget-2-source": source("lsg-budget").pk, "budget-2-category": "services", "budget-2-currency": "RSD",
-        "budget-2-amount": "300.000,00", "budget-2-envelope": envelope.pk,
-        "budget-3-source": source("lsg-budget").pk, "budget-3-category": "other", "budget-3-currency": "RSD",
-        "budget-3-amount": "250.000,00", "budget-3-bound": "at_least", "budget-3-description": "Učešće JLS",
-    })  # fmt: skip
+    return empty_measure_post(
+        **{
+            "area": area(2).pk,
+            "title": "Podrška zapošljavanju Roma i Romkinja",
+            "budget-TOTAL_FORMS": "4",
+            "budget-0-source": source("sctm").pk,
+            "budget-0-category": "services",
+            "budget-0-currency": "RSD",
+            "budget-0-amount": "500.000,00",
+            "budget-0-description": "Obuke",
+            "budget-1-source": source("sctm").pk,
+            "budget-1-category": "other",
+            "budget-1-currency": "EUR",
+            "budget-1-exchange_rate": "117.2",
+            "budget-1-amount_in_currency": "10.000",
+            "budget-1-bound": "at_most",
+            "budget-1-description": "Pravilo SKGO",
+            "budget-2-source": source("lsg-budget").pk,
+            "budget-2-category": "services",
+            "budget-2-currency": "RSD",
+            "budget-2-amount": "300.000,00",
+            "budget-2-envelope": envelope.pk,
+            "budget-3-source": source("lsg-budget").pk,
+            "budget-3-category": "other",
+            "budget-3-currency": "RSD",
+            "budget-3-amount": "250.000,00",
+            "budget-3-bound": "at_least",
+            "budget-3-description": "Učešće JLS",
+        }
+    )
 
 
 @pytest.fixture
 def ceiling_plan(client, users, plan):
     client.force_login(users["coordinator"])
     envelopes = {
-        "envelopes-TOTAL_FORMS": "1", "envelopes-INITIAL_FORMS": "0",
-        "envelopes-0-name": "Zapošljavanje 2027", "envelopes-0-year": "2027",
-        "envelopes-0-source": source("lsg-budget").pk, "envelopes-0-amount": "400.000,00",
+        "envelopes-TOTAL_FORMS": "1",
+        "envelopes-INITIAL_FORMS": "0",
+        "envelopes-0-name": "Zapošljavanje 2027",
+        "envelopes-0-year": "2027",
+        "envelopes-0-source": source("lsg-budget").pk,
+        "envelopes-0-amount": "400.000,00",
         "envelopes-0-bound": "at_most",
-    }  # fmt: skip
+    }
     assert client.post(reverse("plans:plan-envelopes", args=[plan.pk]), envelopes).status_code == 302
     envelope = BudgetEnvelope.objects.get(plan=plan)
     response = client.post(reverse("plans:measure-create", args=[plan.pk]), ceiling_post(envelope))
@@ -174,8 +238,9 @@ def test_a_ceiling_or_a_floor_is_never_summed_and_is_checked_against_what_is_pla
     # (400,000) are not costs.
     assert result.overall == Decimal("800000.00")
     assert [(s.code, a) for s, a in result.by_source] == [
-        ("lsg-budget", Decimal("300000.00")), ("sctm", Decimal("500000.00"))
-    ]  # fmt: skip
+        ("lsg-budget", Decimal("300000.00")),
+        ("sctm", Decimal("500000.00")),
+    ]
     assert result.by_area == {area(2).pk: Decimal("800000.00")}
     checks = [(c.label, c.bound, c.amount, c.planned, c.broken) for c in result.limits]
     assert checks == [
@@ -186,8 +251,11 @@ def test_a_ceiling_or_a_floor_is_never_summed_and_is_checked_against_what_is_pla
     co = selectors.plan_cofinancing(ceiling_plan, result)
     # The rule reads planned money only: SCTM 500,000 of 800,000 = 62.5 %, the LSG 37.5 %.
     assert (co.sctm, co.lsg, co.sctm_share, co.lsg_share) == (
-        Decimal("500000.00"), Decimal("300000.00"), Decimal("62.5"), Decimal("37.5"),
-    )  # fmt: skip
+        Decimal("500000.00"),
+        Decimal("300000.00"),
+        Decimal("62.5"),
+        Decimal("37.5"),
+    )
     assert not [w for w in co.warnings if "the plan states" in w]
     reimport_changes_nothing(ceiling_plan)
 
@@ -209,18 +277,41 @@ def test_ceilings_and_floors_read_from_the_sheet_as_from_the_form(ceiling_plan, 
     word = to_cyrillic if cyrillic else (lambda text: text)
     common = {"area": "2", "no": "2.1"}
     rows = [
-        common | {"title": "Podrška zapošljavanju Roma i Romkinja", "deadline": "01/2027–12/2027",
-                  "source": word("Sufinansiranje SKGO"), "category": word("usluge"), "amount": 500000,
-                  "description": "Obuke"},
+        common
+        | {
+            "title": "Podrška zapošljavanju Roma i Romkinja",
+            "deadline": "01/2027–12/2027",
+            "source": word("Sufinansiranje SKGO"),
+            "category": word("usluge"),
+            "amount": 500000,
+            "description": "Obuke",
+        },
         # A ceiling written in its own column, a floor written before the amount.
-        common | {"source": word("Sufinansiranje SKGO"), "category": word("ostalo"), "currency": "EUR",
-                  "rate": 117.2, "amount_in_currency": 10000, "bound": word("najviše"),
-                  "description": "Pravilo SKGO"},
-        common | {"source": word("Budžet JLS"), "category": word("usluge"), "amount": 300000,
-                  "envelope": "Zapošljavanje 2027"},
-        common | {"source": word("Budžet JLS"), "category": word("ostalo"), "amount": word("najmanje 250000"),
-                  "description": "Učešće JLS"},
-    ]  # fmt: skip
+        common
+        | {
+            "source": word("Sufinansiranje SKGO"),
+            "category": word("ostalo"),
+            "currency": "EUR",
+            "rate": 117.2,
+            "amount_in_currency": 10000,
+            "bound": word("najviše"),
+            "description": "Pravilo SKGO",
+        },
+        common
+        | {
+            "source": word("Budžet JLS"),
+            "category": word("usluge"),
+            "amount": 300000,
+            "envelope": "Zapošljavanje 2027",
+        },
+        common
+        | {
+            "source": word("Budžet JLS"),
+            "category": word("ostalo"),
+            "amount": word("najmanje 250000"),
+            "description": "Učešće JLS",
+        },
+    ]
     envelopes = [["Zapošljavanje 2027", 2027, word("Budžet JLS"), 400000, word("najviše"), None, None]]
     target = imported(version_of(ceiling_plan), workbook(rows, cyrillic=cyrillic, envelopes=envelopes))
     assert snapshot(target) == snapshot(ceiling_plan)
@@ -239,28 +330,50 @@ def test_a_loan_is_a_funding_source_of_its_own_type(client, users, plan, cyrilli
     assert loan.kind == FundingSource.Kind.LOAN and loan.share == FundingSource.Share.OTHER
     assert FundingSource.objects.get(code="lsg-budget").kind == FundingSource.Kind.BUDGET
     client.force_login(users["coordinator"])
-    post = empty_measure_post(**{
-        "area": area(5).pk, "title": "Unapređenje stanovanja u romskim naseljima",
-        "budget-TOTAL_FORMS": "2",
-        "budget-0-source": loan.pk, "budget-0-category": "services", "budget-0-currency": "USD",
-        "budget-0-exchange_rate": "108.5", "budget-0-amount_in_currency": "50.000",
-        "budget-1-source": source("sdc").pk, "budget-1-category": "services", "budget-1-amount": "1.000.000",
-    })  # fmt: skip
+    post = empty_measure_post(
+        **{
+            "area": area(5).pk,
+            "title": "Unapređenje stanovanja u romskim naseljima",
+            "budget-TOTAL_FORMS": "2",
+            "budget-0-source": loan.pk,
+            "budget-0-category": "services",
+            "budget-0-currency": "USD",
+            "budget-0-exchange_rate": "108.5",
+            "budget-0-amount_in_currency": "50.000",
+            "budget-1-source": source("sdc").pk,
+            "budget-1-category": "services",
+            "budget-1-amount": "1.000.000",
+        }
+    )
     assert client.post(reverse("plans:measure-create", args=[plan.pk]), post).status_code == 302
     result = totals(plan)
     # USD 50,000 × 108.5 = 5,425,000 (the loan) + 1,000,000 (SDC) = 6,425,000.
     assert result.overall == Decimal("6425000.00")
     assert [(s.code, a) for s, a in result.by_source] == [
-        ("ibrd-loan", Decimal("5425000.00")), ("sdc", Decimal("1000000.00"))
-    ]  # fmt: skip
+        ("ibrd-loan", Decimal("5425000.00")),
+        ("sdc", Decimal("1000000.00")),
+    ]
     word = to_cyrillic if cyrillic else (lambda text: text)
     rows = [
-        {"area": "5", "no": "5.1", "title": "Unapređenje stanovanja u romskim naseljima",
-         "deadline": "01/2027–12/2027", "source": word("Zajam Svetske banke (IBRD)"), "category": word("usluge"),
-         "currency": "USD", "rate": 108.5, "amount_in_currency": 50000},
-        {"area": "5", "no": "5.1", "source": word("Švajcarska agencija za razvoj i saradnju (SDC)"),
-         "category": word("usluge"), "amount": 1000000},
-    ]  # fmt: skip
+        {
+            "area": "5",
+            "no": "5.1",
+            "title": "Unapređenje stanovanja u romskim naseljima",
+            "deadline": "01/2027–12/2027",
+            "source": word("Zajam Svetske banke (IBRD)"),
+            "category": word("usluge"),
+            "currency": "USD",
+            "rate": 108.5,
+            "amount_in_currency": 50000,
+        },
+        {
+            "area": "5",
+            "no": "5.1",
+            "source": word("Švajcarska agencija za razvoj i saradnju (SDC)"),
+            "category": word("usluge"),
+            "amount": 1000000,
+        },
+    ]
     target = imported(version_of(plan), workbook(rows, cyrillic=cyrillic))
     assert snapshot(target) == snapshot(plan)
 
@@ -276,34 +389,63 @@ def national(db):
 def test_an_allocation_without_measures_is_a_row_of_the_plan_counted_once(client, users, plan, national):
     client.force_login(users["coordinator"])
     post = {
-        "envelopes-TOTAL_FORMS": "1", "envelopes-INITIAL_FORMS": "0",
-        "envelopes-0-name": "Pedagoški asistenti (NAP)", "envelopes-0-year": "2027",
-        "envelopes-0-source": source("republic-budget").pk, "envelopes-0-amount": "12.000.000,00",
-        "envelopes-0-responsible": national.pk, "envelopes-0-period_text": "2027, svake godine",
-    }  # fmt: skip
+        "envelopes-TOTAL_FORMS": "1",
+        "envelopes-INITIAL_FORMS": "0",
+        "envelopes-0-name": "Pedagoški asistenti (NAP)",
+        "envelopes-0-year": "2027",
+        "envelopes-0-source": source("republic-budget").pk,
+        "envelopes-0-amount": "12.000.000,00",
+        "envelopes-0-responsible": national.pk,
+        "envelopes-0-period_text": "2027, svake godine",
+    }
     assert client.post(reverse("plans:plan-envelopes", args=[plan.pk]), post).status_code == 302
     response = client.post(
         reverse("plans:measure-create", args=[plan.pk]),
-        empty_measure_post(**{"budget-TOTAL_FORMS": "1", "budget-0-source": source("lsg-budget").pk,
-                              "budget-0-category": "services", "budget-0-amount": "100.000"}),
-    )  # fmt: skip
+        empty_measure_post(
+            **{
+                "budget-TOTAL_FORMS": "1",
+                "budget-0-source": source("lsg-budget").pk,
+                "budget-0-category": "services",
+                "budget-0-amount": "100.000",
+            }
+        ),
+    )
     assert response.status_code == 302
     result = totals(plan)
     # 12,000,000 (the allocation, once) + 100,000 (the measure) = 12,100,000.
     assert result.overall == Decimal("12100000.00")
     assert [(s.code, a) for s, a in result.by_source] == [
-        ("lsg-budget", Decimal("100000.00")), ("republic-budget", Decimal("12000000.00"))
-    ]  # fmt: skip
+        ("lsg-budget", Decimal("100000.00")),
+        ("republic-budget", Decimal("12000000.00")),
+    ]
     page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
     assert "Pedagoški asistenti (NAP)" in page and "2027, svake godine" in page and national.name in page
     reimport_changes_nothing(plan)
 
     for cyrillic in (False, True):
         word = to_cyrillic if cyrillic else (lambda text: text)
-        rows = [{"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
-                 "source": word("Budžet JLS"), "category": word("usluge"), "amount": 100000}]  # fmt: skip
-        envelopes = [["Pedagoški asistenti (NAP)", 2027, word("Republički budžet"), "12.000.000,00", None,
-                      word(national.name), "2027, svake godine"]]  # fmt: skip
+        rows = [
+            {
+                "area": "3",
+                "no": "3.1",
+                "title": "Zdravstvena zaštita romske dece",
+                "deadline": "01/2027–12/2027",
+                "source": word("Budžet JLS"),
+                "category": word("usluge"),
+                "amount": 100000,
+            }
+        ]
+        envelopes = [
+            [
+                "Pedagoški asistenti (NAP)",
+                2027,
+                word("Republički budžet"),
+                "12.000.000,00",
+                None,
+                word(national.name),
+                "2027, svake godine",
+            ]
+        ]
         target = version_of(plan) if not cyrillic else target_plan_again(plan)
         imported(target, workbook(rows, cyrillic=cyrillic, envelopes=envelopes))
         assert snapshot(target) == snapshot(plan)
@@ -330,8 +472,15 @@ def test_a_formula_in_the_measure_column_names_its_cell_and_the_rows_other_error
     sheet.append(["Plan"])
     sheet.append([])
     sheet.append(COLUMNS)
-    row = {"area": "1", "no": "1.1", "title": "=CONCATENATE(\"Mera \", B4)", "source": "Nepoznat izvor",
-           "amount": 1000, "ind_name": "Broj učenika", "baseline": "mnogo"}  # fmt: skip
+    row = {
+        "area": "1",
+        "no": "1.1",
+        "title": '=CONCATENATE("Mera ", B4)',
+        "source": "Nepoznat izvor",
+        "amount": 1000,
+        "ind_name": "Broj učenika",
+        "baseline": "mnogo",
+    }
     sheet.append([row.get(key) for key in KEYS])
     out = io.BytesIO()
     book.save(out)
@@ -369,8 +518,14 @@ def test_the_compare_and_the_history_see_every_field_across_an_amendment(ceiling
     from plans.tests.helpers import adopt, through_approval
 
     measure = Measure.objects.get(plan=ceiling_plan)
-    Indicator.objects.create(measure=measure, name="Zaposleni Romi", unit="osoba", baseline=Decimal("749"),
-                             baseline_qualifier="more_than", target=Decimal("60"))  # fmt: skip
+    Indicator.objects.create(
+        measure=measure,
+        name="Zaposleni Romi",
+        unit="osoba",
+        baseline=Decimal("749"),
+        baseline_qualifier="more_than",
+        target=Decimal("60"),
+    )
     measure.responsible = InstitutionFactory(lsg=ceiling_plan.jmu.lsg)
     measure.save()
     plan = through_approval(ceiling_plan, users)
@@ -382,9 +537,11 @@ def test_the_compare_and_the_history_see_every_field_across_an_amendment(ceiling
 
     national = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
     services.measure_update(
-        measure=copy, actor=users["coordinator"], lock_version=copy.lock_version,
+        measure=copy,
+        actor=users["coordinator"],
+        lock_version=copy.lock_version,
         values=services.MeasureInput(data={"period_text": "školska 2027/28"}),
-    )  # fmt: skip
+    )
     copy.refresh_from_db()
     copy.co_responsible.add(national)
     copy.secondary_areas.add(area(4))
@@ -428,10 +585,14 @@ def test_the_lsg_profile_finds_its_lap_in_the_register(client, users, plan):
     from stakeholders.models import PolicyDocument
 
     PolicyDocument.objects.create(
-        lsg=plan.jmu.lsg, kind=PolicyDocument.Kind.LAP_ROMA, title="LAP za unapređenje položaja Roma",
-        period_start=datetime.date(2022, 1, 1), period_end=datetime.date(2026, 12, 31),
-        adopted_by="Skupština grada", adoption_date=datetime.date(2021, 12, 20),
-    )  # fmt: skip
+        lsg=plan.jmu.lsg,
+        kind=PolicyDocument.Kind.LAP_ROMA,
+        title="LAP za unapređenje položaja Roma",
+        period_start=datetime.date(2022, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        adopted_by="Skupština grada",
+        adoption_date=datetime.date(2021, 12, 20),
+    )
     client.force_login(users["member"])
     html = client.get(reverse("dashboard:lsg-profile", args=[plan.jmu.lsg_id])).content.decode()
     lap = html.split('id="profile-lap"')[1].split("</dd>")[0]
@@ -477,8 +638,15 @@ def test_a_plan_shows_a_body_by_its_name_at_adoption_and_the_filter_follows_the_
     # The import reads a former name in either script; the filter for today's body finds it.
     for cyrillic in (False, True):
         target = version_of(plan) if not cyrillic else target_plan_again(plan)
-        rows = [{"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
-                 "responsible": to_cyrillic(FORMER) if cyrillic else FORMER}]  # fmt: skip
+        rows = [
+            {
+                "area": "3",
+                "no": "3.1",
+                "title": "Zdravstvena zaštita romske dece",
+                "deadline": "01/2027–12/2027",
+                "responsible": to_cyrillic(FORMER) if cyrillic else FORMER,
+            }
+        ]
         imported(target, workbook(rows, cyrillic=cyrillic))
         assert Measure.objects.get(plan=target).responsible == former
     client.force_login(users["officer"])
@@ -497,9 +665,11 @@ def test_an_administrator_adds_and_merges_bodies_in_the_admin(client, users, pla
 
     today = Institution.objects.get(lsg=None, name="Ministarstvo prosvete")
     twin = Institution.objects.create(
-        lsg=None, name="Ministarstvo prosvete Republike Srbije", type=InstitutionType.objects.get(code="national"),
+        lsg=None,
+        name="Ministarstvo prosvete Republike Srbije",
+        type=InstitutionType.objects.get(code="national"),
         valid_until=datetime.date(2022, 10, 26),
-    )  # fmt: skip
+    )
     measure = Measure.objects.create(plan=plan, area=area(1), number=1, title="Mera", responsible=twin)
     measure.co_responsible.add(twin, today)
     client.force_login(users["administrator"])
@@ -510,10 +680,16 @@ def test_an_administrator_adds_and_merges_bodies_in_the_admin(client, users, pla
     assert measure.responsible == today and list(measure.co_responsible.all()) == [today]
     assert not Institution.objects.filter(pk=twin.pk).exists()
     # Adding a body is the admin's add form, with its period and successor.
-    response = client.post(reverse("admin:stakeholders_institution_add"), {
-        "name": "Kancelarija za inkluziju Roma", "type": InstitutionType.objects.get(code="national").pk,
-        "valid_from": "2016-01-01", "valid_until": "2020-12-31", "successor": today.pk,
-    })  # fmt: skip
+    response = client.post(
+        reverse("admin:stakeholders_institution_add"),
+        {
+            "name": "Kancelarija za inkluziju Roma",
+            "type": InstitutionType.objects.get(code="national").pk,
+            "valid_from": "2016-01-01",
+            "valid_until": "2020-12-31",
+            "successor": today.pk,
+        },
+    )
     assert response.status_code == 302
     assert Institution.objects.get(name="Kancelarija za inkluziju Roma").successor == today
 
@@ -526,15 +702,20 @@ def test_the_lsg_its_jmu_and_groups_lead_measures_and_the_filter_sees_them(clien
 
     lsg = plan.jmu.lsg
     mediators = Institution.objects.create(
-        lsg=lsg, name="Zdravstvene medijatorke okruga", type=InstitutionType.objects.get(code="group"),
+        lsg=lsg,
+        name="Zdravstvene medijatorke okruga",
+        type=InstitutionType.objects.get(code="group"),
         member_count=85,
-    )  # fmt: skip
-    csos = Institution.objects.create(lsg=lsg, name="Romske organizacije civilnog društva",
-                                      type=InstitutionType.objects.get(code="group"))  # fmt: skip
+    )
+    csos = Institution.objects.create(
+        lsg=lsg, name="Romske organizacije civilnog društva", type=InstitutionType.objects.get(code="group")
+    )
     client.force_login(users["coordinator"])
-    for number, extra in ((3, {"responsible_party": "lsg", "partner_institutions": [csos.pk]}),
-                          (4, {"responsible_party": "jmu", "title": "Terenske posete IMT"}),
-                          (6, {"responsible": mediators.pk, "title": "Vakcinacija dece"})):  # fmt: skip
+    for number, extra in (
+        (3, {"responsible_party": "lsg", "partner_institutions": [csos.pk]}),
+        (4, {"responsible_party": "jmu", "title": "Terenske posete IMT"}),
+        (6, {"responsible": mediators.pk, "title": "Vakcinacija dece"}),
+    ):
         post = empty_measure_post(area=area(number).pk, **extra)
         response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
         assert response.status_code == 302, response.context["form"].errors
@@ -553,14 +734,29 @@ def test_the_lsg_its_jmu_and_groups_lead_measures_and_the_filter_sees_them(clien
     for cyrillic in (False, True):
         word = to_cyrillic if cyrillic else (lambda text: text)
         rows = [
-            {"area": "3", "no": "3.1", "title": "Zdravstvena zaštita romske dece", "deadline": "01/2027–12/2027",
-             "responsible": word(lsg.name_lat) if cyrillic else "JLS",
-             "partner_institutions": word("Romske organizacije civilnog društva")},
-            {"area": "4", "no": "4.1", "title": "Terenske posete IMT", "deadline": "01/2027–12/2027",
-             "responsible": word("IMT")},
-            {"area": "6", "no": "6.1", "title": "Vakcinacija dece", "deadline": "01/2027–12/2027",
-             "responsible": word("Zdravstvene medijatorke okruga")},
-        ]  # fmt: skip
+            {
+                "area": "3",
+                "no": "3.1",
+                "title": "Zdravstvena zaštita romske dece",
+                "deadline": "01/2027–12/2027",
+                "responsible": word(lsg.name_lat) if cyrillic else "JLS",
+                "partner_institutions": word("Romske organizacije civilnog društva"),
+            },
+            {
+                "area": "4",
+                "no": "4.1",
+                "title": "Terenske posete IMT",
+                "deadline": "01/2027–12/2027",
+                "responsible": word("IMT"),
+            },
+            {
+                "area": "6",
+                "no": "6.1",
+                "title": "Vakcinacija dece",
+                "deadline": "01/2027–12/2027",
+                "responsible": word("Zdravstvene medijatorke okruga"),
+            },
+        ]
         target = version_of(plan) if not cyrillic else target_plan_again(plan)
         imported(target, workbook(rows, cyrillic=cyrillic))
         assert snapshot(target) == snapshot(plan)
@@ -579,17 +775,29 @@ def test_the_lsg_its_jmu_and_groups_lead_measures_and_the_filter_sees_them(clien
 
 def test_a_qualifier_typed_into_the_form_value_goes_to_its_field(client, users, plan):
     client.force_login(users["coordinator"])
-    post = empty_measure_post(**{
-        "indicators-TOTAL_FORMS": "2",
-        "indicators-0-name": "Osobe bez zdravstvene knjižice", "indicators-0-unit": "osoba",
-        "indicators-0-type": "number", "indicators-0-baseline": "> 749", "indicators-0-target": "< 100",
-        "indicators-0-breakdown": "none",
-        "indicators-1-name": "Obuhvat vakcinacijom", "indicators-1-unit": "%", "indicators-1-type": "percentage",
-        "indicators-1-baseline": "najmanje 30 %", "indicators-1-target": "≥ 80%", "indicators-1-breakdown": "none",
-    })  # fmt: skip
+    post = empty_measure_post(
+        **{
+            "indicators-TOTAL_FORMS": "2",
+            "indicators-0-name": "Osobe bez zdravstvene knjižice",
+            "indicators-0-unit": "osoba",
+            "indicators-0-type": "number",
+            "indicators-0-baseline": "> 749",
+            "indicators-0-target": "< 100",
+            "indicators-0-breakdown": "none",
+            "indicators-1-name": "Obuhvat vakcinacijom",
+            "indicators-1-unit": "%",
+            "indicators-1-type": "percentage",
+            "indicators-1-baseline": "najmanje 30 %",
+            "indicators-1-target": "≥ 80%",
+            "indicators-1-breakdown": "none",
+        }
+    )
     response = client.post(reverse("plans:measure-create", args=[plan.pk]), post)
     assert response.status_code == 302, response.context["indicators"].errors
     (measure,) = selectors.measures_with_details(plan)
-    assert [(i.baseline_qualifier, i.baseline, i.target_qualifier, i.target) for i in measure.indicator_list] == [
-        ("more_than", 749, "less_than", 100), ("at_least", 30, "at_least", 80),
-    ]  # fmt: skip
+    assert [
+        (i.baseline_qualifier, i.baseline, i.target_qualifier, i.target) for i in measure.indicator_list
+    ] == [
+        ("more_than", 749, "less_than", 100),
+        ("at_least", 30, "at_least", 80),
+    ]

@@ -35,10 +35,13 @@ def local(plan):
 
 def envelope_post(plan):
     return {
-        "envelopes-TOTAL_FORMS": "1", "envelopes-INITIAL_FORMS": "0",
-        "envelopes-0-name": "LAP 2027", "envelopes-0-year": "2027",
-        "envelopes-0-source": source("lsg-budget").pk, "envelopes-0-amount": "2.000.000,00",
-    }  # fmt: skip
+        "envelopes-TOTAL_FORMS": "1",
+        "envelopes-INITIAL_FORMS": "0",
+        "envelopes-0-name": "LAP 2027",
+        "envelopes-0-year": "2027",
+        "envelopes-0-source": source("lsg-budget").pk,
+        "envelopes-0-amount": "2.000.000,00",
+    }
 
 
 def scholarship_post(plan, local, envelope):
@@ -47,49 +50,104 @@ def scholarship_post(plan, local, envelope):
     national = Institution.objects.get(lsg=None, name=NATIONAL)
     office = Institution.objects.get(lsg=None, name=OFFICE)
     return {
-        "area": area(1).pk, "secondary_areas": [area(4).pk], "title": "Stipendije za romske učenike srednjih škola",
-        "objective": "Povećan obuhvat romske dece srednjim obrazovanjem", "objective_reference": "Strategija 1.3",
-        "lap_measure_number": "1.2.3", "activities": "Konkurs, izbor, mesečna isplata",
-        "responsible": local.pk, "co_responsible": [national.pk], "partner_institutions": [office.pk],
-        "partners": "romske organizacije civilnog društva", "start_month": "2027-01", "end_month": "2027-06",
-        "period_text": "školska 2026/2027. godina", "target_group": "romski učenici srednjih škola",
-        "financing": "new", "notes": "Isplata do 15. u mesecu", "lock_version": 0,
-        "indicators-TOTAL_FORMS": "3", "indicators-INITIAL_FORMS": "0",
-        "indicators-0-name": "Broj stipendiranih učenika", "indicators-0-unit": "učenika",
-        "indicators-0-type": "number", "indicators-0-baseline": "18", "indicators-0-baseline_year": "2025",
-        "indicators-0-baseline_source": "evidencija Odeljenja", "indicators-0-target_qualifier": "at_least",
-        "indicators-0-target": "25", "indicators-0-breakdown": "sex", "indicators-0-aggregation": "max",
+        "area": area(1).pk,
+        "secondary_areas": [area(4).pk],
+        "title": "Stipendije za romske učenike srednjih škola",
+        "objective": "Povećan obuhvat romske dece srednjim obrazovanjem",
+        "objective_reference": "Strategija 1.3",
+        "lap_measure_number": "1.2.3",
+        "activities": "Konkurs, izbor, mesečna isplata",
+        "responsible": local.pk,
+        "co_responsible": [national.pk],
+        "partner_institutions": [office.pk],
+        "partners": "romske organizacije civilnog društva",
+        "start_month": "2027-01",
+        "end_month": "2027-06",
+        "period_text": "školska 2026/2027. godina",
+        "target_group": "romski učenici srednjih škola",
+        "financing": "new",
+        "notes": "Isplata do 15. u mesecu",
+        "lock_version": 0,
+        "indicators-TOTAL_FORMS": "3",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Broj stipendiranih učenika",
+        "indicators-0-unit": "učenika",
+        "indicators-0-type": "number",
+        "indicators-0-baseline": "18",
+        "indicators-0-baseline_year": "2025",
+        "indicators-0-baseline_source": "evidencija Odeljenja",
+        "indicators-0-target_qualifier": "at_least",
+        "indicators-0-target": "25",
+        "indicators-0-breakdown": "sex",
+        "indicators-0-aggregation": "max",
         "indicators-0-means_of_verification": "rešenja o stipendijama",
-        "indicators-1-name": "Stopa napuštanja škole", "indicators-1-unit": "%", "indicators-1-type": "percentage",
-        "indicators-1-baseline": "12,5", "indicators-1-baseline_year": "2024",
-        "indicators-1-baseline_source": "školska evidencija", "indicators-1-target_qualifier": "at_most",
-        "indicators-1-target": "5", "indicators-1-breakdown": "none", "indicators-1-aggregation": "",
-        "indicators-2-name": "Otvoren centar za učenje", "indicators-2-unit": "da/ne", "indicators-2-type": "yes_no",
-        "indicators-2-baseline": "ne", "indicators-2-target": "da", "indicators-2-target_milestone": "centar otvoren",
-        "indicators-2-target_date": "2027-09-30", "indicators-2-breakdown": "none", "indicators-2-aggregation": "",
-        "budget-TOTAL_FORMS": "3", "budget-INITIAL_FORMS": "0",
-        "budget-0-source": source("lsg-budget").pk, "budget-0-category": "support", "budget-0-description": "Stipendije",
-        "budget-0-currency": "RSD", "budget-0-unit_cost": "5.000", "budget-0-quantity": "25", "budget-0-periods": "10",
+        "indicators-1-name": "Stopa napuštanja škole",
+        "indicators-1-unit": "%",
+        "indicators-1-type": "percentage",
+        "indicators-1-baseline": "12,5",
+        "indicators-1-baseline_year": "2024",
+        "indicators-1-baseline_source": "školska evidencija",
+        "indicators-1-target_qualifier": "at_most",
+        "indicators-1-target": "5",
+        "indicators-1-breakdown": "none",
+        "indicators-1-aggregation": "",
+        "indicators-2-name": "Otvoren centar za učenje",
+        "indicators-2-unit": "da/ne",
+        "indicators-2-type": "yes_no",
+        "indicators-2-baseline": "ne",
+        "indicators-2-target": "da",
+        "indicators-2-target_milestone": "centar otvoren",
+        "indicators-2-target_date": "2027-09-30",
+        "indicators-2-breakdown": "none",
+        "indicators-2-aggregation": "",
+        "budget-TOTAL_FORMS": "3",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-source": source("lsg-budget").pk,
+        "budget-0-category": "support",
+        "budget-0-description": "Stipendije",
+        "budget-0-currency": "RSD",
+        "budget-0-unit_cost": "5.000",
+        "budget-0-quantity": "25",
+        "budget-0-periods": "10",
         "budget-0-envelope": envelope.pk,
-        "budget-1-source": source("donor").pk, "budget-1-category": "services",
-        "budget-1-description": "Mentorska podrška", "budget-1-currency": "EUR", "budget-1-exchange_rate": "117.2",
+        "budget-1-source": source("donor").pk,
+        "budget-1-category": "services",
+        "budget-1-description": "Mentorska podrška",
+        "budget-1-currency": "EUR",
+        "budget-1-exchange_rate": "117.2",
         "budget-1-amount_in_currency": "2.000,00",
-        "budget-2-source": source("sctm").pk, "budget-2-category": "services", "budget-2-description": "Prevoz",
-        "budget-2-currency": "RSD", "budget-2-amount": "300.000,00",
-    }  # fmt: skip
+        "budget-2-source": source("sctm").pk,
+        "budget-2-category": "services",
+        "budget-2-description": "Prevoz",
+        "budget-2-currency": "RSD",
+        "budget-2-amount": "300.000,00",
+    }
 
 
 def housing_post(plan, local, envelope):
     return {
-        "area": area(5).pk, "title": "Legalizacija stambenih objekata", "financing": "new", "lock_version": 0,
-        "start_month": "2027-10", "end_month": "2027-12", "period_text": "Q4",
-        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
-        "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0",
-        "budget-0-source": source("lsg-budget").pk, "budget-0-category": "services", "budget-0-currency": "RSD",
-        "budget-0-amount": "500000", "budget-0-envelope": envelope.pk,
-        "budget-1-source": source("donor").pk, "budget-1-category": "services", "budget-1-currency": "USD",
-        "budget-1-exchange_rate": "108.5", "budget-1-amount_in_currency": "1000",
-    }  # fmt: skip
+        "area": area(5).pk,
+        "title": "Legalizacija stambenih objekata",
+        "financing": "new",
+        "lock_version": 0,
+        "start_month": "2027-10",
+        "end_month": "2027-12",
+        "period_text": "Q4",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "budget-TOTAL_FORMS": "2",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-source": source("lsg-budget").pk,
+        "budget-0-category": "services",
+        "budget-0-currency": "RSD",
+        "budget-0-amount": "500000",
+        "budget-0-envelope": envelope.pk,
+        "budget-1-source": source("donor").pk,
+        "budget-1-category": "services",
+        "budget-1-currency": "USD",
+        "budget-1-exchange_rate": "108.5",
+        "budget-1-amount_in_currency": "1000",
+    }
 
 
 @pytest.fixture
@@ -133,8 +191,10 @@ def test_totals_count_an_envelope_once_and_convert_currencies(real_plan):
     assert totals.overall_eur == Decimal("22550.34")  # 2,642,900 / 117.20
     assert totals.by_area == {area(1).pk: Decimal("1784400.00"), area(5).pk: Decimal("608500.00")}
     assert [(s.code, a) for s, a in totals.by_source] == [
-        ("lsg-budget", Decimal("2000000.00")), ("sctm", Decimal("300000.00")), ("donor", Decimal("342900.00")),
-    ]  # fmt: skip
+        ("lsg-budget", Decimal("2000000.00")),
+        ("sctm", Decimal("300000.00")),
+        ("donor", Decimal("342900.00")),
+    ]
     assert totals.by_currency == [("EUR", Decimal("2000.00")), ("USD", Decimal("1000.00"))]
     (use,) = totals.envelopes
     assert (use.drawn, use.remaining, use.measures) == (
@@ -148,11 +208,25 @@ def test_totals_count_an_envelope_once_and_convert_currencies(real_plan):
 def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_plan):
     client.force_login(users["member"])
     page = client.get(reverse("plans:plan-detail", args=[real_plan.pk])).content.decode()
-    for text in ("Also serves: 4. Social protection", "LAP measure 1.2.3", NATIONAL, OFFICE,
-                 "romske organizacije civilnog društva", "školska 2026/2027. godina", "Q4",
-                 "at least 25 učenika", "at most 5 %", "centar otvoren", "18 učenika (2025, evidencija Odeljenja)",
-                 "25 × 5,000.00 × 10 = 1,250,000.00 RSD", "EUR 2,000.00 @ 117.20 = 234,400.00 RSD",
-                 "from envelope LAP 2027", "2,642,900.00", "EUR 22,550.34", "Isplata do 15. u mesecu"):  # fmt: skip
+    for text in (
+        "Also serves: 4. Social protection",
+        "LAP measure 1.2.3",
+        NATIONAL,
+        OFFICE,
+        "romske organizacije civilnog društva",
+        "školska 2026/2027. godina",
+        "Q4",
+        "at least 25 učenika",
+        "at most 5 %",
+        "centar otvoren",
+        "18 učenika (2025, evidencija Odeljenja)",
+        "25 × 5,000.00 × 10 = 1,250,000.00 RSD",
+        "EUR 2,000.00 @ 117.20 = 234,400.00 RSD",
+        "from envelope LAP 2027",
+        "2,642,900.00",
+        "EUR 22,550.34",
+        "Isplata do 15. u mesecu",
+    ):
         assert text in page, text
 
     book = load_workbook(io.BytesIO(client.get(reverse("plans:plan-export", args=[real_plan.pk])).content))
@@ -182,8 +256,17 @@ def test_the_page_the_export_and_the_pdf_show_it_as_written(client, users, real_
             ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
         ).stdout.split()
     )
-    for shown in ("Stipendije za romske učenike srednjih škola", NATIONAL, "školska 2026/2027. godina",
-                  "at least 25", "centar otvoren", "1,250,000.00", "LAP 2027", "22,550.34", "Q4"):  # fmt: skip
+    for shown in (
+        "Stipendije za romske učenike srednjih škola",
+        NATIONAL,
+        "školska 2026/2027. godina",
+        "at least 25",
+        "centar otvoren",
+        "1,250,000.00",
+        "LAP 2027",
+        "22,550.34",
+        "Q4",
+    ):
         assert shown in text, shown
 
 
@@ -213,24 +296,58 @@ def workbook(header, rows, envelopes=None, envelopes_sheet=ENVELOPES_SHEET) -> b
 # catalogue keeps them in Latin). The plan's own text is the same in both.
 TYPED = {
     "english": {
-        "header": ENGLISH_COLUMNS, "envelopes_sheet": ENVELOPES_SHEET, "area 1": "1. Education",
-        "area 5": "5. Housing", "responsible": "Odeljenje za društvene delatnosti", "national": NATIONAL,
-        "office": OFFICE, "new": "new", "number": "number", "percentage": "percentage", "yes/no": "yes/no",
-        "at least": "at least 25", "at most": "at most 5", "no": "no", "yes": "yes", "by sex": "by sex",
-        "maximum": "maximum", "lsg budget": "LSG budget", "donor": "Donor", "sctm": "SCTM co-financing",
-        "support": "direct support to beneficiaries", "services": "services", "rsd": "RSD", "eur": "EUR",
+        "header": ENGLISH_COLUMNS,
+        "envelopes_sheet": ENVELOPES_SHEET,
+        "area 1": "1. Education",
+        "area 5": "5. Housing",
+        "responsible": "Odeljenje za društvene delatnosti",
+        "national": NATIONAL,
+        "office": OFFICE,
+        "new": "new",
+        "number": "number",
+        "percentage": "percentage",
+        "yes/no": "yes/no",
+        "at least": "at least 25",
+        "at most": "at most 5",
+        "no": "no",
+        "yes": "yes",
+        "by sex": "by sex",
+        "maximum": "maximum",
+        "lsg budget": "LSG budget",
+        "donor": "Donor",
+        "sctm": "SCTM co-financing",
+        "support": "direct support to beneficiaries",
+        "services": "services",
+        "rsd": "RSD",
+        "eur": "EUR",
     },
     "cyrillic": {
         "header": [to_cyrillic(column) for column in COLUMNS],
         "envelopes_sheet": ("Коверте", ["Коверта", "Година", "Извор финансирања", "Износ (RSD)"]),
-        "area 1": "1. Образовање", "area 5": "5. Становање", "responsible": "Одељење за друштвене делатности",
-        "national": to_cyrillic(NATIONAL), "office": to_cyrillic(OFFICE), "new": "НОВА", "number": "број",
-        "percentage": "проценат", "yes/no": "да/не", "at least": "најмање 25", "at most": "највише 5",
-        "no": "не", "yes": "да", "by sex": "по полу", "maximum": "највећа вредност", "lsg budget": "Буџет ЈЛС",
-        "donor": "Донатор", "sctm": "Суфинансирање СКГО", "support": "директна подршка корисницима",
-        "services": "услуге", "rsd": "РСД", "eur": "ЕУР",
+        "area 1": "1. Образовање",
+        "area 5": "5. Становање",
+        "responsible": "Одељење за друштвене делатности",
+        "national": to_cyrillic(NATIONAL),
+        "office": to_cyrillic(OFFICE),
+        "new": "НОВА",
+        "number": "број",
+        "percentage": "проценат",
+        "yes/no": "да/не",
+        "at least": "најмање 25",
+        "at most": "највише 5",
+        "no": "не",
+        "yes": "да",
+        "by sex": "по полу",
+        "maximum": "највећа вредност",
+        "lsg budget": "Буџет ЈЛС",
+        "donor": "Донатор",
+        "sctm": "Суфинансирање СКГО",
+        "support": "директна подршка корисницима",
+        "services": "услуге",
+        "rsd": "РСД",
+        "eur": "ЕУР",
     },
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("typed", ["english", "cyrillic"])
@@ -238,59 +355,129 @@ def test_the_same_plan_typed_in_a_spreadsheet_imports_the_same(real_plan, typed)
     w = TYPED[typed]
     common = {"area": w["area 1"], "no": "1.1"}
     rows = [
-        common | {
-            "title": "Stipendije za romske učenike srednjih škola", "secondary_areas": "4",
-            "objective": "Povećan obuhvat romske dece srednjim obrazovanjem", "objective_reference": "Strategija 1.3",
-            "lap_measure_number": "1.2.3", "activities": "Konkurs, izbor, mesečna isplata",
-            "responsible": w["responsible"], "co_responsible": w["national"], "partner_institutions": w["office"],
-            "partners": "romske organizacije civilnog društva", "deadline": "01/2027–06/2027",
-            "period_text": "školska 2026/2027. godina", "target_group": "romski učenici srednjih škola",
-            "financing": w["new"], "notes": "Isplata do 15. u mesecu",
-            "ind_name": "Broj stipendiranih učenika", "unit": "učenika", "ind_type": w["number"], "baseline": 18,
-            "baseline_year": 2025, "baseline_source": "evidencija Odeljenja", "target": w["at least"],
-            "breakdown": w["by sex"], "aggregation": w["maximum"], "verification": "rešenja o stipendijama",
-            "source": w["lsg budget"], "category": w["support"], "description": "Stipendije",
-            "currency": w["rsd"], "unit_cost": 5000, "quantity": 25, "periods": 10, "envelope": "LAP 2027",
+        common
+        | {
+            "title": "Stipendije za romske učenike srednjih škola",
+            "secondary_areas": "4",
+            "objective": "Povećan obuhvat romske dece srednjim obrazovanjem",
+            "objective_reference": "Strategija 1.3",
+            "lap_measure_number": "1.2.3",
+            "activities": "Konkurs, izbor, mesečna isplata",
+            "responsible": w["responsible"],
+            "co_responsible": w["national"],
+            "partner_institutions": w["office"],
+            "partners": "romske organizacije civilnog društva",
+            "deadline": "01/2027–06/2027",
+            "period_text": "školska 2026/2027. godina",
+            "target_group": "romski učenici srednjih škola",
+            "financing": w["new"],
+            "notes": "Isplata do 15. u mesecu",
+            "ind_name": "Broj stipendiranih učenika",
+            "unit": "učenika",
+            "ind_type": w["number"],
+            "baseline": 18,
+            "baseline_year": 2025,
+            "baseline_source": "evidencija Odeljenja",
+            "target": w["at least"],
+            "breakdown": w["by sex"],
+            "aggregation": w["maximum"],
+            "verification": "rešenja o stipendijama",
+            "source": w["lsg budget"],
+            "category": w["support"],
+            "description": "Stipendije",
+            "currency": w["rsd"],
+            "unit_cost": 5000,
+            "quantity": 25,
+            "periods": 10,
+            "envelope": "LAP 2027",
         },
-        common | {
-            "ind_name": "Stopa napuštanja škole", "unit": "%", "baseline": "12,5", "baseline_year": 2024,
-            "baseline_source": "školska evidencija", "target": w["at most"], "ind_type": w["percentage"],
-            "source": w["donor"], "category": w["services"], "description": "Mentorska podrška",
-            "currency": w["eur"], "rate": 117.2, "amount_in_currency": 2000,
+        common
+        | {
+            "ind_name": "Stopa napuštanja škole",
+            "unit": "%",
+            "baseline": "12,5",
+            "baseline_year": 2024,
+            "baseline_source": "školska evidencija",
+            "target": w["at most"],
+            "ind_type": w["percentage"],
+            "source": w["donor"],
+            "category": w["services"],
+            "description": "Mentorska podrška",
+            "currency": w["eur"],
+            "rate": 117.2,
+            "amount_in_currency": 2000,
         },
-        common | {
-            "ind_name": "Otvoren centar za učenje", "unit": "da/ne", "ind_type": w["yes/no"], "baseline": w["no"],
-            "target": w["yes"], "target_text": "centar otvoren", "target_date": "30.09.2027",
-            "source": w["sctm"], "category": w["services"], "description": "Prevoz", "amount": 300000,
+        common
+        | {
+            "ind_name": "Otvoren centar za učenje",
+            "unit": "da/ne",
+            "ind_type": w["yes/no"],
+            "baseline": w["no"],
+            "target": w["yes"],
+            "target_text": "centar otvoren",
+            "target_date": "30.09.2027",
+            "source": w["sctm"],
+            "category": w["services"],
+            "description": "Prevoz",
+            "amount": 300000,
         },
-        {"area": w["area 5"], "no": "5.1", "title": "Legalizacija stambenih objekata", "financing": w["new"],
-         "deadline": "10/2027–12/2027", "period_text": "Q4", "source": w["lsg budget"], "category": w["services"],
-         "amount": 500000, "envelope": "LAP 2027"},
-        {"area": "5", "no": "5.1", "source": w["donor"], "category": w["services"], "currency": "USD",
-         "rate": 108.5, "amount_in_currency": 1000},
-    ]  # fmt: skip
+        {
+            "area": w["area 5"],
+            "no": "5.1",
+            "title": "Legalizacija stambenih objekata",
+            "financing": w["new"],
+            "deadline": "10/2027–12/2027",
+            "period_text": "Q4",
+            "source": w["lsg budget"],
+            "category": w["services"],
+            "amount": 500000,
+            "envelope": "LAP 2027",
+        },
+        {
+            "area": "5",
+            "no": "5.1",
+            "source": w["donor"],
+            "category": w["services"],
+            "currency": "USD",
+            "rate": 108.5,
+            "amount_in_currency": 1000,
+        },
+    ]
     target = version_of(real_plan)
     content = workbook(
-        w["header"], rows, envelopes=[["LAP 2027", 2027, w["lsg budget"], 2000000]],
+        w["header"],
+        rows,
+        envelopes=[["LAP 2027", 2027, w["lsg budget"], 2000000]],
         envelopes_sheet=w["envelopes_sheet"],
-    )  # fmt: skip
+    )
     preview = parse_plan_xlsx(upload(content), target)
     assert preview.errors == {} and preview.ok
     assert [m.status for m in preview.measures] == ["new", "new"]
     assert [e.data["name"] for e in preview.envelopes] == ["LAP 2027"]
     services.plan_import_apply(
-        plan=target, actor=None, envelopes=[e.data for e in preview.envelopes],
+        plan=target,
+        actor=None,
+        envelopes=[e.data for e in preview.envelopes],
         new=[m.values for m in preview.measures],
-    )  # fmt: skip
+    )
     assert snapshot(target) == snapshot(real_plan)
 
 
 def test_cyrillic_text_is_kept_as_written_and_an_unknown_cyrillic_word_is_named(plan):
     rows = [
-        {"area": "1. Образовање", "no": "1.1", "title": "Стипендије за ромске ученике", "financing": "нова",
-         "ind_name": "Број стипендиста", "unit": "ученика", "target": "најмање 25", "source": "Буџет ЈЛС", "amount": 1000},
+        {
+            "area": "1. Образовање",
+            "no": "1.1",
+            "title": "Стипендије за ромске ученике",
+            "financing": "нова",
+            "ind_name": "Број стипендиста",
+            "unit": "ученика",
+            "target": "најмање 25",
+            "source": "Буџет ЈЛС",
+            "amount": 1000,
+        },
         {"area": "1", "no": "1.2", "title": "Менторска подршка", "source": "Непознат извор", "amount": 5},
-    ]  # fmt: skip
+    ]
     preview = parse_plan_xlsx(upload(workbook([to_cyrillic(c) for c in COLUMNS], rows)), plan)
     first = preview.measures[0].values
     assert first.data["title"] == "Стипендије за ромске ученике"
@@ -312,11 +499,12 @@ def test_export_then_import_changes_nothing(real_plan):
     assert preview.errors == {} and preview.ok and preview.changes_nothing
     assert [m.status for m in preview.measures] == ["unchanged", "unchanged"] and preview.missing == []
     result = services.plan_import_apply(
-        plan=real_plan, actor=None,
+        plan=real_plan,
+        actor=None,
         envelopes=[e.data for e in preview.envelopes if e.status != "unchanged"],
         new=[m.values for m in preview.measures if m.status == "new"],
         changed=[(m.existing, m.values) for m in preview.measures if m.status == "changed"],
-    )  # fmt: skip
+    )
     assert (result.created, result.updated, result.removed) == ([], [], 0)
     assert snapshot(real_plan) == before
     assert Measure.history.filter(plan_id=real_plan.pk).count() == history
@@ -325,9 +513,11 @@ def test_export_then_import_changes_nothing(real_plan):
     target = version_of(real_plan)
     preview = parse_plan_xlsx(upload(content), target)
     services.plan_import_apply(
-        plan=target, actor=None, envelopes=[e.data for e in preview.envelopes],
+        plan=target,
+        actor=None,
+        envelopes=[e.data for e in preview.envelopes],
         new=[m.values for m in preview.measures],
-    )  # fmt: skip
+    )
     assert snapshot(target) == before
 
 
@@ -341,8 +531,21 @@ def test_import_updates_by_number_adds_new_and_removes_only_if_asked(real_plan):
     sheet.cell(row=4, column=title_col).value = "Stipendije za romske učenike (izmenjeno)"
     sheet.cell(row=4, column=target_col).value = "najmanje 30"
     sheet.delete_rows(7, 2)  # measure 5.1 gone
-    sheet.append(["2. Zapošljavanje", "2.7", "Sajam zapošljavanja", None, None, None, None, None, None,
-                  "04/2027", "nova"])  # fmt: skip
+    sheet.append(
+        [
+            "2. Zapošljavanje",
+            "2.7",
+            "Sajam zapošljavanja",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "04/2027",
+            "nova",
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     preview = parse_plan_xlsx(upload(out.getvalue()), real_plan)
@@ -361,8 +564,17 @@ def test_import_updates_by_number_adds_new_and_removes_only_if_asked(real_plan):
 
 
 def test_the_roll_up_rule_defaults_by_type_in_the_import(plan):
-    rows = [{"area": "1", "no": "1.1", "title": "Obuhvat", "ind_name": "Obuhvat", "unit": "%", "baseline": 50,
-             "target": 70}]  # fmt: skip
+    rows = [
+        {
+            "area": "1",
+            "no": "1.1",
+            "title": "Obuhvat",
+            "ind_name": "Obuhvat",
+            "unit": "%",
+            "baseline": 50,
+            "target": 70,
+        }
+    ]
     preview = parse_plan_xlsx(upload(workbook(COLUMNS, rows)), plan)
     (indicator,) = preview.measures[0].values.indicators
     assert (indicator.data["type"], indicator.data["aggregation"]) == ("percentage", "latest")
@@ -371,12 +583,21 @@ def test_the_roll_up_rule_defaults_by_type_in_the_import(plan):
 def test_a_sum_of_percentages_is_refused_in_the_form(client, users, plan, local):
     client.force_login(users["coordinator"])
     data = {
-        "area": area(1).pk, "title": "Obuhvat", "financing": "new", "lock_version": 0,
-        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "0", "indicators-0-name": "Obuhvat",
-        "indicators-0-unit": "%", "indicators-0-type": "percentage", "indicators-0-target": "70",
-        "indicators-0-breakdown": "none", "indicators-0-aggregation": "sum",
-        "budget-TOTAL_FORMS": "0", "budget-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "area": area(1).pk,
+        "title": "Obuhvat",
+        "financing": "new",
+        "lock_version": 0,
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Obuhvat",
+        "indicators-0-unit": "%",
+        "indicators-0-type": "percentage",
+        "indicators-0-target": "70",
+        "indicators-0-breakdown": "none",
+        "indicators-0-aggregation": "sum",
+        "budget-TOTAL_FORMS": "0",
+        "budget-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("plans:measure-create", args=[plan.pk]), data)
     assert response.status_code == 200 and "is not added up" in response.content.decode()
     assert not plan.measures.exists()
@@ -396,9 +617,13 @@ def test_an_amendment_does_not_count_the_sctm_co_financing_twice(plan):
     OperationalPlan.objects.filter(pk=plan.pk).update(status=OperationalPlan.Status.ADOPTED)
     plan.refresh_from_db()
     amendment = services.plan_copy(
-        plan=plan, actor=None, title="Izmena", period_start=plan.period_start, period_end=plan.period_end,
+        plan=plan,
+        actor=None,
+        title="Izmena",
+        period_start=plan.period_start,
+        period_end=plan.period_end,
         amendment_version=2,
-    )  # fmt: skip
+    )
 
     def sctm_eur(p):
         return selectors.plan_cofinancing(
@@ -407,10 +632,14 @@ def test_an_amendment_does_not_count_the_sctm_co_financing_twice(plan):
 
     assert sctm_eur(amendment) == Decimal("10000.00")
     # Another plan of the LSG in the window still counts (its own SCTM money), once.
-    other = PlanFactory(jmu=plan.jmu, period_start=datetime.date(2026, 1, 1),
-                        period_end=datetime.date(2026, 12, 31))  # fmt: skip
-    BudgetLineFactory(measure=MeasureFactory(plan=other, start_month=None, end_month=None),
-                      source=source("sctm"), amount=Decimal("117200"))  # fmt: skip
+    other = PlanFactory(
+        jmu=plan.jmu, period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31)
+    )
+    BudgetLineFactory(
+        measure=MeasureFactory(plan=other, start_month=None, end_month=None),
+        source=source("sctm"),
+        amount=Decimal("117200"),
+    )
     assert sctm_eur(amendment) == Decimal("11000.00")
 
 
@@ -450,8 +679,10 @@ def test_the_pdf_area_total_is_a_last_row_not_a_repeated_footer(plan):
 def test_an_envelope_lines_draw_on_cannot_be_deleted(client, users, real_plan):
     envelope = BudgetEnvelope.objects.get(plan=real_plan)
     data = envelope_post(real_plan) | {
-        "envelopes-INITIAL_FORMS": "1", "envelopes-0-id": envelope.pk, "envelopes-0-DELETE": "on",
-    }  # fmt: skip
+        "envelopes-INITIAL_FORMS": "1",
+        "envelopes-0-id": envelope.pk,
+        "envelopes-0-DELETE": "on",
+    }
     response = client.post(reverse("plans:plan-envelopes", args=[real_plan.pk]), data)
     assert response.status_code == 200 and "still has budget lines drawing on it" in response.content.decode()
     assert BudgetEnvelope.objects.filter(pk=envelope.pk).exists()

@@ -43,9 +43,12 @@ def test_the_whole_path_with_a_round_of_changes(measure, users):
     assert plan.status == Status.ADOPTED and plan.adoption_number == "06-12/2026"
     steps = list(plan.transitions.values_list("from_status", "to_status", "actor__username", "note"))
     assert [(a, b) for a, b, _u, _n in steps] == [
-        ("draft", "submitted"), ("submitted", "changes_requested"),
-        ("changes_requested", "submitted"), ("submitted", "approved"), ("approved", "adopted"),
-    ]  # fmt: skip
+        ("draft", "submitted"),
+        ("submitted", "changes_requested"),
+        ("changes_requested", "submitted"),
+        ("submitted", "approved"),
+        ("approved", "adopted"),
+    ]
     assert steps[1][3] == "Dodajte pokazatelj za 1.1"
     assert steps[1][2] == users["officer"].username
 
@@ -119,15 +122,22 @@ def test_frozen_plans_refuse_every_write(measure, users, status):
     measure.refresh_from_db()
     writes = [
         lambda: services.plan_update(plan=plan, actor=users["coordinator"], data={"title": "X"}),
-        lambda: services.measure_create(plan=plan, actor=users["coordinator"],
-                                        values=MeasureInput(data={"area": area(1), "title": "Nova"})),
-        lambda: services.measure_update(measure=measure, actor=users["coordinator"],
-                                        values=MeasureInput(data={"title": "X"}), lock_version=measure.lock_version),
+        lambda: services.measure_create(
+            plan=plan,
+            actor=users["coordinator"],
+            values=MeasureInput(data={"area": area(1), "title": "Nova"}),
+        ),
+        lambda: services.measure_update(
+            measure=measure,
+            actor=users["coordinator"],
+            values=MeasureInput(data={"title": "X"}),
+            lock_version=measure.lock_version,
+        ),
         lambda: services.measure_delete(measure=measure, actor=users["coordinator"]),
         lambda: services.measure_move(measure=measure, actor=users["coordinator"], offset=1),
         lambda: services.communication_save(plan=plan, actor=users["coordinator"], rows=[]),
         lambda: services.plan_import_measures(plan=plan, actor=users["coordinator"], measures=[]),
-    ]  # fmt: skip
+    ]
     for write in writes:
         with pytest.raises(PlanNotEditable):
             write()
@@ -153,8 +163,14 @@ def test_frozen_plans_refuse_every_write(measure, users, status):
 def test_adoption_needs_a_real_pdf_of_at_most_10_mb(measure, users, file, field, message):
     plan = through_approval(measure.plan, users)
     with pytest.raises(ValidationError) as excinfo:
-        lifecycle.plan_adopt(plan=plan, actor=users["coordinator"], body="assembly", number="1",
-                          date=datetime.date(2026, 10, 1), file=file)  # fmt: skip
+        lifecycle.plan_adopt(
+            plan=plan,
+            actor=users["coordinator"],
+            body="assembly",
+            number="1",
+            date=datetime.date(2026, 10, 1),
+            file=file,
+        )
     assert message in excinfo.value.message_dict[field][0]
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED and not plan.adoption_file
@@ -166,8 +182,14 @@ def test_adoption_date_cannot_be_in_the_future_and_experts_do_not_adopt(measure,
         adopt(plan, users, date=datetime.date(2099, 1, 1))
     assert "future" in excinfo.value.message_dict["adoption_date"][0]
     with pytest.raises(TransitionRefused):
-        lifecycle.plan_adopt(plan=plan, actor=users["expert"], body="assembly", number="1",
-                          date=datetime.date(2026, 10, 1), file=decision())  # fmt: skip
+        lifecycle.plan_adopt(
+            plan=plan,
+            actor=users["expert"],
+            body="assembly",
+            number="1",
+            date=datetime.date(2026, 10, 1),
+            file=decision(),
+        )
 
 
 # --- Amendments and comparison ---------------------------------------------------------------------------
@@ -207,8 +229,12 @@ def test_compare_versions_shows_added_removed_and_changed(measure, users):
     v2 = lifecycle.plan_amend(plan=plan, actor=users["coordinator"])
 
     changed = v2.measures.get(origin=measure)
-    services.measure_update(measure=changed, actor=users["coordinator"], lock_version=changed.lock_version,
-                            values=MeasureInput(data={"title": "Nov naziv mere"}))  # fmt: skip
+    services.measure_update(
+        measure=changed,
+        actor=users["coordinator"],
+        lock_version=changed.lock_version,
+        values=MeasureInput(data={"title": "Nov naziv mere"}),
+    )
     indicator = changed.indicators.first()
     indicator.target = Decimal("99")
     indicator.save()
@@ -218,8 +244,11 @@ def test_compare_versions_shows_added_removed_and_changed(measure, users):
 
     comparison = history.compare_plans(plan, v2)
     states = {d.code + " " + (d.new or d.old).title: d.state for d in comparison.measures}
-    assert states == {"1.1 Nov naziv mere": "changed", "1.2 Mera koja odlazi": "removed",
-                      "5.1 Sasvim nova mera": "added"}  # fmt: skip
+    assert states == {
+        "1.1 Nov naziv mere": "changed",
+        "1.2 Mera koja odlazi": "removed",
+        "5.1 Sasvim nova mera": "added",
+    }
     diff = next(d for d in comparison.measures if d.state == "changed")
     assert [(c.label, c.old, c.new) for c in diff.changes] == [("measure", measure.title, "Nov naziv mere")]
     assert [(i.state, [(c.old, c.new) for c in i.changes]) for i in diff.indicators if i.state != "same"] == [
@@ -233,8 +262,12 @@ def test_compare_versions_shows_added_removed_and_changed(measure, users):
 
 
 def test_measure_history_records_who_changed_what(measure, users):
-    services.measure_update(measure=measure, actor=users["expert"], lock_version=measure.lock_version,
-                            values=MeasureInput(data={"title": "Promenjen naslov"}))  # fmt: skip
+    services.measure_update(
+        measure=measure,
+        actor=users["expert"],
+        lock_version=measure.lock_version,
+        values=MeasureInput(data={"title": "Promenjen naslov"}),
+    )
     entries = history.measure_history(measure)
     change = next(e for e in entries if e.kind == "changed")
     assert change.who == users["expert"]
@@ -246,8 +279,9 @@ def test_measure_history_records_who_changed_what(measure, users):
 
 
 def test_threads_are_resolved_and_reopened(measure, users):
-    thread = comments.thread_start(plan=measure.plan, actor=users["officer"], body="Zašto 30?",
-                                 indicator=measure.indicators.first())  # fmt: skip
+    thread = comments.thread_start(
+        plan=measure.plan, actor=users["officer"], body="Zašto 30?", indicator=measure.indicators.first()
+    )
     assert thread.measure == measure and thread.is_open
     comments.thread_reply(thread=thread, actor=users["coordinator"], body="Prema popisu.")
     comments.thread_resolve(thread=thread, actor=users["officer"])
@@ -349,11 +383,17 @@ def test_adoption_when_the_decision_cannot_be_stored_keeps_the_form_and_records_
 
     plan = through_approval(measure.plan, users)
     client.force_login(users["coordinator"])
-    response = client.post(reverse("plans:plan-adopt", args=[plan.pk]), {
-        "adopting_body": "city_council", "adoption_number": "06-12/2026", "adoption_date": "2026-11-01",
-        "signatory_name": "Marija Petrović", "signatory_function": "Predsednica Gradskog veća",
-        "adoption_file": decision(),
-    })  # fmt: skip
+    response = client.post(
+        reverse("plans:plan-adopt", args=[plan.pk]),
+        {
+            "adopting_body": "city_council",
+            "adoption_number": "06-12/2026",
+            "adoption_date": "2026-11-01",
+            "signatory_name": "Marija Petrović",
+            "signatory_function": "Predsednica Gradskog veća",
+            "adoption_file": decision(),
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "could not be stored" in str(response.context["form"].errors["adoption_file"])

@@ -57,14 +57,19 @@ def test_first_free_year_skips_the_years_the_jmus_have_plans_for(plan):
 
 def test_plan_totals_count_a_shared_envelope_once_and_its_draws_in_their_area(plan):
     measure = MeasureFactory(plan=plan, area=area(2))
-    envelope = BudgetEnvelope.objects.create(plan=plan, name="LAP 2027", source=source("lsg-budget"),
-                                             amount=Decimal("500.00"))  # fmt: skip
+    envelope = BudgetEnvelope.objects.create(
+        plan=plan, name="LAP 2027", source=source("lsg-budget"), amount=Decimal("500.00")
+    )
     BudgetLineFactory(measure=measure, source=source("sctm"), amount=Decimal("100.00"))
     BudgetLineFactory(
         measure=measure, source=source("lsg-budget"), amount=Decimal("200.00"), envelope=envelope
     )
-    BudgetLineFactory(measure=MeasureFactory(plan=plan, area=area(3)), source=source("lsg-budget"),
-                      amount=Decimal("150.00"), envelope=envelope)  # fmt: skip
+    BudgetLineFactory(
+        measure=MeasureFactory(plan=plan, area=area(3)),
+        source=source("lsg-budget"),
+        amount=Decimal("150.00"),
+        envelope=envelope,
+    )
 
     totals = selectors.plan_totals(selectors.measures_with_details(plan), selectors.plan_envelopes(plan))
 

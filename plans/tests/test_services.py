@@ -44,20 +44,28 @@ def new_measure(plan, area_number=1, title="Mera", indicators=(), lines=(), **da
 def test_a_second_plan_for_an_overlapping_period_is_refused(plan):
     with pytest.raises(ValidationError) as excinfo:
         services.plan_create(
-            jmu=plan.jmu, actor=None,
-            data={"title": "Drugi", "period_start": datetime.date(2027, 7, 1),
-                  "period_end": datetime.date(2028, 6, 30)},
-        )  # fmt: skip
+            jmu=plan.jmu,
+            actor=None,
+            data={
+                "title": "Drugi",
+                "period_start": datetime.date(2027, 7, 1),
+                "period_end": datetime.date(2028, 6, 30),
+            },
+        )
     assert "overlapping period" in excinfo.value.message_dict["period_start"][0]
     assert OperationalPlan.objects.filter(jmu=plan.jmu).count() == 1
 
 
 def test_six_monthly_plans_side_by_side_are_fine(plan):
     second = services.plan_create(
-        jmu=plan.jmu, actor=None,
-        data={"title": "Drugi", "period_start": datetime.date(2028, 1, 1),
-              "period_end": datetime.date(2028, 6, 30)},
-    )  # fmt: skip
+        jmu=plan.jmu,
+        actor=None,
+        data={
+            "title": "Drugi",
+            "period_start": datetime.date(2028, 1, 1),
+            "period_end": datetime.date(2028, 6, 30),
+        },
+    )
     assert second.months()[0] == datetime.date(2028, 1, 1) and len(second.months()) == 6
 
 
@@ -183,14 +191,18 @@ def test_a_submitted_plan_cannot_be_changed(measure):
 def test_the_later_of_two_saves_of_a_measure_is_refused(measure):
     opened_by_ana = opened_by_bojan = measure.lock_version
     services.measure_update(
-        measure=Measure.objects.get(pk=measure.pk), actor=None,
-        values=MeasureInput(data={"title": "Anina verzija"}), lock_version=opened_by_ana,
-    )  # fmt: skip
+        measure=Measure.objects.get(pk=measure.pk),
+        actor=None,
+        values=MeasureInput(data={"title": "Anina verzija"}),
+        lock_version=opened_by_ana,
+    )
     with pytest.raises(MeasureConflict) as excinfo:
         services.measure_update(
-            measure=Measure.objects.get(pk=measure.pk), actor=None,
-            values=MeasureInput(data={"title": "Bojanova verzija"}), lock_version=opened_by_bojan,
-        )  # fmt: skip
+            measure=Measure.objects.get(pk=measure.pk),
+            actor=None,
+            values=MeasureInput(data={"title": "Bojanova verzija"}),
+            lock_version=opened_by_bojan,
+        )
     assert "after you opened it" in excinfo.value.messages[0]
     measure.refresh_from_db()
     assert measure.title == "Anina verzija"
@@ -204,10 +216,20 @@ def totals_of(plan):
 
 
 def test_totals_add_up_per_area_source_financing_and_overall(plan):
-    new_measure(plan, 1, lines=[{"source": source("lsg-budget"), "amount": Decimal("100.10")},
-                                {"source": source("sctm"), "amount": Decimal("200.20")}])  # fmt: skip
-    new_measure(plan, 2, financing=Measure.Financing.LOCAL,
-                lines=[{"source": source("lsg-budget"), "amount": Decimal("0.05")}])  # fmt: skip
+    new_measure(
+        plan,
+        1,
+        lines=[
+            {"source": source("lsg-budget"), "amount": Decimal("100.10")},
+            {"source": source("sctm"), "amount": Decimal("200.20")},
+        ],
+    )
+    new_measure(
+        plan,
+        2,
+        financing=Measure.Financing.LOCAL,
+        lines=[{"source": source("lsg-budget"), "amount": Decimal("0.05")}],
+    )
     totals = totals_of(plan)
     assert totals.overall == Decimal("300.35")
     assert totals.by_area == {area(1).pk: Decimal("300.30"), area(2).pk: Decimal("0.05")}
@@ -224,8 +246,13 @@ def cofinancing(plan):
 
 
 def test_cofinancing_within_the_rule_has_no_warning(plan):
-    new_measure(plan, lines=[{"source": source("sctm"), "amount": Decimal("700000")},
-                             {"source": source("lsg-budget"), "amount": Decimal("300000")}])  # fmt: skip
+    new_measure(
+        plan,
+        lines=[
+            {"source": source("sctm"), "amount": Decimal("700000")},
+            {"source": source("lsg-budget"), "amount": Decimal("300000")},
+        ],
+    )
     result = cofinancing(plan)
     assert (result.sctm_share, result.lsg_share, result.warnings) == (
         Decimal("70.0"),
@@ -235,8 +262,13 @@ def test_cofinancing_within_the_rule_has_no_warning(plan):
 
 
 def test_cofinancing_over_70_percent_and_lsg_under_30_warns(plan):
-    new_measure(plan, lines=[{"source": source("sctm"), "amount": Decimal("750000")},
-                             {"source": source("lsg-budget"), "amount": Decimal("250000")}])  # fmt: skip
+    new_measure(
+        plan,
+        lines=[
+            {"source": source("sctm"), "amount": Decimal("750000")},
+            {"source": source("lsg-budget"), "amount": Decimal("250000")},
+        ],
+    )
     warnings = " ".join(cofinancing(plan).warnings)
     assert "75.0 %" in warnings and "at most 70 %" in warnings and "at least 30 %" in warnings
     with translation.override("sr-latn"):  # the share as the reader writes it, as on the card
@@ -244,12 +276,21 @@ def test_cofinancing_over_70_percent_and_lsg_under_30_warns(plan):
 
 
 def test_cofinancing_over_eur_10000_over_two_years_counts_the_earlier_plan(plan):
-    earlier = PlanFactory(jmu=plan.jmu, period_start=datetime.date(2026, 1, 1),
-                          period_end=datetime.date(2026, 12, 31))  # fmt: skip
-    BudgetLineFactory(measure=MeasureFactory(plan=earlier, start_month=None, end_month=None),
-                      source=source("sctm"), amount=Decimal("600000"))  # fmt: skip
-    new_measure(plan, lines=[{"source": source("sctm"), "amount": Decimal("600000")},
-                             {"source": source("lsg-budget"), "amount": Decimal("600000")}])  # fmt: skip
+    earlier = PlanFactory(
+        jmu=plan.jmu, period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31)
+    )
+    BudgetLineFactory(
+        measure=MeasureFactory(plan=earlier, start_month=None, end_month=None),
+        source=source("sctm"),
+        amount=Decimal("600000"),
+    )
+    new_measure(
+        plan,
+        lines=[
+            {"source": source("sctm"), "amount": Decimal("600000")},
+            {"source": source("lsg-budget"), "amount": Decimal("600000")},
+        ],
+    )
     result = cofinancing(plan)
     # 1,200,000 RSD at 117.20 RSD/EUR = EUR 10,238.91 over 2026-2027.
     assert result.sctm_eur_two_years == Decimal("10238.91")
@@ -263,15 +304,19 @@ def test_cofinancing_over_eur_10000_over_two_years_counts_the_earlier_plan(plan)
 def test_copy_makes_a_new_draft_with_everything_moved_to_the_new_period(measure):
     plan = measure.plan
     IndicatorFactory(measure=measure, type=Indicator.Type.PERCENTAGE, unit="%", target=Decimal("80"))
-    CommunicationItem.objects.create(plan=plan, audience="Roditelji", message="Upis",
-                                     channel="Sastanci", timing="Q1", responsible="PA")  # fmt: skip
+    CommunicationItem.objects.create(
+        plan=plan, audience="Roditelji", message="Upis", channel="Sastanci", timing="Q1", responsible="PA"
+    )
     OperationalPlan.objects.filter(pk=plan.pk).update(status=OperationalPlan.Status.ADOPTED)
     plan.refresh_from_db()
 
     copy = services.plan_copy(
-        plan=plan, actor=None, title="Plan 2028",
-        period_start=datetime.date(2028, 1, 1), period_end=datetime.date(2028, 12, 31),
-    )  # fmt: skip
+        plan=plan,
+        actor=None,
+        title="Plan 2028",
+        period_start=datetime.date(2028, 1, 1),
+        period_end=datetime.date(2028, 12, 31),
+    )
     assert copy.status == OperationalPlan.Status.DRAFT and copy.copied_from == plan
     clone = copy.measures.get()
     assert (clone.code, clone.title) == (measure.code, measure.title)
@@ -295,17 +340,44 @@ def upload(content: bytes, name="plan.xlsx") -> SimpleUploadedFile:
 def test_export_then_import_round_trip(plan):
     institution = InstitutionFactory(lsg=plan.jmu.lsg, name="Centar za socijalni rad Niš")
     new_measure(
-        plan, 1, "Upis dece u predškolsko", responsible=institution, partners="Škole, NVO",
-        start_month=datetime.date(2027, 3, 1), end_month=datetime.date(2027, 9, 1),
-        indicators=[{"name": "Upisana deca", "unit": "dece", "baseline": Decimal("18"), "target": Decimal("30")},
-                    {"name": "Obuhvat", "unit": "%", "type": "percentage", "baseline": Decimal("55.5"), "target": Decimal("80")},
-                    {"name": "Održan dan upisa", "unit": "da/ne", "type": "yes_no", "baseline": Decimal("0"), "target": Decimal("1")}],
+        plan,
+        1,
+        "Upis dece u predškolsko",
+        responsible=institution,
+        partners="Škole, NVO",
+        start_month=datetime.date(2027, 3, 1),
+        end_month=datetime.date(2027, 9, 1),
+        indicators=[
+            {"name": "Upisana deca", "unit": "dece", "baseline": Decimal("18"), "target": Decimal("30")},
+            {
+                "name": "Obuhvat",
+                "unit": "%",
+                "type": "percentage",
+                "baseline": Decimal("55.5"),
+                "target": Decimal("80"),
+            },
+            {
+                "name": "Održan dan upisa",
+                "unit": "da/ne",
+                "type": "yes_no",
+                "baseline": Decimal("0"),
+                "target": Decimal("1"),
+            },
+        ],
         lines=[{"source": source("sctm"), "amount": Decimal("240000.50")}],
-    )  # fmt: skip
-    new_measure(plan, 6, "Lična dokumenta", financing=Measure.Financing.NATIONAL,
-                start_month=datetime.date(2027, 5, 1), end_month=datetime.date(2027, 5, 1),
-                lines=[{"source": source("lsg-budget"), "amount": Decimal("90000")},
-                       {"source": source("in-kind"), "amount": Decimal("1000")}])  # fmt: skip
+    )
+    new_measure(
+        plan,
+        6,
+        "Lična dokumenta",
+        financing=Measure.Financing.NATIONAL,
+        start_month=datetime.date(2027, 5, 1),
+        end_month=datetime.date(2027, 5, 1),
+        lines=[
+            {"source": source("lsg-budget"), "amount": Decimal("90000")},
+            {"source": source("in-kind"), "amount": Decimal("1000")},
+        ],
+    )
     content = plan_to_xlsx(plan, selectors.measures_with_details(plan))
 
     target = PlanFactory(
@@ -322,18 +394,30 @@ def test_export_then_import_round_trip(plan):
 
     def snapshot(p):
         return [
-            (m.code, m.title, m.responsible_id, m.partners, m.start_month, m.end_month, m.financing,
-             [(i.name, i.unit, i.type, i.baseline, i.target) for i in m.indicator_list],
-             [(b.source.code, b.amount) for b in m.line_list])
+            (
+                m.code,
+                m.title,
+                m.responsible_id,
+                m.partners,
+                m.start_month,
+                m.end_month,
+                m.financing,
+                [(i.name, i.unit, i.type, i.baseline, i.target) for i in m.indicator_list],
+                [(b.source.code, b.amount) for b in m.line_list],
+            )
             for m in selectors.measures_with_details(p)
-        ]  # fmt: skip
+        ]
 
     assert snapshot(target) == snapshot(plan)
 
 
 def test_export_is_safe_against_formula_injection(plan):
-    new_measure(plan, title="=HYPERLINK(\"http://evil\",\"x\")", partners="+381 cmd", indicators=[
-        {"name": "@SUM(A1)", "unit": "-1"}])  # fmt: skip
+    new_measure(
+        plan,
+        title='=HYPERLINK("http://evil","x")',
+        partners="+381 cmd",
+        indicators=[{"name": "@SUM(A1)", "unit": "-1"}],
+    )
     content = plan_to_xlsx(plan, selectors.measures_with_details(plan))
     sheet = load_workbook(io.BytesIO(content)).active
     row = [c.value for c in sheet[4]]
@@ -366,16 +450,102 @@ def matrix(rows, header=COLUMNS) -> bytes:
 
 
 def test_import_reports_an_error_per_bad_row_and_imports_nothing(plan):
-    content = matrix([
-        ["1. Education", "1.1", "Dobra mera", "Deca", "dece", 1, 5, None, None, "02/2027–06/2027", "new", "LSG budget", 1000],
-        ["9. Space", "9.1", "Nepoznata oblast", None, None, None, None, None, None, None, None, None, None],
-        ["2. Employment", "2.1", "Loš iznos", "Osobe", "osoba", 1, 5, None, None, "01/2027", "new", "SCTM co-financing", -50],
-        ["3. Health", "3.1", "Van perioda", "Deca", "dece", 1, 5, None, None, "01/2026", "new", None, None],
-        ["3. Health", "3.2", "Procenat", "Obuhvat", "%", 10, 150, None, None, None, None, None, None],
-        ["4. Social protection", "4.1", "Da/ne", "Održano", "da/ne", "ne", "možda", None, None, None, None, None, None],
-        ["5. Housing", "5.1", "Bez jedinice", "Kuće", None, 1, 2, None, None, None, None, None, None],
-        ["6. Civil registration and personal documents", "6.1", "Nepoznat izvor", None, None, None, None, "Nepostojeća ustanova", None, None, None, "Lottery", 5],
-    ])  # fmt: skip
+    content = matrix(
+        [
+            [
+                "1. Education",
+                "1.1",
+                "Dobra mera",
+                "Deca",
+                "dece",
+                1,
+                5,
+                None,
+                None,
+                "02/2027–06/2027",
+                "new",
+                "LSG budget",
+                1000,
+            ],
+            [
+                "9. Space",
+                "9.1",
+                "Nepoznata oblast",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                "2. Employment",
+                "2.1",
+                "Loš iznos",
+                "Osobe",
+                "osoba",
+                1,
+                5,
+                None,
+                None,
+                "01/2027",
+                "new",
+                "SCTM co-financing",
+                -50,
+            ],
+            [
+                "3. Health",
+                "3.1",
+                "Van perioda",
+                "Deca",
+                "dece",
+                1,
+                5,
+                None,
+                None,
+                "01/2026",
+                "new",
+                None,
+                None,
+            ],
+            ["3. Health", "3.2", "Procenat", "Obuhvat", "%", 10, 150, None, None, None, None, None, None],
+            [
+                "4. Social protection",
+                "4.1",
+                "Da/ne",
+                "Održano",
+                "da/ne",
+                "ne",
+                "možda",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            ["5. Housing", "5.1", "Bez jedinice", "Kuće", None, 1, 2, None, None, None, None, None, None],
+            [
+                "6. Civil registration and personal documents",
+                "6.1",
+                "Nepoznat izvor",
+                None,
+                None,
+                None,
+                None,
+                "Nepostojeća ustanova",
+                None,
+                None,
+                None,
+                "Lottery",
+                5,
+            ],
+        ]
+    )
     preview = parse_plan_xlsx(upload(content), plan)
     assert not preview.ok
     assert set(preview.errors) == {5, 6, 7, 8, 9, 10, 11}

@@ -14,14 +14,36 @@ from plans.tests.helpers import measure_post
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    "anonymous", "coordinator", "other_coordinator", "member", "expert", "unassigned_expert",
-    "officer", "administrator",
-]  # fmt: skip
-READ = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 200,
-        "expert": 200, "unassigned_expert": 404, "officer": 200, "administrator": 200}  # fmt: skip
+    "anonymous",
+    "coordinator",
+    "other_coordinator",
+    "member",
+    "expert",
+    "unassigned_expert",
+    "officer",
+    "administrator",
+]
+READ = {
+    "anonymous": "login",
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "member": 200,
+    "expert": 200,
+    "unassigned_expert": 404,
+    "officer": 200,
+    "administrator": 200,
+}
 # Others' plans are not found (404); read-only roles see the plan but are refused the change (403).
-WRITE = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 403,
-         "expert": 200, "unassigned_expert": 404, "officer": 403, "administrator": 200}  # fmt: skip
+WRITE = {
+    "anonymous": "login",
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "member": 403,
+    "expert": 200,
+    "unassigned_expert": 404,
+    "officer": 403,
+    "administrator": 200,
+}
 
 PAGES = [
     ("plans:plan-detail", "plan", READ),
@@ -99,9 +121,16 @@ def test_coordinator_creates_a_plan_for_their_jmu(client, users, plan):
     client.force_login(users["coordinator"])
     response = client.get(reverse("plans:plan-create"))
     assert list(response.context["form"].fields["jmu"].queryset) == [plan.jmu]
-    response = client.post(reverse("plans:plan-create"), {
-        "jmu": plan.jmu.pk, "title": "Plan 2028", "period_start": "2028-01-01",
-        "period_end": "2028-12-31", "eur_rate": "117.20"})  # fmt: skip
+    response = client.post(
+        reverse("plans:plan-create"),
+        {
+            "jmu": plan.jmu.pk,
+            "title": "Plan 2028",
+            "period_start": "2028-01-01",
+            "period_end": "2028-12-31",
+            "eur_rate": "117.20",
+        },
+    )
     assert response.status_code == 302
     created = OperationalPlan.objects.get(title="Plan 2028")
     assert created.status == "draft" and created.version == 1
@@ -109,9 +138,16 @@ def test_coordinator_creates_a_plan_for_their_jmu(client, users, plan):
 
 def test_overlapping_plan_is_refused_at_the_field(client, users, plan):
     client.force_login(users["coordinator"])
-    response = client.post(reverse("plans:plan-create"), {
-        "jmu": plan.jmu.pk, "title": "Preklapa se", "period_start": "2027-06-01",
-        "period_end": "2028-05-31", "eur_rate": "117.20"})  # fmt: skip
+    response = client.post(
+        reverse("plans:plan-create"),
+        {
+            "jmu": plan.jmu.pk,
+            "title": "Preklapa se",
+            "period_start": "2027-06-01",
+            "period_end": "2028-05-31",
+            "eur_rate": "117.20",
+        },
+    )
     assert response.status_code == 200
     assert "overlapping period" in str(response.context["form"].errors["period_start"])
     assert not OperationalPlan.objects.filter(title="Preklapa se").exists()
@@ -158,8 +194,11 @@ def test_bad_measure_input_is_shown_at_the_field_and_nothing_saved(
     client.force_login(users["coordinator"])
     response = client.post(reverse("plans:measure-create", args=[plan.pk]), measure_post(plan, **overrides))
     assert response.status_code == 200
-    errors = {"form": response.context["form"].errors, "indicators": response.context["indicators"].errors,
-              "budget": response.context["budget_lines"].errors}[where]  # fmt: skip
+    errors = {
+        "form": response.context["form"].errors,
+        "indicators": response.context["indicators"].errors,
+        "budget": response.context["budget_lines"].errors,
+    }[where]
     assert message in str(errors)
     assert 'value="Obuka za traženje posla"' in response.content.decode()
     assert not Measure.objects.filter(plan=plan).exists() and not Indicator.objects.exists()
@@ -193,10 +232,19 @@ def test_later_save_of_the_same_measure_is_refused_and_input_kept(client, users,
 def test_removing_an_indicator_with_the_plain_form(client, users, measure):
     indicator = measure.indicators.get()
     client.force_login(users["coordinator"])
-    data = measure_post(measure.plan, measure, **{
-        "area": measure.area_id, "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1",
-        "indicators-0-id": indicator.pk, "indicators-0-measure": measure.pk, "indicators-0-DELETE": "on",
-        "budget-TOTAL_FORMS": "0"})  # fmt: skip
+    data = measure_post(
+        measure.plan,
+        measure,
+        **{
+            "area": measure.area_id,
+            "indicators-TOTAL_FORMS": "1",
+            "indicators-INITIAL_FORMS": "1",
+            "indicators-0-id": indicator.pk,
+            "indicators-0-measure": measure.pk,
+            "indicators-0-DELETE": "on",
+            "budget-TOTAL_FORMS": "0",
+        },
+    )
     response = client.post(reverse("plans:measure-update", args=[measure.pk]), data)
     assert response.status_code == 302
     assert not measure.indicators.exists()
@@ -227,8 +275,10 @@ def test_delete_and_move_keep_numbers_gapless(client, users, plan):
 
 def test_copy_via_the_page(client, users, measure):
     client.force_login(users["coordinator"])
-    response = client.post(reverse("plans:plan-copy", args=[measure.plan.pk]),
-                           {"title": "Plan 2028", "period_start": "2028-01-01", "period_end": "2028-12-31"})  # fmt: skip
+    response = client.post(
+        reverse("plans:plan-copy", args=[measure.plan.pk]),
+        {"title": "Plan 2028", "period_start": "2028-01-01", "period_end": "2028-12-31"},
+    )
     copy = OperationalPlan.objects.get(title="Plan 2028")
     assert response.url == reverse("plans:plan-detail", args=[copy.pk])
     assert copy.measures.get().start_month == datetime.date(2028, 2, 1)
@@ -236,10 +286,15 @@ def test_copy_via_the_page(client, users, measure):
 
 def test_communication_plan_rows(client, users, plan):
     client.force_login(users["coordinator"])
-    data = {"communication-TOTAL_FORMS": "2", "communication-INITIAL_FORMS": "0",
-            "communication-0-audience": "Roditelji", "communication-0-message": "Upis u vrtić",
-            "communication-0-channel": "Roditeljski sastanci", "communication-0-timing": "Q1",
-            "communication-0-responsible": "PA"}  # fmt: skip
+    data = {
+        "communication-TOTAL_FORMS": "2",
+        "communication-INITIAL_FORMS": "0",
+        "communication-0-audience": "Roditelji",
+        "communication-0-message": "Upis u vrtić",
+        "communication-0-channel": "Roditeljski sastanci",
+        "communication-0-timing": "Q1",
+        "communication-0-responsible": "PA",
+    }
     response = client.post(reverse("plans:plan-communication", args=[plan.pk]), data)
     assert response.status_code == 302
     assert plan.communication.get().audience == "Roditelji"
@@ -270,8 +325,9 @@ def test_export_and_import_through_the_pages(client, users, measure):
 
 def test_import_of_a_non_xlsx_shows_the_error_at_the_field(client, users, plan):
     client.force_login(users["coordinator"])
-    response = client.post(reverse("plans:plan-import", args=[plan.pk]),
-                           {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")})  # fmt: skip
+    response = client.post(
+        reverse("plans:plan-import", args=[plan.pk]), {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")}
+    )
     assert "(.xlsx)" in str(response.context["form"].errors["file"])
 
 
@@ -348,8 +404,13 @@ def test_measure_form_and_export_query_counts(client, users, plan, django_assert
 
 
 def test_plan_page_escapes_what_people_typed(client, users, plan):
-    measure = MeasureFactory(plan=plan, title="<script>alert(1)</script>", partners='"><img src=x>',
-                             objective="A & B", target_group="<b>djeca</b>")  # fmt: skip
+    measure = MeasureFactory(
+        plan=plan,
+        title="<script>alert(1)</script>",
+        partners='"><img src=x>',
+        objective="A & B",
+        target_group="<b>djeca</b>",
+    )
     IndicatorFactory(measure=measure, name="<i>x</i>", unit="<u>")
     client.force_login(users["coordinator"])
     html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
@@ -364,11 +425,20 @@ def test_the_history_page_shows_each_changed_field_with_old_and_new_values(clien
     measure = plan.measures.get()
     indicator = measure.indicators.order_by("position", "pk").first()
     line = measure.budget_lines.get()
-    edit = measure_post(plan, measure, title="Obuka i sajam zapošljavanja", **{
-        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1", "indicators-0-id": indicator.pk,
-        "indicators-0-target": "60",
-        "budget-INITIAL_FORMS": "1", "budget-0-id": line.pk, "budget-0-amount": "250000.00",
-    })  # fmt: skip
+    edit = measure_post(
+        plan,
+        measure,
+        title="Obuka i sajam zapošljavanja",
+        **{
+            "indicators-TOTAL_FORMS": "1",
+            "indicators-INITIAL_FORMS": "1",
+            "indicators-0-id": indicator.pk,
+            "indicators-0-target": "60",
+            "budget-INITIAL_FORMS": "1",
+            "budget-0-id": line.pk,
+            "budget-0-amount": "250000.00",
+        },
+    )
     for name in [k for k in edit if k.startswith("indicators-1-")]:
         del edit[name]
     assert client.post(reverse("plans:measure-update", args=[measure.pk]), edit).status_code == 302

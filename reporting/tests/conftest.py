@@ -23,15 +23,30 @@ from stakeholders.tests.factories import (
 @pytest.fixture
 def plan(db):
     """An adopted plan for 2026 with one measure of four indicators (one per roll-up rule)."""
-    plan = PlanFactory(jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.ADOPTED,
-                       period_start=datetime.date(YEAR, 1, 1), period_end=datetime.date(YEAR, 12, 31))  # fmt: skip
+    plan = PlanFactory(
+        jmu=JMUFactory(lsg=LSGFactory()),
+        status=OperationalPlan.Status.ADOPTED,
+        period_start=datetime.date(YEAR, 1, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
     measure = MeasureFactory(
         plan=plan, start_month=datetime.date(YEAR, 1, 1), end_month=datetime.date(YEAR, 12, 1)
     )
-    for rule, name, kind in [("sum", "Upućeni NSZ", "number"), ("latest", "Obuhvat", "percentage"),
-                             ("max", "Najviše u grupi", "number"), ("avg", "Prosečno prisutnih", "number")]:  # fmt: skip
-        IndicatorFactory(measure=measure, name=name, aggregation=rule, type=kind,
-                         unit="%" if kind == "percentage" else "osoba", baseline=Decimal(0), target=Decimal(100))  # fmt: skip
+    for rule, name, kind in [
+        ("sum", "Upućeni NSZ", "number"),
+        ("latest", "Obuhvat", "percentage"),
+        ("max", "Najviše u grupi", "number"),
+        ("avg", "Prosečno prisutnih", "number"),
+    ]:
+        IndicatorFactory(
+            measure=measure,
+            name=name,
+            aggregation=rule,
+            type=kind,
+            unit="%" if kind == "percentage" else "osoba",
+            baseline=Decimal(0),
+            target=Decimal(100),
+        )
     BudgetLineFactory(measure=measure, source=source("lsg-budget"), amount=Decimal("1000.00"))
     BudgetLineFactory(measure=measure, source=source("sctm"), amount=Decimal("500.00"))
     SettlementFactory(lsg=plan.jmu.lsg)
@@ -61,8 +76,9 @@ def users(plan):
 @pytest.fixture
 def monthly(plan, users):
     def make(month: int):
-        return services.report_create(jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, month, 1),
-                                      actor=users["coordinator"])  # fmt: skip
+        return services.report_create(
+            jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, month, 1), actor=users["coordinator"]
+        )
 
     return make
 

@@ -67,9 +67,15 @@ def build_world() -> MonitoringWorld:
         target=Decimal(100),
     )
     coverage = IndicatorFactory(
-        measure=measure, name="Obuhvat", aggregation="latest", type="percentage", unit="%",
-        baseline=Decimal(0), target=Decimal(100), position=1,
-    )  # fmt: skip
+        measure=measure,
+        name="Obuhvat",
+        aggregation="latest",
+        type="percentage",
+        unit="%",
+        baseline=Decimal(0),
+        target=Decimal(100),
+        position=1,
+    )
     line = BudgetLineFactory(measure=measure, amount=Decimal("1000.00"), description="@SUM(A1)")
     away_plan = adopted_plan(away)
     MeasureFactory(plan=away_plan)
@@ -104,6 +110,12 @@ def build_world() -> MonitoringWorld:
         IndicatorValue.objects.create(report=report, indicator=coverage, value=Decimal(covered))
         Report.objects.filter(pk=report.pk).update(status=status)
     return MonitoringWorld(
-        home=home, away=away, plan=plan, away_plan=away_plan, draft=draft,
-        referrals=referrals, coverage=coverage, users=users,
-    )  # fmt: skip
+        home=home,
+        away=away,
+        plan=plan,
+        away_plan=away_plan,
+        draft=draft,
+        referrals=referrals,
+        coverage=coverage,
+        users=users,
+    )

@@ -10,8 +10,12 @@ from stakeholders.demo import demo_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = [("coordinator", "demo-coordinator"), ("member", "demo-member"), ("expert", "demo-expert"),
-         ("officer", "demo-officer")]  # fmt: skip
+ROLES = [
+    ("coordinator", "demo-coordinator"),
+    ("member", "demo-member"),
+    ("expert", "demo-expert"),
+    ("officer", "demo-officer"),
+]
 
 
 def page_width(page) -> int:

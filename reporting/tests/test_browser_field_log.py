@@ -201,8 +201,11 @@ def test_the_report_page_and_the_offline_page_fit_a_phone(live_server, phone, re
     report = Report.objects.filter(jmu__lsg__code="70645", kind="monthly").order_by("-period_start").first()
     page = phone.new_page()
     log_in(page, live_server, "member", "demo-member")
-    for name, path in [("report", reverse("reporting:report-detail", args=[report.pk])),
-                       ("offline-page", reverse("pwa-offline")), ("list", reverse("reporting:field-log"))]:  # fmt: skip
+    for name, path in [
+        ("report", reverse("reporting:report-detail", args=[report.pk])),
+        ("offline-page", reverse("pwa-offline")),
+        ("list", reverse("reporting:field-log")),
+    ]:
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name}: {width} px"

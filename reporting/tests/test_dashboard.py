@@ -58,8 +58,11 @@ def test_dashboard_figures_equal_hand_computed_ones(dashboard_world, users):
 
     totals = page.totals
     assert (totals.indicators, totals.reached, totals.planned, totals.spent) == (
-        5, 3, Decimal("3500.00"), Decimal("350.00"),
-    )  # fmt: skip
+        5,
+        3,
+        Decimal("3500.00"),
+        Decimal("350.00"),
+    )
     assert (totals.overdue, totals.due) == (6, 6)
     by_area = {row.area.number: row.figures for row in page.areas}
     assert (by_area[1].indicators, by_area[1].reached, by_area[1].spent) == (4, 2, Decimal("350.00"))
@@ -158,8 +161,12 @@ def test_dashboard_queries_are_constant_in_lsgs_and_years(
     for n in range(3):
         jmu = JMUFactory(lsg=LSGFactory())
         for year in (YEAR + 1, YEAR):
-            plan = PlanFactory(jmu=jmu, status=OperationalPlan.Status.ADOPTED,
-                               period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31))  # fmt: skip
+            plan = PlanFactory(
+                jmu=jmu,
+                status=OperationalPlan.Status.ADOPTED,
+                period_start=datetime.date(year, 1, 1),
+                period_end=datetime.date(year, 12, 31),
+            )
             measure = MeasureFactory(plan=plan, start_month=None, end_month=None)
             BudgetLineFactory(measure=measure)
             indicator = IndicatorFactory(measure=measure)
@@ -210,11 +217,21 @@ def test_officer_home_counts_every_report_waiting_and_shows_the_first(client, da
 
 @pytest.fixture
 def draft_with_request(plan, users):
-    draft = PlanFactory(jmu=plan.jmu, status=OperationalPlan.Status.CHANGES_REQUESTED, title="Nacrt 2027",
-                        period_start=datetime.date(YEAR + 1, 1, 1), period_end=datetime.date(YEAR + 1, 12, 31))  # fmt: skip
+    draft = PlanFactory(
+        jmu=plan.jmu,
+        status=OperationalPlan.Status.CHANGES_REQUESTED,
+        title="Nacrt 2027",
+        period_start=datetime.date(YEAR + 1, 1, 1),
+        period_end=datetime.date(YEAR + 1, 12, 31),
+    )
     for note in ["Prvo: dodajte indikatore.", "Dopunite budžet za stanovanje."]:
-        PlanTransition.objects.create(plan=draft, actor=users["officer"], from_status="submitted",
-                                      to_status="changes_requested", note=note)  # fmt: skip
+        PlanTransition.objects.create(
+            plan=draft,
+            actor=users["officer"],
+            from_status="submitted",
+            to_status="changes_requested",
+            note=note,
+        )
     return draft
 
 
@@ -268,8 +285,13 @@ def test_officer_home_shows_queues_overdue_and_lsgs_without_a_plan(client, dashb
     Report.objects.filter(jmu=dashboard_world["a"].jmu, period_start=datetime.date(YEAR, 2, 1)).update(
         submitted_at=timezone.now() - datetime.timedelta(days=9)
     )
-    PlanFactory(jmu=dashboard_world["a"].jmu, status=OperationalPlan.Status.SUBMITTED, title="Čeka pregled",
-                period_start=datetime.date(YEAR + 1, 1, 1), period_end=datetime.date(YEAR + 1, 12, 31))  # fmt: skip
+    PlanFactory(
+        jmu=dashboard_world["a"].jmu,
+        status=OperationalPlan.Status.SUBMITTED,
+        title="Čeka pregled",
+        period_start=datetime.date(YEAR + 1, 1, 1),
+        period_end=datetime.date(YEAR + 1, 12, 31),
+    )
     idle = JMUFactory(lsg=LSGFactory(name_lat="Bez plana"))
     client.force_login(users["officer"])
     html = client.get(reverse("home")).content.decode()
@@ -297,8 +319,12 @@ def test_home_queries_are_constant(
         client.get(reverse("home"))
     for _n in range(3):
         lsg = LSGFactory()
-        plan = PlanFactory(jmu=JMUFactory(lsg=lsg), status=OperationalPlan.Status.ADOPTED,
-                           period_start=datetime.date(YEAR, 1, 1), period_end=datetime.date(YEAR, 12, 31))  # fmt: skip
+        plan = PlanFactory(
+            jmu=JMUFactory(lsg=lsg),
+            status=OperationalPlan.Status.ADOPTED,
+            period_start=datetime.date(YEAR, 1, 1),
+            period_end=datetime.date(YEAR, 12, 31),
+        )
         month_report(plan, 2, Status.SUBMITTED, users["officer"])
         if role != "officer":
             user.lsg_roles.create(lsg=lsg, role=Role.EXPERT if role == "expert" else Role.COORDINATOR)
@@ -343,12 +369,19 @@ def test_report_review_queue_queries_are_constant(client, dashboard_world, users
 def test_lsg_profile_shows_census_commitments_jmu_and_history(client, dashboard_world, users):
     lsg = dashboard_world["a"].jmu.lsg
     lsg.__class__.objects.filter(pk=lsg.pk).update(
-        population_male=87334, population_female=92083, roma_male=751, roma_female=731,
-        coordinator_engagement="contract", coordinator_post="Koordinator za romska pitanja",
-        coordinator_post_systematised=False, lap_adopted=True,
-        lap_valid_from=datetime.date(2019, 1, 1), lap_valid_until=datetime.date(2021, 12, 31),
-        dedicated_budget_year=YEAR, dedicated_budget=Decimal("1000900.00"),
-    )  # fmt: skip
+        population_male=87334,
+        population_female=92083,
+        roma_male=751,
+        roma_female=731,
+        coordinator_engagement="contract",
+        coordinator_post="Koordinator za romska pitanja",
+        coordinator_post_systematised=False,
+        lap_adopted=True,
+        lap_valid_from=datetime.date(2019, 1, 1),
+        lap_valid_until=datetime.date(2021, 12, 31),
+        dedicated_budget_year=YEAR,
+        dedicated_budget=Decimal("1000900.00"),
+    )
     client.force_login(users["member"])
     html = client.get(reverse("dashboard:lsg-profile", args=[lsg.pk])).content.decode()
     population = html.split('id="profile-population"')[1].split("</table>")[0]
@@ -412,8 +445,14 @@ def test_profile_fields_are_checked_when_saved(plan, users):
 
     lsg, admin = plan.jmu.lsg, users["administrator"]
     with pytest.raises(ValidationError) as refused:
-        lsg_update(lsg=lsg, actor=admin, data={"lap_valid_from": datetime.date(2022, 1, 1),
-                                               "lap_valid_until": datetime.date(2021, 12, 31)})  # fmt: skip
+        lsg_update(
+            lsg=lsg,
+            actor=admin,
+            data={
+                "lap_valid_from": datetime.date(2022, 1, 1),
+                "lap_valid_until": datetime.date(2021, 12, 31),
+            },
+        )
     assert "lap_valid_until" in refused.value.message_dict
     lsg.refresh_from_db()
     with pytest.raises(ValidationError) as refused:

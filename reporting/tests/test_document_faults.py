@@ -35,8 +35,9 @@ def _old(seconds: int) -> datetime.datetime:
 def test_the_sweep_fails_documents_left_queued_or_rendering_and_nothing_else(adopted_plan, settings):
     settings.DOCUMENT_STALE_AFTER = 600
     lost_message = Document.objects.create(plan=adopted_plan, status_changed_at=_old(601))
-    lost_worker = Document.objects.create(plan=adopted_plan, status="rendering", attempts=1,
-                                          status_changed_at=_old(700))  # fmt: skip
+    lost_worker = Document.objects.create(
+        plan=adopted_plan, status="rendering", attempts=1, status_changed_at=_old(700)
+    )
     working = Document.objects.create(plan=adopted_plan, status="rendering", status_changed_at=_old(30))
     done = Document.objects.create(plan=adopted_plan, status="done", status_changed_at=_old(9999))
 
@@ -62,8 +63,9 @@ def test_a_stale_document_can_be_asked_for_again_from_the_page(
 ):
     settings.PDF_HARD_TIME_LIMIT = 150
     fresh = Document.objects.create(plan=adopted_plan, status="rendering", status_changed_at=_old(60))
-    stale = Document.objects.create(plan=adopted_plan, status="rendering", attempts=1,
-                                    status_changed_at=_old(211))  # fmt: skip
+    stale = Document.objects.create(
+        plan=adopted_plan, status="rendering", attempts=1, status_changed_at=_old(211)
+    )
     client.force_login(users_for(adopted_plan)["coordinator"])
     page = client.get(reverse("reporting:documents", args=["plan", adopted_plan.pk])).content.decode()
     assert reverse("reporting:document-retry", args=[stale.pk]) in page
@@ -88,9 +90,14 @@ def test_a_render_lost_twice_is_given_up_as_failed(adopted_plan, eager):
 
 @pytest.mark.django_db
 def test_an_unwritable_media_root_is_a_recorded_and_logged_failure(
-    adopted_plan, users_for, eager, settings, tmp_path, caplog,
+    adopted_plan,
+    users_for,
+    eager,
+    settings,
+    tmp_path,
+    caplog,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = blocker / "media"  # any write below it fails, even as root
@@ -145,8 +152,9 @@ def own_redis(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -162,11 +170,17 @@ def own_redis(tmp_path):
 
 def _env(settings, redis_url: str, **extra: str) -> dict:
     db = connection.settings_dict
-    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": redis_url, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SECRET_KEY": "worker-in-tests-" + "k" * 40, "DJANGO_DEBUG": "false",
-    } | extra  # fmt: skip
+    return (
+        {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        | {
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": redis_url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SECRET_KEY": "worker-in-tests-" + "k" * 40,
+            "DJANGO_DEBUG": "false",
+        }
+        | extra
+    )
 
 
 def test_publishing_to_a_hung_redis_gives_up_within_about_two_seconds(own_redis, settings):
@@ -182,8 +196,9 @@ def test_publishing_to_a_hung_redis_gives_up_within_about_two_seconds(own_redis,
         "print(round(time.monotonic() - started, 2))\n"
     )
     env = _env(settings, url, DJANGO_SETTINGS_MODULE="jmu_planner.settings")
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=60).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    ).stdout.split()
     assert out[0] == "OperationalError" and float(out[1]) < 3.5, out
 
 
@@ -204,15 +219,36 @@ def test_a_worker_killed_mid_render_is_redelivered_and_the_document_done(
         BudgetLineFactory(measure=measure, source=source("sctm"), amount="1000")
     queue = f"pdf-kill-{uuid.uuid4().hex[:8]}"
     settings.PDF_QUEUE = queue
-    env = _env(settings, settings.REDIS_URL, PDF_QUEUE=queue, PDF_SOFT_TIME_LIMIT="20",
-               PDF_HARD_TIME_LIMIT="25", CELERY_VISIBILITY_TIMEOUT="6",
-               CELERY_UNACKED_RESTORE_INTERVAL="1")  # fmt: skip
-    command = [sys.executable, "-m", "celery", "-A", "jmu_planner", "worker", "-Q", queue, "--pool=solo",
-               "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]  # fmt: skip
+    env = _env(
+        settings,
+        settings.REDIS_URL,
+        PDF_QUEUE=queue,
+        PDF_SOFT_TIME_LIMIT="20",
+        PDF_HARD_TIME_LIMIT="25",
+        CELERY_VISIBILITY_TIMEOUT="6",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "jmu_planner",
+        "worker",
+        "-Q",
+        queue,
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-l",
+        "warning",
+    ]
 
     def start():
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
 
     def wait_for(document, statuses, seconds):
         deadline = time.monotonic() + seconds

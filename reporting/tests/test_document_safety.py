@@ -135,15 +135,21 @@ def hostile_plan_and_report(port: int) -> tuple[OperationalPlan, Report, Tags]:
         institution=InstitutionFactory(lsg=lsg, name=t(Institution, "name")),
     )
     plan = PlanFactory(
-        jmu=jmu, status=OperationalPlan.Status.ADOPTED, adopting_body="assembly",
-        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31),
+        jmu=jmu,
+        status=OperationalPlan.Status.ADOPTED,
+        adopting_body="assembly",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
         adoption_date=datetime.date(2025, 12, 20),
-    )  # fmt: skip
+    )
     t.fill(plan, "title", "lap_name", "lap_period", "lap_adoption", "context", "adoption_number")
     measure = MeasureFactory(
-        plan=plan, area=area, responsible=InstitutionFactory(lsg=lsg, name=t(Institution, "name")),
-        start_month=datetime.date(2026, 1, 1), end_month=datetime.date(2026, 12, 1),
-    )  # fmt: skip
+        plan=plan,
+        area=area,
+        responsible=InstitutionFactory(lsg=lsg, name=t(Institution, "name")),
+        start_month=datetime.date(2026, 1, 1),
+        end_month=datetime.date(2026, 12, 1),
+    )
     t.fill(measure, "title", "objective", "objective_reference", "target_group", "partners", "activities")
     indicator = IndicatorFactory(measure=measure)
     t.fill(indicator, "name", "unit", "means_of_verification")
@@ -158,9 +164,12 @@ def hostile_plan_and_report(port: int) -> tuple[OperationalPlan, Report, Tags]:
     t.fill(report, "achievements", "problems", "proposals", "next_steps")
     settlement = SettlementFactory(lsg=lsg, name=t(Settlement, "name"))
     FieldActivity.objects.create(
-        jmu=jmu, date=datetime.date(2026, 3, 5), settlement=settlement, male_18_64=7,
+        jmu=jmu,
+        date=datetime.date(2026, 3, 5),
+        settlement=settlement,
+        male_18_64=7,
         note=t(FieldActivity, "note"),
-    )  # fmt: skip
+    )
     return plan, report, t
 
 
@@ -198,11 +207,23 @@ def test_hostile_text_in_every_printed_field_reaches_no_url_and_no_css(listener,
         shown = {tags.used[tag] for tag in tags.used if tag in text}
         assert {"LSG.name_lat", "JMU.name"} <= shown  # the running header on pages 2+
         if kind == "plan":
-            assert {"OperationalPlan.title", "OperationalPlan.context", "Measure.title", "Indicator.name",
-                    "Institution.name", "CommunicationItem.message", "JMUMembership.person_name"} <= shown  # fmt: skip
+            assert {
+                "OperationalPlan.title",
+                "OperationalPlan.context",
+                "Measure.title",
+                "Indicator.name",
+                "Institution.name",
+                "CommunicationItem.message",
+                "JMUMembership.person_name",
+            } <= shown
         else:
-            assert {"Report.achievements", "Report.next_steps", "FieldActivity.note", "Settlement.name",
-                    "BudgetLine.description"} <= shown  # fmt: skip
+            assert {
+                "Report.achievements",
+                "Report.next_steps",
+                "FieldActivity.note",
+                "Settlement.name",
+                "BudgetLine.description",
+            } <= shown
     assert listener.paths == []
     # Nothing was even asked of the fetcher: the payloads stayed text.
     assert fetched == []
@@ -273,9 +294,11 @@ def test_the_fetcher_reads_collected_files_but_follows_no_link_out_of_static_roo
 )
 def test_only_versions_not_adopted_carry_the_draft_watermark(status, watermark, reference_data):
     plan = PlanFactory(
-        jmu=JMUFactory(lsg=LSGFactory()), status=status, adopting_body="assembly",
+        jmu=JMUFactory(lsg=LSGFactory()),
+        status=status,
+        adopting_body="assembly",
         adoption_number="06-1/2027" if status in ("adopted", "superseded") else "",
-    )  # fmt: skip
+    )
     MeasureFactory(plan=plan)
     assert plan.is_draft_document is watermark
     html = documents.document_html(Document(plan=plan))
@@ -288,9 +311,12 @@ def test_only_versions_not_adopted_carry_the_draft_watermark(status, watermark, 
 @pytest.mark.django_db
 def test_a_superseded_plan_pdf_says_adopted_and_not_draft(reference_data):
     plan = PlanFactory(
-        jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.SUPERSEDED,
-        adopting_body="assembly", adoption_number="06-7/2027", adoption_date=datetime.date(2027, 1, 20),
-    )  # fmt: skip
+        jmu=JMUFactory(lsg=LSGFactory()),
+        status=OperationalPlan.Status.SUPERSEDED,
+        adopting_body="assembly",
+        adoption_number="06-7/2027",
+        adoption_date=datetime.date(2027, 1, 20),
+    )
     document = Document.objects.create(plan=plan)
     documents.document_render(document)
     text = "".join(pdf_text(document).split())

@@ -131,8 +131,14 @@ def test_downloads_only_for_those_who_may_see_the_plan(
         document = documents.document_request(actor=users["coordinator"], plan=adopted_plan)
     document.refresh_from_db()
     url = reverse("reporting:document-download", args=[document.pk])
-    for role, expected in [("coordinator", 200), ("member", 200), ("expert", 200), ("officer", 200),
-                           ("other_coordinator", 404), ("unassigned_expert", 404)]:  # fmt: skip
+    for role, expected in [
+        ("coordinator", 200),
+        ("member", 200),
+        ("expert", 200),
+        ("officer", 200),
+        ("other_coordinator", 404),
+        ("unassigned_expert", 404),
+    ]:
         client.force_login(users[role])
         response = client.get(url)
         assert response.status_code == expected, role
@@ -162,14 +168,35 @@ def test_a_real_celery_worker_renders_the_pdf_end_to_end(
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL, "PDF_QUEUE": queue, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SECRET_KEY": "worker-in-tests-" + "k" * 40, "DJANGO_DEBUG": "false",
-    }  # fmt: skip
+        "REDIS_URL": settings.REDIS_URL,
+        "PDF_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SECRET_KEY": "worker-in-tests-" + "k" * 40,
+        "DJANGO_DEBUG": "false",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jmu_planner", "worker", "-Q", queue, "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "jmu_planner",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         client.force_login(users_for(adopted_plan)["coordinator"])
         started = time.monotonic()

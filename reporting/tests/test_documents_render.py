@@ -21,9 +21,14 @@ ACTIVITIES = "Obilasci naselja, razgovori s roditeljima, pomoć pri upisu. " * 4
 def plan(db, reference_data):
     plan = PlanFactory(jmu=JMUFactory(), status=OperationalPlan.Status.ADOPTED, title="Plan za merenje")
     measure = MeasureFactory(
-        plan=plan, title="Naslov mere", objective="Povećati obuhvat dece", activities=ACTIVITIES,
-        target_group="Deca 5-7 godina", notes="Napomena", partners="Škole",
-    )  # fmt: skip
+        plan=plan,
+        title="Naslov mere",
+        objective="Povećati obuhvat dece",
+        activities=ACTIVITIES,
+        target_group="Deca 5-7 godina",
+        notes="Napomena",
+        partners="Škole",
+    )
     IndicatorFactory(measure=measure, name="Broj dece")
     IndicatorFactory(measure=measure, name="Broj roditelja")
     BudgetLineFactory(measure=measure)
@@ -50,8 +55,10 @@ def word_tops(path: str, first_page: int) -> dict[str, list[float]]:
     """The top of each word on a page of the PDF, in points (pdftotext -bbox)."""
     xml = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(first_page), "-l", str(first_page), path, "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     tops: dict[str, list[float]] = {}
     for y_min, word in re.findall(r'yMin="([0-9.]+)"[^>]*>([^<]+)</word>', xml):
         tops.setdefault(word, []).append(float(y_min))
@@ -65,9 +72,7 @@ def test_the_cells_lines_keep_the_line_height_of_the_body_text(plan):
     document = Document.objects.create(plan=plan, subject_status="adopted")
     documents.document_render(document)
     document.refresh_from_db()
-    page = next(
-        p for p in range(1, document.pages + 1) if "Naslov" in word_tops(document.file.path, p)
-    )  # fmt: skip
+    page = next(p for p in range(1, document.pages + 1) if "Naslov" in word_tops(document.file.path, p))
     tops = word_tops(document.file.path, page)
     title, objective = tops["Naslov"][0], tops["Povećati"][0]
     activity_lines = sorted(set(tops["Obilasci"]))

@@ -27,10 +27,11 @@ def test_a_month_left_empty_on_purpose_is_entered_shown_and_does_not_block_submi
     url = reverse("reporting:report-values", args=[jan.pk])
     data = {
         f"value_{ids['sum']}": "0",  # zero means zero: reported, counted
-        f"empty_{ids['latest']}": "not_measured", f"note_{ids['latest']}": "Škola zatvorena zbog raspusta",
+        f"empty_{ids['latest']}": "not_measured",
+        f"note_{ids['latest']}": "Škola zatvorena zbog raspusta",
         f"empty_{ids['max']}": "no_activity",
         f"value_{ids['avg']}": "4",
-    }  # fmt: skip
+    }
     assert client.post(url, data).status_code == 302
     saved = {v.indicator_id: v for v in IndicatorValue.objects.filter(report=jan)}
     assert saved[ids["sum"]].value == 0 and not saved[ids["sum"]].empty_reason
@@ -93,9 +94,12 @@ def test_the_quarterly_page_shows_what_was_not_reported_and_why(client, users, p
             IndicatorValue.objects.create(report=report, indicator=indicators["sum"], value=Decimal(2))
         if month == 2:
             IndicatorValue.objects.create(
-                report=report, indicator=indicators["sum"], value=None, empty_reason="not_measured",
+                report=report,
+                indicator=indicators["sum"],
+                value=None,
+                empty_reason="not_measured",
                 empty_note="Bolovanje medijatorke",
-            )  # fmt: skip
+            )
         accept(report)  # March: the month ran, but nothing was entered for it
     q1 = services.report_create(
         jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, 1, 1), actor=users["coordinator"]

@@ -69,8 +69,9 @@ def move(report, *steps, users):
 def test_entries_freeze_with_the_submitted_report_and_open_when_it_is_returned(monthly, users, indicators):
     mar = monthly(3)
     for indicator in indicators.values():
-        services.indicator_values_save(report=mar, actor=users["coordinator"],
-                                       rows=[services.ValueRow(indicator, {"value": 1})])  # fmt: skip
+        services.indicator_values_save(
+            report=mar, actor=users["coordinator"], rows=[services.ValueRow(indicator, {"value": 1})]
+        )
     mine = services.activity_save(
         jmu=mar.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 3, 3)}
     )
@@ -100,15 +101,17 @@ def test_entries_freeze_with_the_submitted_report_and_open_when_it_is_returned(m
 def test_an_entry_cannot_move_into_a_closed_month(monthly, users, indicators):
     jan = monthly(1)
     for indicator in indicators.values():
-        services.indicator_values_save(report=jan, actor=users["coordinator"],
-                                       rows=[services.ValueRow(indicator, {"value": 1})])  # fmt: skip
+        services.indicator_values_save(
+            report=jan, actor=users["coordinator"], rows=[services.ValueRow(indicator, {"value": 1})]
+        )
     move(jan, "submitted", users=users)
     entry_ = services.activity_save(
         jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 2, 3)}
     )
     with pytest.raises(ReportNotEditable):
-        services.activity_save(jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 1, 30)},
-                               activity=entry_)  # fmt: skip
+        services.activity_save(
+            jmu=jan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 1, 30)}, activity=entry_
+        )
     assert FieldActivity.objects.get().date == datetime.date(YEAR, 2, 3)
 
 
@@ -129,12 +132,14 @@ def test_author_and_coordinator_change_an_entry_another_member_does_not(plan, us
 def test_measures_must_be_of_the_plan_in_force_on_the_day(plan, users):
     foreign = MeasureFactory(plan=PlanFactory())
     with pytest.raises(ReportNotEditable.__base__) as refused:
-        services.activity_save(jmu=plan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 3, 3)},
-                               measures=[foreign])  # fmt: skip
+        services.activity_save(
+            jmu=plan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 3, 3)}, measures=[foreign]
+        )
     assert "measures" in refused.value.message_dict
     own = plan.measures.get()
-    saved = services.activity_save(jmu=plan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 3, 3)},
-                                   measures=[own])  # fmt: skip
+    saved = services.activity_save(
+        jmu=plan.jmu, actor=users["member"], data={"date": datetime.date(YEAR, 3, 3)}, measures=[own]
+    )
     assert list(saved.measures.all()) == [own]
 
 
@@ -151,10 +156,16 @@ def test_the_form_is_dated_today_with_the_member_ticked_and_recent_settlements_f
         SettlementFactory(lsg=lsg, name="Aaa naselje"),
         SettlementFactory(lsg=lsg, name="Zzz naselje"),
     )
-    services.activity_save(jmu=plan.jmu, actor=users["coordinator"],
-                           data={"date": datetime.date(YEAR, 3, 1), "settlement": older})  # fmt: skip
-    services.activity_save(jmu=plan.jmu, actor=users["coordinator"],
-                           data={"date": datetime.date(YEAR, 3, 20), "settlement": recent})  # fmt: skip
+    services.activity_save(
+        jmu=plan.jmu,
+        actor=users["coordinator"],
+        data={"date": datetime.date(YEAR, 3, 1), "settlement": older},
+    )
+    services.activity_save(
+        jmu=plan.jmu,
+        actor=users["coordinator"],
+        data={"date": datetime.date(YEAR, 3, 20), "settlement": recent},
+    )
     client.force_login(users["member"])
     response = client.get(reverse("reporting:activity-create"))
     form = response.context["form"]
@@ -180,11 +191,15 @@ def test_save_and_add_another_keeps_the_day_and_counts_must_add_up(client, plan,
 def test_the_member_sees_this_weeks_entries_with_totals(client, plan, users, django_assert_max_num_queries):
     today = timezone.localdate()
     for n in range(3):
-        services.activity_save(jmu=plan.jmu, actor=users["member"],
-                               data={"date": today, "households": 2, "male_0_17": n + 1})  # fmt: skip
+        services.activity_save(
+            jmu=plan.jmu, actor=users["member"], data={"date": today, "households": 2, "male_0_17": n + 1}
+        )
     services.activity_save(jmu=plan.jmu, actor=users["coordinator"], data={"date": today, "male_0_17": 50})
-    services.activity_save(jmu=plan.jmu, actor=users["member"],
-                           data={"date": today - datetime.timedelta(days=30), "male_0_17": 7})  # fmt: skip
+    services.activity_save(
+        jmu=plan.jmu,
+        actor=users["member"],
+        data={"date": today - datetime.timedelta(days=30), "male_0_17": 7},
+    )
     log = selectors.field_log(user=users["member"])
     assert (len(log.this_week), log.people, log.households, len(log.earlier)) == (3, 6, 6, 1)
     client.force_login(users["member"])
@@ -252,8 +267,9 @@ def test_another_lsgs_settlement_and_another_jmu_are_refused(client, plan, users
 def test_a_frozen_month_is_refused_then_fixed_and_sent(client, plan, users, monthly, indicators):
     jan = monthly(1)
     for indicator in indicators.values():
-        services.indicator_values_save(report=jan, actor=users["coordinator"],
-                                       rows=[services.ValueRow(indicator, {"value": 1})])  # fmt: skip
+        services.indicator_values_save(
+            report=jan, actor=users["coordinator"], rows=[services.ValueRow(indicator, {"value": 1})]
+        )
     move(jan, "submitted", "accepted", users=users)
     client.force_login(users["member"])
     late = entry(plan, date=f"{YEAR}-01-20")
@@ -304,14 +320,17 @@ def test_sync_refuses_too_much_at_once_and_too_often(client, plan, users, monkey
 
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"field_sync": "2/hour"})
     cache.clear()  # the two refusals above counted too
-    codes = [client.post(url, {"entries": [entry(plan)]}, content_type="application/json").status_code
-             for _ in range(3)]  # fmt: skip
+    codes = [
+        client.post(url, {"entries": [entry(plan)]}, content_type="application/json").status_code
+        for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
     assert FieldActivity.objects.count() == 2
 
 
-def test_the_field_log_page_reads_the_same_few_queries_for_1_or_30_entries(client, plan, users, monthly,
-                                                                           django_assert_num_queries):  # fmt: skip
+def test_the_field_log_page_reads_the_same_few_queries_for_1_or_30_entries(
+    client, plan, users, monthly, django_assert_num_queries
+):
     """1 session + 1 user + 1 roles, 1 the user's entries with settlement, JMU and LSG, 1 their months'
     reports, + SAVEPOINT/RELEASE = 7 (the navigation's inbox count loads later, by htmx)."""
     monthly(3)
@@ -320,8 +339,11 @@ def test_the_field_log_page_reads_the_same_few_queries_for_1_or_30_entries(clien
 
     def add(days):
         for day in days:
-            services.activity_save(jmu=plan.jmu, actor=users["member"],
-                                   data={"date": datetime.date(YEAR, 3, day), "male_0_17": 1})  # fmt: skip
+            services.activity_save(
+                jmu=plan.jmu,
+                actor=users["member"],
+                data={"date": datetime.date(YEAR, 3, day), "male_0_17": 1},
+            )
 
     add([1])
     with django_assert_num_queries(7):

@@ -68,8 +68,12 @@ def outside(name):
 
 @pytest.fixture
 def world(db):
-    plan = PlanFactory(jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.ADOPTED,
-                       period_start=datetime.date(YEAR, 1, 1), period_end=datetime.date(YEAR, 12, 31))  # fmt: skip
+    plan = PlanFactory(
+        jmu=JMUFactory(lsg=LSGFactory()),
+        status=OperationalPlan.Status.ADOPTED,
+        period_start=datetime.date(YEAR, 1, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
     measure = MeasureFactory(
         plan=plan, start_month=datetime.date(YEAR, 1, 1), end_month=datetime.date(YEAR, 12, 1)
     )
@@ -81,10 +85,17 @@ def world(db):
     indicators = {}
     for position, (name, (kind, rule, baseline, qualifier, target, _months)) in enumerate(INDICATORS.items()):
         indicators[name] = IndicatorFactory(
-            measure=measure, name=name, type=kind, aggregation=rule, baseline=baseline,
-            target_qualifier=qualifier, target=target, unit="%" if kind == "percentage" else "osoba",
-            target_milestone="centar otvoren" if target is None else "", position=position,
-        )  # fmt: skip
+            measure=measure,
+            name=name,
+            type=kind,
+            aggregation=rule,
+            baseline=baseline,
+            target_qualifier=qualifier,
+            target=target,
+            unit="%" if kind == "percentage" else "osoba",
+            target_milestone="centar otvoren" if target is None else "",
+            position=position,
+        )
     users = {
         "coordinator": user_with_role(Role.COORDINATOR, plan.jmu.lsg),
         "officer": user_with_role(GlobalRole.PROGRAMME_OFFICER),
@@ -180,9 +191,13 @@ def test_every_output_shows_the_same_figures(client, world):
     url = reverse("reporting:export-download", args=["indicators", "csv"])
     text = b"".join(client.get(url).streaming_content).decode().removeprefix("\ufeff")
     exported = {
-        r["Indicator"]: (read(r["Value to date"]), read(r["Progress %"]), {"yes": True, "no": False}.get(r["Target met"]))
+        r["Indicator"]: (
+            read(r["Value to date"]),
+            read(r["Progress %"]),
+            {"yes": True, "no": False}.get(r["Target met"]),
+        )
         for r in csv.DictReader(io.StringIO(text))
-    }  # fmt: skip
+    }
     assert exported == published
     book = load_workbook(
         io.BytesIO(client.get(reverse("reporting:export-download", args=["indicators", "xlsx"])).content)

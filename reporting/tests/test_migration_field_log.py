@@ -32,12 +32,19 @@ def test_entries_move_to_the_jmu_and_back_without_loss(reference_data, plan, use
         old = migrate(BEFORE)
         Activity = old.get_model("reporting", "FieldActivity")
         History = old.get_model("reporting", "HistoricalFieldActivity")
-        first = Activity.objects.create(report_id=jan.pk, date=datetime.date(YEAR, 1, 5), male_0_17=3, households=2,
-                                        note="Upis", created_by_id=users["member"].pk)  # fmt: skip
+        first = Activity.objects.create(
+            report_id=jan.pk,
+            date=datetime.date(YEAR, 1, 5),
+            male_0_17=3,
+            households=2,
+            note="Upis",
+            created_by_id=users["member"].pk,
+        )
         second = Activity.objects.create(report_id=feb.pk, date=datetime.date(YEAR, 2, 7), female_65=1)
         logged = timezone.now() - datetime.timedelta(days=40)
-        History.objects.create(id=first.pk, report_id=jan.pk, date=first.date, history_date=logged,
-                               history_type="+", male_0_17=3)  # fmt: skip
+        History.objects.create(
+            id=first.pk, report_id=jan.pk, date=first.date, history_date=logged, history_type="+", male_0_17=3
+        )
         Activity.objects.get(pk=first.pk).areas.set(old.get_model("plans", "ThematicArea").objects.all()[:2])
 
         migrate(AFTER)

@@ -80,9 +80,20 @@ def test_a_serbian_csv_is_what_excel_in_serbian_reads(client, world, language, m
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(rows[0]) > 5 and len(rows[1]) == len(rows[0])
     assert [cell for cell in rows[1] if cell.endswith((",00", ",50"))] == ["1000,00", "500,50", "499,50"]
-    measures = list(csv.reader(io.StringIO(b"".join(client.get(
-        reverse("reporting:export-download", args=["measures", "csv"])
-    ).streaming_content).decode().removeprefix("\ufeff")), delimiter=";"))  # fmt: skip
+    measures = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(
+                        reverse("reporting:export-download", args=["measures", "csv"])
+                    ).streaming_content
+                )
+                .decode()
+                .removeprefix("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
     assert "'+" + measure in measures[1]
 
 

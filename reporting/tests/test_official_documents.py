@@ -59,14 +59,22 @@ def adopted_plan(measures: int, *, lsg_type=LSG.Type.CITY, arms: bool = False) -
     if arms:
         lsg_update(lsg=lsg, actor=None, data={"coat_of_arms": SimpleUploadedFile("grb.png", png())})
     plan = PlanFactory(
-        jmu=JMUFactory(lsg=lsg), title="Operativni plan MMJ 2027", status=OperationalPlan.Status.ADOPTED,
-        adopting_body=OperationalPlan.AdoptingBody.CITY_COUNCIL, adoption_number="06-12/2027-II",
-        adoption_date=datetime.date(2027, 1, 20), signatory_name="Marija Petrović",
+        jmu=JMUFactory(lsg=lsg),
+        title="Operativni plan MMJ 2027",
+        status=OperationalPlan.Status.ADOPTED,
+        adopting_body=OperationalPlan.AdoptingBody.CITY_COUNCIL,
+        adoption_number="06-12/2027-II",
+        adoption_date=datetime.date(2027, 1, 20),
+        signatory_name="Marija Petrović",
         signatory_function="Predsednica Gradskog veća",
-    )  # fmt: skip
+    )
     for n in range(measures):
-        measure = MeasureFactory(plan=plan, area=area(1 + n % 3), title=f"Mera broj {n + 1}",
-                                 activities="Obilasci naselja i razgovori s roditeljima. " * 3)  # fmt: skip
+        measure = MeasureFactory(
+            plan=plan,
+            area=area(1 + n % 3),
+            title=f"Mera broj {n + 1}",
+            activities="Obilasci naselja i razgovori s roditeljima. " * 3,
+        )
         IndicatorFactory(measure=measure, name=f"Pokazatelj {n + 1}")
         BudgetLineFactory(measure=measure, source=source("lsg-budget"), amount=Decimal("30000.00") + n)
         BudgetLineFactory(measure=measure, source=source("sctm"), amount=Decimal("50000.00"))
@@ -251,10 +259,20 @@ def accepted_monthly(reference_data):
     report = services.report_create(
         jmu=plan.jmu, kind="monthly", day=datetime.date(2027, 3, 1), actor=coordinator
     )
-    ReportTransition.objects.create(report=report, actor=coordinator, from_status="draft", to_status="submitted",
-                                    at=datetime.datetime(2027, 4, 5, 10, tzinfo=datetime.UTC))  # fmt: skip
-    ReportTransition.objects.create(report=report, actor=officer, from_status="submitted", to_status="accepted",
-                                    at=datetime.datetime(2027, 4, 8, 10, tzinfo=datetime.UTC))  # fmt: skip
+    ReportTransition.objects.create(
+        report=report,
+        actor=coordinator,
+        from_status="draft",
+        to_status="submitted",
+        at=datetime.datetime(2027, 4, 5, 10, tzinfo=datetime.UTC),
+    )
+    ReportTransition.objects.create(
+        report=report,
+        actor=officer,
+        from_status="submitted",
+        to_status="accepted",
+        at=datetime.datetime(2027, 4, 8, 10, tzinfo=datetime.UTC),
+    )
     Report.objects.filter(pk=report.pk).update(status=Report.Status.ACCEPTED)
     report.refresh_from_db()
     return report
@@ -330,9 +348,16 @@ def test_the_adoption_records_the_signatory(reference_data):
     plan.refresh_from_db()
     coordinator = user_with_role(Role.COORDINATOR, plan.jmu.lsg)
     pdf = SimpleUploadedFile("odluka.pdf", _one_page_pdf())
-    lifecycle.plan_adopt(plan=plan, actor=coordinator, body="city_council", number=" 06-1/2027 ",
-                         date=datetime.date(2026, 12, 1), file=pdf, signatory_name=" Ana Ilić ",
-                         signatory_function="Gradonačelnica")  # fmt: skip
+    lifecycle.plan_adopt(
+        plan=plan,
+        actor=coordinator,
+        body="city_council",
+        number=" 06-1/2027 ",
+        date=datetime.date(2026, 12, 1),
+        file=pdf,
+        signatory_name=" Ana Ilić ",
+        signatory_function="Gradonačelnica",
+    )
     plan.refresh_from_db()
     assert (plan.signatory_name, plan.signatory_function) == ("Ana Ilić", "Gradonačelnica")
 

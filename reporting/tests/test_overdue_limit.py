@@ -20,10 +20,14 @@ def plans():
     made = []
     for year in (YEAR - 2, YEAR - 1, YEAR):
         for _ in range(3):
-            made.append(PlanFactory(
-                jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.ADOPTED,
-                period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
-            ))  # fmt: skip
+            made.append(
+                PlanFactory(
+                    jmu=JMUFactory(lsg=LSGFactory()),
+                    status=OperationalPlan.Status.ADOPTED,
+                    period_start=datetime.date(year, 1, 1),
+                    period_end=datetime.date(year, 12, 31),
+                )
+            )
     return made
 
 
@@ -43,16 +47,21 @@ def test_queries_stay_four_as_the_programme_grows(plans, users, django_assert_nu
     assert {due.plan.period_start.year for due in first} == {YEAR - 2}
     assert [due.due for due in first] == sorted(due.due for due in first)
     for _ in range(6):
-        PlanFactory(jmu=JMUFactory(lsg=LSGFactory()), status=OperationalPlan.Status.ADOPTED,
-                    period_start=datetime.date(YEAR - 3, 1, 1), period_end=datetime.date(YEAR - 3, 12, 31))  # fmt: skip
+        PlanFactory(
+            jmu=JMUFactory(lsg=LSGFactory()),
+            status=OperationalPlan.Status.ADOPTED,
+            period_start=datetime.date(YEAR - 3, 1, 1),
+            period_end=datetime.date(YEAR - 3, 12, 31),
+        )
     with django_assert_num_queries(4):
         everything = selectors.overdue_reports(user=users["officer"], today=today)
     # The same list worked out the dashboard's way, from every adopted plan and report as objects.
     adopted = list(OperationalPlan.objects.filter(status=OperationalPlan.Status.ADOPTED))
     expected = [
-        due for due in selectors.expected_reports(adopted, list(Report.objects.all()))
+        due
+        for due in selectors.expected_reports(adopted, list(Report.objects.all()))
         if due.due < today and (due.report is None or due.report.status not in selectors.REPORTED)
-    ]  # fmt: skip
+    ]
     assert len(everything) == len(expected) > 6 * 17
     assert {due.plan.period_start.year for due in everything[:20]} == {YEAR - 3}
 

@@ -44,19 +44,35 @@ def world(plan, users):
     plan.adoption_file.save("odluka.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     cohort = ProgrammeCohort.objects.create(code="T1", name="Program podrške (EU i OEBS)", period="2024-2026")
     cohort.lsgs.add(lsg)
-    PlanFactory(jmu=plan.jmu, title=SECRETS["draft"], period_start=datetime.date(YEAR + 1, 1, 1),
-                period_end=datetime.date(YEAR + 1, 12, 31))  # fmt: skip
-    PlanFactory(jmu=plan.jmu, title=SECRETS["unpublished"], status=OperationalPlan.Status.ADOPTED,
-                period_start=datetime.date(YEAR + 2, 1, 1), period_end=datetime.date(YEAR + 2, 12, 31))  # fmt: skip
+    PlanFactory(
+        jmu=plan.jmu,
+        title=SECRETS["draft"],
+        period_start=datetime.date(YEAR + 1, 1, 1),
+        period_end=datetime.date(YEAR + 1, 12, 31),
+    )
+    PlanFactory(
+        jmu=plan.jmu,
+        title=SECRETS["unpublished"],
+        status=OperationalPlan.Status.ADOPTED,
+        period_start=datetime.date(YEAR + 2, 1, 1),
+        period_end=datetime.date(YEAR + 2, 12, 31),
+    )
     CommentThread.objects.create(plan=plan, created_by=users["officer"]).comments.create(
         author=users["officer"], body=SECRETS["comment"]
     )
     month = services.report_create(
         jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, 3, 1), actor=coordinator
     )
-    services.activity_save(jmu=month.jmu, actor=coordinator, data={
-        "date": datetime.date(YEAR, 3, 5), "note": SECRETS["field entry"], "female_18_64": 3, "households": 2,
-    })  # fmt: skip
+    services.activity_save(
+        jmu=month.jmu,
+        actor=coordinator,
+        data={
+            "date": datetime.date(YEAR, 3, 5),
+            "note": SECRETS["field entry"],
+            "female_18_64": 3,
+            "households": 2,
+        },
+    )
     Report.objects.filter(pk=month.pk).update(
         status=Report.Status.ACCEPTED, problems=SECRETS["narrative of a month"]
     )
@@ -144,8 +160,10 @@ def test_public_pages_are_cached_by_etag_throttled_and_in_the_readers_language(
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     # Taking it down changes what the page says, so the browser's copy is not current any more.
     client.force_login(users["officer"])
-    client.post(reverse("reporting:publication", args=["plan", world["plan"].pk]),
-                {"action": "unpublish", "reason": "Greška"})  # fmt: skip
+    client.post(
+        reverse("reporting:publication", args=["plan", world["plan"].pk]),
+        {"action": "unpublish", "reason": "Greška"},
+    )
     client.logout()
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 404
     publish(client, users["coordinator"], "plan", world["plan"])
@@ -201,9 +219,12 @@ def test_an_anonymous_reader_crawling_the_public_pages_finds_nothing_unpublished
             # Anything else the pages link to is the log-in page, a static file, the language menu or
             # the installable app's own files (its manifest: the app's name and icons, no one's data).
             app_files = (reverse("pwa-manifest"), reverse("pwa-service-worker"), reverse("pwa-offline"))
-            assert path.startswith(("/static/", "/i18n/")) or path in app_files or (response.status_code == 302 and (
-                response.url.startswith(reverse("login"))
-            )) or path == reverse("login"), path  # fmt: skip
+            assert (
+                path.startswith(("/static/", "/i18n/"))
+                or path in app_files
+                or (response.status_code == 302 and (response.url.startswith(reverse("login"))))
+                or path == reverse("login")
+            ), path
             continue
         assert response.status_code == 200, path
         public.append(path)
@@ -215,8 +236,12 @@ def test_an_anonymous_reader_crawling_the_public_pages_finds_nothing_unpublished
             texts.append(body.decode())
         elif "wordprocessingml" in kind:
             doc = WordDocument(io.BytesIO(body))
-            texts.append("\n".join([p.text for p in doc.paragraphs]
-                                   + [c.text for t in doc.tables for r in t.rows for c in r.cells]))  # fmt: skip
+            texts.append(
+                "\n".join(
+                    [p.text for p in doc.paragraphs]
+                    + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+                )
+            )
         else:
             assert kind == "application/pdf" and b"draft" not in body
     # Reached: the index, the LSG, the report, both Word copies, the plan's PDF and its decision.

@@ -82,10 +82,20 @@ def quarter(plan, users, indicators):
     measure = plan.measures.get()
     Indicator.objects.filter(pk=indicators["sum"].pk).update(name='Upis <b>"dece"</b> & roditelja')
     Indicator.objects.filter(pk=indicators["max"].pk).update(baseline=Decimal(40), target=Decimal(10))
-    yes_no = IndicatorFactory(measure=measure, name="Usvojen plan", type="yes_no", aggregation="latest",
-                              baseline=None, target=Decimal(1))  # fmt: skip
-    jan, feb, mar = (services.report_create(jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, m, 1),
-                                            actor=users["coordinator"]) for m in (1, 2, 3))  # fmt: skip
+    yes_no = IndicatorFactory(
+        measure=measure,
+        name="Usvojen plan",
+        type="yes_no",
+        aggregation="latest",
+        baseline=None,
+        target=Decimal(1),
+    )
+    jan, feb, mar = (
+        services.report_create(
+            jmu=plan.jmu, kind="monthly", day=datetime.date(YEAR, m, 1), actor=users["coordinator"]
+        )
+        for m in (1, 2, 3)
+    )
     values = {
         jan: {"sum": Decimal("12.5"), "latest": Decimal(0), "max": Decimal(40), "avg": Decimal(150)},
         feb: {"sum": Decimal(0), "avg": Decimal(2)},
@@ -94,16 +104,21 @@ def quarter(plan, users, indicators):
         for key, value in found.items():
             IndicatorValue.objects.create(report=report, indicator=indicators[key], value=value)
     IndicatorValue.objects.create(report=jan, indicator=yes_no, value=Decimal(1))
-    IndicatorValue.objects.create(report=feb, indicator=indicators["latest"], empty_reason="not_measured",
-                                  empty_note="Škola <zatvorena>")  # fmt: skip
+    IndicatorValue.objects.create(
+        report=feb,
+        indicator=indicators["latest"],
+        empty_reason="not_measured",
+        empty_note="Škola <zatvorena>",
+    )
     IndicatorValue.objects.create(report=feb, indicator=indicators["max"], empty_reason="no_activity")
     lines = list(measure.budget_lines.order_by("pk"))
     BudgetLine.objects.filter(pk=lines[0].pk).update(description="Nabavka <knjiga> & pribora")
     Spending.objects.create(report=jan, budget_line=lines[0], amount=Decimal("1234567.89"))
     Spending.objects.create(report=feb, budget_line=lines[1], amount=Decimal("250.00"))
     Report.objects.filter(pk__in=[jan.pk, feb.pk, mar.pk]).update(status=Report.Status.SUBMITTED)
-    return services.report_create(jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, 1, 1),
-                                  actor=users["coordinator"])  # fmt: skip
+    return services.report_create(
+        jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, 1, 1), actor=users["coordinator"]
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -122,9 +137,17 @@ def test_the_tables_are_the_markup_the_template_wrote(quarter, users, language):
         )
     html = str(report_tags.indicator_rows(rows)) + str(report_tags.execution_lines(execution.lines))
     # The fixture reaches every branch the comparison is meant to cover.
-    for found in ["progress-step-0", "progress-step-2", "progress-step-20", "empty-on-purpose",
-                  "unreported", "&lt;zatvorena&gt;", "&lt;b&gt;&quot;dece&quot;&lt;/b&gt; &amp;",
-                  'class="table-danger"', "&lt;knjiga&gt; &amp; pribora"]:  # fmt: skip
+    for found in [
+        "progress-step-0",
+        "progress-step-2",
+        "progress-step-20",
+        "empty-on-purpose",
+        "unreported",
+        "&lt;zatvorena&gt;",
+        "&lt;b&gt;&quot;dece&quot;&lt;/b&gt; &amp;",
+        'class="table-danger"',
+        "&lt;knjiga&gt; &amp; pribora",
+    ]:
         assert found in html, found
     assert "<b>" not in html
 
@@ -177,8 +200,9 @@ def test_the_spending_rows_are_the_markup_the_template_wrote(plan, language):
 def test_the_missing_notice_is_what_blocks_submitting(plan, users, indicators, monthly):
     """Read off the month's roll-up, it names what services.missing_values names: indicators of
     the measures running that month with neither a value nor a row left empty on purpose."""
-    later = MeasureFactory(plan=plan, area=area(2), start_month=datetime.date(YEAR, 4, 1),
-                           end_month=datetime.date(YEAR, 6, 1))  # fmt: skip
+    later = MeasureFactory(
+        plan=plan, area=area(2), start_month=datetime.date(YEAR, 4, 1), end_month=datetime.date(YEAR, 6, 1)
+    )
     IndicatorFactory(measure=later, name="Tek od aprila")
     march, april = monthly(3), monthly(4)
     coordinator = users["coordinator"]
@@ -201,10 +225,17 @@ def _grow(plan, measures: int) -> None:
     """`measures` more measures of 3 indicators and 2 budget lines each (bulk: as many as a big plan)."""
     first = plan.measures.get()
     rows = Measure.objects.bulk_create(
-        Measure(plan=plan, area=area(3), number=n + 1, title=f"Mera {n}", responsible=first.responsible,
-                start_month=first.start_month, end_month=first.end_month)
+        Measure(
+            plan=plan,
+            area=area(3),
+            number=n + 1,
+            title=f"Mera {n}",
+            responsible=first.responsible,
+            start_month=first.start_month,
+            end_month=first.end_month,
+        )
         for n in range(measures)
-    )  # fmt: skip
+    )
     Indicator.objects.bulk_create(
         Indicator(measure=m, name=f"Indikator {k}", unit="osoba", target=Decimal(10), position=k)
         for m in rows
@@ -227,8 +258,9 @@ def test_quarterly_and_annual_pages_queries_are_constant(
     aggregate, 1 status changes = 14, + SAVEPOINT/RELEASE = 16 (no field log, no "missing"
     notice: those are a month's). The same for 1 measure and 1 month as for 41 measures
     (123 indicators, 82 budget lines) and 3 months with values and spending."""
-    report = services.report_create(jmu=plan.jmu, kind=kind, day=datetime.date(YEAR, 1, 1),
-                                    actor=users["coordinator"])  # fmt: skip
+    report = services.report_create(
+        jmu=plan.jmu, kind=kind, day=datetime.date(YEAR, 1, 1), actor=users["coordinator"]
+    )
     client.force_login(users["coordinator"])
     url = reverse("reporting:report-detail", args=[report.pk])
     jan = monthly(1)
@@ -303,11 +335,13 @@ def test_spending_with_one_bad_amount_saves_nothing(plan, users, monthly):
     lines = list(BudgetLine.objects.filter(measure__plan=plan).select_related("measure__area", "source"))
     services.spending_save(report=report, actor=users["coordinator"], amounts={lines[0]: Decimal(5)})
     with pytest.raises(ValidationError) as excinfo:
-        services.spending_save(report=report, actor=users["coordinator"],
-                               amounts={lines[0]: Decimal(7), lines[1]: Decimal(-1)})  # fmt: skip
+        services.spending_save(
+            report=report, actor=users["coordinator"], amounts={lines[0]: Decimal(7), lines[1]: Decimal(-1)}
+        )
     assert "amount" in excinfo.value.message_dict
     assert [s.amount for s in Spending.objects.all()] == [Decimal(5)]
-    services.spending_save(report=report, actor=users["coordinator"],
-                           amounts={lines[0]: None, lines[1]: Decimal(3)})  # fmt: skip
+    services.spending_save(
+        report=report, actor=users["coordinator"], amounts={lines[0]: None, lines[1]: Decimal(3)}
+    )
     assert [(s.budget_line_id, s.amount) for s in Spending.objects.all()] == [(lines[1].pk, Decimal(3))]
     assert Spending.history.filter(history_type="-", budget_line_id=lines[0].pk).count() == 1

@@ -21,10 +21,15 @@ Status = Report.Status
 @pytest.fixture
 def theirs(users):
     """A monthly report of the other coordinator's LSG."""
-    other = PlanFactory(jmu=JMUFactory(lsg=users["other_coordinator"].lsg_roles.get().lsg), status="adopted",
-                        period_start=datetime.date(YEAR, 1, 1), period_end=datetime.date(YEAR, 12, 31))  # fmt: skip
-    return services.report_create(jmu=other.jmu, kind="monthly", day=datetime.date(YEAR, 1, 1),
-                                  actor=users["other_coordinator"])  # fmt: skip
+    other = PlanFactory(
+        jmu=JMUFactory(lsg=users["other_coordinator"].lsg_roles.get().lsg),
+        status="adopted",
+        period_start=datetime.date(YEAR, 1, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
+    return services.report_create(
+        jmu=other.jmu, kind="monthly", day=datetime.date(YEAR, 1, 1), actor=users["other_coordinator"]
+    )
 
 
 def test_report_list_shows_my_lsgs_reports_and_not_another_lsgs(monthly, theirs, users):
@@ -51,15 +56,19 @@ def test_a_quarter_rolls_its_reported_months_up_by_each_indicators_rule(plan, in
                 report=report, indicator=indicator, value=Decimal(values[rule][month - 1])
             )
         Report.objects.filter(pk=report.pk).update(status=Status.SUBMITTED if month < 3 else Status.DRAFT)
-    quarter = services.report_create(jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, 1, 1),
-                                     actor=users["coordinator"])  # fmt: skip
+    quarter = services.report_create(
+        jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, 1, 1), actor=users["coordinator"]
+    )
 
     rows = {row.indicator.aggregation: row for row in selectors.rollup(quarter)}
 
     # March is still a draft: the quarter counts January and February only.
     assert {rule: row.value for rule, row in rows.items()} == {
-        "sum": Decimal("30.00"), "latest": Decimal("70.00"), "max": Decimal("9.00"), "avg": Decimal("15.00"),
-    }  # fmt: skip
+        "sum": Decimal("30.00"),
+        "latest": Decimal("70.00"),
+        "max": Decimal("9.00"),
+        "avg": Decimal("15.00"),
+    }
     assert {row.months for row in rows.values()} == {2}
 
 

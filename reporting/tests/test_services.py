@@ -24,8 +24,9 @@ def accept(report):
 
 
 def quarter(plan, users, month=1):
-    return services.report_create(jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, month, 1),
-                                  actor=users["coordinator"])  # fmt: skip
+    return services.report_create(
+        jmu=plan.jmu, kind="quarterly", day=datetime.date(YEAR, month, 1), actor=users["coordinator"]
+    )
 
 
 def rolled(report):
@@ -95,8 +96,12 @@ def test_each_rule_rolls_the_months_up_skipping_months_without_a_value(plan, use
     for month in (jan, feb, mar):
         accept(month)
     q1 = quarter(plan, users)
-    assert rolled(q1) == {"sum": Decimal("10.00"), "latest": Decimal("55.00"), "max": Decimal("9.00"),
-                          "avg": Decimal("12.50")}  # fmt: skip
+    assert rolled(q1) == {
+        "sum": Decimal("10.00"),
+        "latest": Decimal("55.00"),
+        "max": Decimal("9.00"),
+        "avg": Decimal("12.50"),
+    }
     rows = {r.indicator.aggregation: r for r in selectors.rollup(q1)}
     assert rows["sum"].months == 2 and rows["sum"].progress == Decimal("10.0")
 
@@ -177,8 +182,11 @@ def test_a_breakdown_that_does_not_add_up_is_refused(plan, users, indicators, mo
 def test_negative_counts_are_refused(monthly, users):
     jan = monthly(1)
     with pytest.raises(ValidationError) as excinfo:
-        services.activity_save(jmu=jan.jmu, actor=users["coordinator"],
-                               data={"date": datetime.date(YEAR, 1, 5), "type": "field_visit", "male_0_17": -2})  # fmt: skip
+        services.activity_save(
+            jmu=jan.jmu,
+            actor=users["coordinator"],
+            data={"date": datetime.date(YEAR, 1, 5), "type": "field_visit", "male_0_17": -2},
+        )
     assert "cannot be negative" in excinfo.value.message_dict["male_0_17"][0]
     assert not FieldActivity.objects.exists()
 
@@ -187,8 +195,9 @@ def test_field_work_is_logged_for_a_month_with_no_report_yet(monthly, users):
     """The entry belongs to the JMU and the day: work of the 2nd waits for no report, and the
     month's report counts it once it is started."""
     jmu = monthly(1).jmu
-    entry = services.activity_save(jmu=jmu, actor=users["member"],
-                                   data={"date": datetime.date(YEAR, 2, 2), "male_0_17": 3})  # fmt: skip
+    entry = services.activity_save(
+        jmu=jmu, actor=users["member"], data={"date": datetime.date(YEAR, 2, 2), "male_0_17": 3}
+    )
     assert entry.month_report is None and entry.is_editable
     feb = monthly(2)
     assert selectors.people_reached(feb).people == 3
@@ -311,8 +320,11 @@ def test_budget_execution_flags_overspending(plan, monthly, users):
 def test_people_reached_sum_over_the_months(plan, users, monthly):
     jan, feb = monthly(1), monthly(2)
     for report, day in ((jan, datetime.date(YEAR, 1, 9)), (feb, datetime.date(YEAR, 2, 9))):
-        services.activity_save(jmu=report.jmu, actor=users["member"],
-                               data={"date": day, "households": 4, "male_0_17": 3, "female_18_64": 2})  # fmt: skip
+        services.activity_save(
+            jmu=report.jmu,
+            actor=users["member"],
+            data={"date": day, "households": 4, "male_0_17": 3, "female_18_64": 2},
+        )
     accept(jan)
     accept(feb)
     reach = selectors.people_reached(quarter(plan, users))
@@ -351,8 +363,13 @@ def test_a_ceiling_is_checked_against_what_is_spent_and_never_summed(plan, month
     measure = plan.measures.get()
     sctm_line = measure.budget_lines.get(source__code="sctm")  # 500 planned
     # The programme's rule on this measure: SCTM at most 600.
-    BudgetLine.objects.create(measure=measure, source=source("sctm"), amount=Decimal("600"), bound="at_most",
-                              description="Pravilo SKGO")  # fmt: skip
+    BudgetLine.objects.create(
+        measure=measure,
+        source=source("sctm"),
+        amount=Decimal("600"),
+        bound="at_most",
+        description="Pravilo SKGO",
+    )
     jan, feb = monthly(1), monthly(2)
     services.spending_save(report=jan, actor=users["coordinator"], amounts={sctm_line: Decimal("400")})
     accept(jan)
@@ -361,8 +378,11 @@ def test_a_ceiling_is_checked_against_what_is_spent_and_never_summed(plan, month
     assert execution.total.planned == Decimal("1500.00") and len(execution.lines) == 2
     (limit,) = execution.limits
     assert (limit.amount, limit.planned, limit.spent, limit.broken) == (
-        Decimal("600.00"), Decimal("500.00"), Decimal("400.00"), False,
-    )  # fmt: skip
+        Decimal("600.00"),
+        Decimal("500.00"),
+        Decimal("400.00"),
+        False,
+    )
     services.spending_save(report=feb, actor=users["coordinator"], amounts={sctm_line: Decimal("250")})
     execution = selectors.budget_execution(Report.objects.get(pk=feb.pk))
     (limit,) = execution.limits

@@ -31,10 +31,23 @@ def test_coordinator_creates_a_monthly_report_and_a_second_is_refused_at_the_fie
 def test_member_logs_field_work_with_counts(client, users, plan, monthly):
     report = monthly(2)
     client.force_login(users["member"])
-    response = client.post(reverse("reporting:activity-create"), {
-        "jmu": report.jmu_id, "date": f"{YEAR}-02-11", "type": "field_visit", "settlement": plan.jmu.lsg.settlements.get().pk,
-        "households": "5", "male_0_17": "3", "male_18_64": "1", "male_65": "0", "female_0_17": "4",
-        "female_18_64": "2", "female_65": "1", "note": "Upis u vrtić"})  # fmt: skip
+    response = client.post(
+        reverse("reporting:activity-create"),
+        {
+            "jmu": report.jmu_id,
+            "date": f"{YEAR}-02-11",
+            "type": "field_visit",
+            "settlement": plan.jmu.lsg.settlements.get().pk,
+            "households": "5",
+            "male_0_17": "3",
+            "male_18_64": "1",
+            "male_65": "0",
+            "female_0_17": "4",
+            "female_18_64": "2",
+            "female_65": "1",
+            "note": "Upis u vrtić",
+        },
+    )
     assert response.status_code == 302
     activity = FieldActivity.objects.get()
     assert (activity.people, activity.created_by) == (11, users["member"])
@@ -45,9 +58,21 @@ def test_member_logs_field_work_with_counts(client, users, plan, monthly):
 def test_negative_count_is_shown_at_the_field(client, users, monthly):
     report = monthly(2)
     client.force_login(users["member"])
-    response = client.post(reverse("reporting:activity-create"), {
-        "jmu": report.jmu_id, "date": f"{YEAR}-02-11", "type": "meeting", "households": "0", "male_0_17": "-3", "male_18_64": "0",
-        "male_65": "0", "female_0_17": "0", "female_18_64": "0", "female_65": "0"})  # fmt: skip
+    response = client.post(
+        reverse("reporting:activity-create"),
+        {
+            "jmu": report.jmu_id,
+            "date": f"{YEAR}-02-11",
+            "type": "meeting",
+            "households": "0",
+            "male_0_17": "-3",
+            "male_18_64": "0",
+            "male_65": "0",
+            "female_0_17": "0",
+            "female_18_64": "0",
+            "female_65": "0",
+        },
+    )
     assert response.status_code == 200 and "male_0_17" in response.context["form"].errors
     assert not FieldActivity.objects.exists()
 
@@ -58,8 +83,14 @@ def test_values_form_with_breakdown_errors_saves_nothing(client, users, plan, in
     client.force_login(users["coordinator"])
     url = reverse("reporting:report-values", args=[report.pk])
     ids = {k: i.pk for k, i in indicators.items()}
-    data = {f"value_{ids['sum']}": "10", f"male_{ids['sum']}": "4", f"female_{ids['sum']}": "5",
-            f"value_{ids['latest']}": "120", f"value_{ids['max']}": "3", f"value_{ids['avg']}": "2"}  # fmt: skip
+    data = {
+        f"value_{ids['sum']}": "10",
+        f"male_{ids['sum']}": "4",
+        f"female_{ids['sum']}": "5",
+        f"value_{ids['latest']}": "120",
+        f"value_{ids['max']}": "3",
+        f"value_{ids['avg']}": "2",
+    }
     response = client.post(url, data)
     errors = response.context["form"].errors
     assert "100" in str(errors[f"value_{ids['latest']}"])
@@ -76,8 +107,10 @@ def test_spending_form_and_execution(client, users, plan, monthly):
     report = monthly(2)
     lines = list(plan.measures.get().budget_lines.order_by("pk"))
     client.force_login(users["coordinator"])
-    response = client.post(reverse("reporting:report-spending", args=[report.pk]),
-                           {f"line_{lines[0].pk}": "-1", f"line_{lines[1].pk}": "600"})  # fmt: skip
+    response = client.post(
+        reverse("reporting:report-spending", args=[report.pk]),
+        {f"line_{lines[0].pk}": "-1", f"line_{lines[1].pk}": "600"},
+    )
     assert response.status_code == 200 and not Spending.objects.exists()
     client.post(
         reverse("reporting:report-spending", args=[report.pk]),
@@ -109,16 +142,26 @@ def test_returned_report_shows_the_note_and_accepted_one_is_frozen(client, users
     for name in ["report-values", "report-spending", "report-narrative"]:
         response = client.get(reverse(f"reporting:{name}", args=[report.pk]))
         assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
-    response = client.post(reverse("reporting:activity-create"), {
-        "jmu": report.jmu_id, "date": f"{YEAR}-01-11", "type": "meeting", "households": "0",
-        **dict.fromkeys(COUNT_FIELDS, "0")})  # fmt: skip
+    response = client.post(
+        reverse("reporting:activity-create"),
+        {
+            "jmu": report.jmu_id,
+            "date": f"{YEAR}-01-11",
+            "type": "meeting",
+            "households": "0",
+            **dict.fromkeys(COUNT_FIELDS, "0"),
+        },
+    )
     assert "has been accepted: its field log is closed" in str(response.context["form"].errors["date"])
 
 
 def test_export_suppresses_counts_below_five(client, users, plan, monthly):
     report = monthly(2)
-    services.activity_save(jmu=report.jmu, actor=users["member"],
-                           data={"date": datetime.date(YEAR, 2, 3), "male_0_17": 3, "female_0_17": 7, "households": 2})  # fmt: skip
+    services.activity_save(
+        jmu=report.jmu,
+        actor=users["member"],
+        data={"date": datetime.date(YEAR, 2, 3), "male_0_17": 3, "female_0_17": 7, "households": 2},
+    )
     client.force_login(users["officer"])
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("reporting:report-export", args=[report.pk])).content)
@@ -144,8 +187,11 @@ def test_report_page_query_count_is_constant(
 
     def add(n):
         for i in range(n):
-            activity = services.activity_save(jmu=report.jmu, actor=users["member"],
-                                              data={"date": datetime.date(YEAR, 3, 1 + i), "male_0_17": 2})  # fmt: skip
+            activity = services.activity_save(
+                jmu=report.jmu,
+                actor=users["member"],
+                data={"date": datetime.date(YEAR, 3, 1 + i), "male_0_17": 2},
+            )
             activity.members.set(plan.jmu.memberships.all())
 
     add(1)

@@ -24,9 +24,13 @@ WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def adopted_plan(db, reference_data):
     lsg = LSGFactory(name_lat="Šabac test", name_cyr="Шабац тест", type="city")
     plan = PlanFactory(
-        jmu=JMUFactory(lsg=lsg), status=OperationalPlan.Status.ADOPTED, title="Operativni plan za Šabac",
-        adopting_body="city_council", adoption_number="06-12/2026", adoption_date=datetime.date(2026, 2, 3),
-    )  # fmt: skip
+        jmu=JMUFactory(lsg=lsg),
+        status=OperationalPlan.Status.ADOPTED,
+        title="Operativni plan za Šabac",
+        adopting_body="city_council",
+        adoption_number="06-12/2026",
+        adoption_date=datetime.date(2026, 2, 3),
+    )
     csw = InstitutionFactory(lsg=lsg, name="Centar za socijalni rad")
     for title, amount, code in [
         ("Upis dece u vrtić", "120000.50", "sctm"),

@@ -63,8 +63,9 @@ def build_dashboard_world(plan, indicators, users) -> dict:
         period_end=datetime.date(YEAR, 12, 31),
         title="Plan Bezistan",
     )
-    measure = MeasureFactory(plan=other, area=area(2), start_month=datetime.date(YEAR, 1, 1),
-                             end_month=datetime.date(YEAR, 12, 1))  # fmt: skip
+    measure = MeasureFactory(
+        plan=other, area=area(2), start_month=datetime.date(YEAR, 1, 1), end_month=datetime.date(YEAR, 12, 1)
+    )
     indicator = IndicatorFactory(measure=measure, baseline=Decimal(10), target=Decimal(5))  # to bring down
     BudgetLineFactory(measure=measure, source=source("lsg-budget"), amount=Decimal("2000.00"))
     report = month_report(other, 1, Status.ACCEPTED, users["other_coordinator"])

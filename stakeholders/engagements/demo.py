@@ -28,28 +28,48 @@ from stakeholders.models import (
 
 DEMO_ENGAGEMENTS = [
     # (days ago, type, title, place, agenda, minutes, questions raised, advice given)
-    (40, Engagement.Type.COORDINATION_MEETING, "Koordinacioni sastanak mobilnog tima",
-     "Gradska uprava Kragujevac",
-     "1. Institucionalni i finansijski okvir novog operativnog plana\n2. Plan rada i rokovi",
-     "Dogovoreno je da svaka institucija do kraja meseca dostavi podatke o aktivnostima koje već "
-     "finansira iz lokalnog ili republičkog budžeta.", "", ""),
-    (21, Engagement.Type.WORKSHOP, "Radionica: mere operativnog plana po oblastima",
-     "Centar za socijalni rad Kragujevac",
-     "1. Pregled LAP-a za unapređenje položaja Roma\n2. Izbor mera po tematskim oblastima\n"
-     "3. Pokazatelji i budžet",
-     "Učesnici su predložili mere u oblasti obrazovanja i zdravlja i uskladili ih sa LAP-om.", "", ""),
-    (7, Engagement.Type.MENTORING_SESSION, "Mentorska sesija: izveštavanje mobilnog tima",
-     "Onlajn (Zoom)", "Mesečni i tromesečni izveštaji",
-     "", "Kako prikazati aktivnosti koje nisu u planu? Ko potpisuje tromesečni izveštaj?",
-     "Aktivnosti van plana upisati kao terenske aktivnosti sa napomenom; izveštaj potpisuje "
-     "koordinator nakon usvajanja na sastanku tima."),
-]  # fmt: skip
+    (
+        40,
+        Engagement.Type.COORDINATION_MEETING,
+        "Koordinacioni sastanak mobilnog tima",
+        "Gradska uprava Kragujevac",
+        "1. Institucionalni i finansijski okvir novog operativnog plana\n2. Plan rada i rokovi",
+        "Dogovoreno je da svaka institucija do kraja meseca dostavi podatke o aktivnostima koje već "
+        "finansira iz lokalnog ili republičkog budžeta.",
+        "",
+        "",
+    ),
+    (
+        21,
+        Engagement.Type.WORKSHOP,
+        "Radionica: mere operativnog plana po oblastima",
+        "Centar za socijalni rad Kragujevac",
+        "1. Pregled LAP-a za unapređenje položaja Roma\n2. Izbor mera po tematskim oblastima\n"
+        "3. Pokazatelji i budžet",
+        "Učesnici su predložili mere u oblasti obrazovanja i zdravlja i uskladili ih sa LAP-om.",
+        "",
+        "",
+    ),
+    (
+        7,
+        Engagement.Type.MENTORING_SESSION,
+        "Mentorska sesija: izveštavanje mobilnog tima",
+        "Onlajn (Zoom)",
+        "Mesečni i tromesečni izveštaji",
+        "",
+        "Kako prikazati aktivnosti koje nisu u planu? Ko potpisuje tromesečni izveštaj?",
+        "Aktivnosti van plana upisati kao terenske aktivnosti sa napomenom; izveštaj potpisuje "
+        "koordinator nakon usvajanja na sastanku tima.",
+    ),
+]
 DEMO_RECOMMENDATIONS = [
-    ("Uvesti redovne obilaske naselja pedagoškog asistenta i zdravstvene medijatorke radi upisa "
-     "dece u pripremni predškolski program.", "Mobilni tim za inkluziju Roma"),
-    ("Obezbediti sredstva iz gradskog budžeta za nabavku udžbenika za romsku decu.",
-     "Gradsko veće"),
-]  # fmt: skip
+    (
+        "Uvesti redovne obilaske naselja pedagoškog asistenta i zdravstvene medijatorke radi upisa "
+        "dece u pripremni predškolski program.",
+        "Mobilni tim za inkluziju Roma",
+    ),
+    ("Obezbediti sredstva iz gradskog budžeta za nabavku udžbenika za romsku decu.", "Gradsko veće"),
+]
 DEMO_LAP_MEASURES = [
     ("1.1", "Povećanje obuhvata romske dece predškolskim vaspitanjem i obrazovanjem"),
     ("1.2", "Smanjenje osipanja romske dece iz osnovnog obrazovanja"),
@@ -64,11 +84,18 @@ def engagements_demo_seed(lsg: LSG, expert: User) -> None:
     engagements = []
     for days_ago, type_, title, place, agenda, minutes, questions, advice in DEMO_ENGAGEMENTS:
         engagement, created = Engagement.objects.get_or_create(
-            title=title, created_by=expert,
-            defaults={"type": type_, "date": today - datetime.timedelta(days=days_ago), "place": place,
-                      "agenda": agenda, "minutes": minutes, "questions_raised": questions,
-                      "advice_given": advice},
-        )  # fmt: skip
+            title=title,
+            created_by=expert,
+            defaults={
+                "type": type_,
+                "date": today - datetime.timedelta(days=days_ago),
+                "place": place,
+                "agenda": agenda,
+                "minutes": minutes,
+                "questions_raised": questions,
+                "advice_given": advice,
+            },
+        )
         if created:
             engagement.lsgs.set([lsg])
             for membership in JMUMembership.objects.filter(jmu__lsg=lsg)[:3]:
@@ -79,9 +106,10 @@ def engagements_demo_seed(lsg: LSG, expert: User) -> None:
         engagements.append(engagement)
     workshop = engagements[1]
     FollowUp.objects.get_or_create(
-        engagement=workshop, task="Dostaviti nacrt mera za oblast zdravlja",
+        engagement=workshop,
+        task="Dostaviti nacrt mera za oblast zdravlja",
         defaults={"owner": "Sanja Demirović", "due_date": today + datetime.timedelta(days=10)},
-    )  # fmt: skip
+    )
     plan = OperationalPlan.objects.filter(jmu__lsg=lsg, period_start__year=today.year).first()
     measures = list(Measure.objects.filter(plan=plan).order_by("area__number", "number")) if plan else []
     for (text, addressee), measure in zip(DEMO_RECOMMENDATIONS, [measures[:1], []], strict=True):
@@ -93,12 +121,16 @@ def engagements_demo_seed(lsg: LSG, expert: User) -> None:
             recommendation.save(update_fields=["status"])
             recommendation.measures.add(*measure)
     lap, _created = PolicyDocument.objects.get_or_create(
-        lsg=lsg, kind=PolicyDocument.Kind.LAP_ROMA,
-        defaults={"title": f"Lokalni akcioni plan za unapređenje položaja Roma – {lsg.name_lat}",
-                  "period_start": datetime.date(today.year - 2, 1, 1),
-                  "period_end": datetime.date(today.year + 2, 12, 31),
-                  "adopted_by": "Skupština grada", "adoption_date": datetime.date(today.year - 2, 2, 25)},
-    )  # fmt: skip
+        lsg=lsg,
+        kind=PolicyDocument.Kind.LAP_ROMA,
+        defaults={
+            "title": f"Lokalni akcioni plan za unapređenje položaja Roma – {lsg.name_lat}",
+            "period_start": datetime.date(today.year - 2, 1, 1),
+            "period_end": datetime.date(today.year + 2, 12, 31),
+            "adopted_by": "Skupština grada",
+            "adoption_date": datetime.date(today.year - 2, 2, 25),
+        },
+    )
     for number, title in DEMO_LAP_MEASURES:
         LAPMeasure.objects.get_or_create(document=lap, number=number, defaults={"title": title})
     if measures:
@@ -106,10 +138,14 @@ def engagements_demo_seed(lsg: LSG, expert: User) -> None:
             lap_measure=LAPMeasure.objects.get(document=lap, number="1.1")
         )
     contract, _created = ExpertContract.objects.get_or_create(
-        expert=expert, title="Ekspert za izradu operativnih planova mobilnih timova",
-        defaults={"days_contracted": Decimal("30"), "period_start": datetime.date(today.year, 1, 1),
-                  "period_end": datetime.date(today.year, 12, 31)},
-    )  # fmt: skip
+        expert=expert,
+        title="Ekspert za izradu operativnih planova mobilnih timova",
+        defaults={
+            "days_contracted": Decimal("30"),
+            "period_start": datetime.date(today.year, 1, 1),
+            "period_end": datetime.date(today.year, 12, 31),
+        },
+    )
     month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     if month.year == today.year:
         timesheet, created = TimeSheet.objects.get_or_create(contract=contract, month=month)
@@ -123,6 +159,8 @@ def engagements_demo_seed(lsg: LSG, expert: User) -> None:
                 )
     FinalReport.objects.get_or_create(
         contract=contract,
-        defaults={"outputs": "Održana dva sastanka i jedna radionica; izrađen nacrt operativnog plana; "
-                             "dostavljene preporuke za usklađivanje sa LAP-om."},
-    )  # fmt: skip
+        defaults={
+            "outputs": "Održana dva sastanka i jedna radionica; izrađen nacrt operativnog plana; "
+            "dostavljene preporuke za usklađivanje sa LAP-om."
+        },
+    )

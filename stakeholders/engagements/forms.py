@@ -31,13 +31,23 @@ class EngagementForm(forms.ModelForm):
         model = Engagement
         formfield_callback = formfield
         fields = [
-            "type", "title", "date", "held", "place", "agenda", "minutes", "questions_raised",
+            "type",
+            "title",
+            "date",
+            "held",
+            "place",
+            "agenda",
+            "minutes",
+            "questions_raised",
             "advice_given",
-        ]  # fmt: skip
+        ]
         widgets = {
-            "date": DATE_INPUT, "agenda": TEXT, "minutes": TEXT, "questions_raised": TEXT,
+            "date": DATE_INPUT,
+            "agenda": TEXT,
+            "minutes": TEXT,
+            "questions_raised": TEXT,
             "advice_given": TEXT,
-        }  # fmt: skip
+        }
         help_texts = {
             "questions_raised": _("For a mentoring session: the questions the participants raised."),
             "advice_given": _("For a mentoring session: the advice and guidance given."),
@@ -83,9 +93,11 @@ class AttachmentForm(ForLSGMixin, forms.Form):
         label=_("File"), help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.")
     )
     lsg = forms.ModelChoiceField(
-        label=_("For LSG"), queryset=LSG.objects.none(), required=False,
+        label=_("For LSG"),
+        queryset=LSG.objects.none(),
+        required=False,
         help_text=_("Leave empty when it concerns all the engagement's LSGs."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, lsgs=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,8 +39,16 @@ def fill(row: M, data: dict[str, Any], fields: list[str]) -> M:
 
 
 ENGAGEMENT_FIELDS = [
-    "type", "title", "date", "held", "place", "agenda", "minutes", "questions_raised", "advice_given",
-]  # fmt: skip
+    "type",
+    "title",
+    "date",
+    "held",
+    "place",
+    "agenda",
+    "minutes",
+    "questions_raised",
+    "advice_given",
+]
 
 
 @transaction.atomic
@@ -75,9 +83,13 @@ def attachment_add(*, engagement: Engagement, actor: User, upload: Any, lsg: LSG
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     attachment = Attachment(
-        engagement=engagement, kind=kind, original_name=(upload.name or "")[:200] or kind,
-        size=upload.size, uploaded_by=actor, lsg=lsg,
-    )  # fmt: skip
+        engagement=engagement,
+        kind=kind,
+        original_name=(upload.name or "")[:200] or kind,
+        size=upload.size,
+        uploaded_by=actor,
+        lsg=lsg,
+    )
     attachment.clean()
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()

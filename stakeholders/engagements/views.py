@@ -46,8 +46,13 @@ FORM_TEMPLATE = "stakeholders/engagement_form.html"
 
 
 def form_page(request, form, *, heading, cancel_url, back=None, multipart=False, status=200):
-    context = {"form": form, "heading": heading, "cancel_url": cancel_url, "back": back,
-               "multipart": multipart}  # fmt: skip
+    context = {
+        "form": form,
+        "heading": heading,
+        "cancel_url": cancel_url,
+        "back": back,
+        "multipart": multipart,
+    }
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
@@ -148,9 +153,13 @@ class EngagementChildView(LoginRequiredMixin, View):
 
     def page(self, form):
         return form_page(
-            self.request, form, heading=self.heading, cancel_url=self.detail_url(),
-            back=self.engagement, multipart=self.multipart,
-        )  # fmt: skip
+            self.request,
+            form,
+            heading=self.heading,
+            cancel_url=self.detail_url(),
+            back=self.engagement,
+            multipart=self.multipart,
+        )
 
     def get(self, request, pk):
         return self.page(self.build_form())
@@ -191,9 +200,11 @@ class AttachmentCreateView(EngagementChildView):
 
     def perform(self, form):
         return services.attachment_add(
-            engagement=self.engagement, actor=self.request.user, upload=form.cleaned_data["file"],
+            engagement=self.engagement,
+            actor=self.request.user,
+            upload=form.cleaned_data["file"],
             lsg=form.cleaned_data.get("lsg"),
-        )  # fmt: skip
+        )
 
 
 class FollowUpCreateView(EngagementChildView):
@@ -232,9 +243,11 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
         return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.download_name,
             content_type="application/octet-stream",
-        )  # fmt: skip
+        )
 
 
 class EngagementDocumentsView(DocumentListView):
@@ -323,9 +336,11 @@ class PolicyCreateView(LoginRequiredMixin, View):
 
     def page(self, form):
         return form_page(
-            self.request, form, heading=_("New policy document"),
+            self.request,
+            form,
+            heading=_("New policy document"),
             cancel_url=reverse("stakeholders:policy-list", args=[self.lsg.pk]),
-        )  # fmt: skip
+        )
 
     def get(self, request, lsg_pk):
         return self.page(PolicyDocumentForm(instance=PolicyDocument(lsg=self.lsg)))

@@ -15,9 +15,10 @@ from stakeholders.models import (
 
 class TimeSheetCreateForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d", "%m.%Y"],
-    )  # fmt: skip
+    )
 
 
 class TimeSheetEntryForm(forms.ModelForm):

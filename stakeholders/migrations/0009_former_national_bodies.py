@@ -15,7 +15,7 @@ FORMER = [
     ("Ministarstvo građevinarstva i urbanizma", "2012-07-27", "2014-04-27",
      "Ministarstvo građevinarstva, saobraćaja i infrastrukture"),
     ("Tim za socijalno uključivanje i smanjenje siromaštva Vlade Republike Srbije", None, None, None),
-]  # fmt: skip
+]
 
 
 def day(text):
@@ -36,7 +36,7 @@ def forwards(apps, schema_editor):
         Institution.objects.get_or_create(
             lsg=None, name=name,
             defaults={"type": national, "successor": successor, "valid_from": day(start), "valid_until": day(end)},
-        )  # fmt: skip
+        )
 
 
 def backwards(apps, schema_editor):

@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
         code="group",
         defaults={"name_en": "Group of people or organisations", "name_sr": "Grupa ljudi ili organizacija",
                   "position": position},
-    )  # fmt: skip
+    )
 
 
 def backwards(apps, schema_editor):

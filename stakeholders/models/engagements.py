@@ -29,9 +29,12 @@ ENGAGEMENT_TEXT = 10000
 
 def engagement_text(label, **kwargs):
     return models.TextField(
-        label, blank=True, max_length=ENGAGEMENT_TEXT, validators=[MaxLengthValidator(ENGAGEMENT_TEXT)],
+        label,
+        blank=True,
+        max_length=ENGAGEMENT_TEXT,
+        validators=[MaxLengthValidator(ENGAGEMENT_TEXT)],
         **kwargs,
-    )  # fmt: skip
+    )
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -67,9 +70,12 @@ class Engagement(models.Model):
     questions_raised = engagement_text(_("questions raised"))
     advice_given = engagement_text(_("advice given"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("recorded by"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     history = HistoricalRecords()
@@ -146,9 +152,13 @@ class Participant(EngagementChild):
     """Someone who took part: a JMU member from the registry, or a name with an institution."""
 
     membership = models.ForeignKey(
-        JMUMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="engagements",
+        JMUMembership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
         verbose_name=_("JMU member"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("name and surname"), max_length=150, blank=True)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
 
@@ -193,9 +203,14 @@ class Attachment(EngagementChild):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     # Empty: the engagement's shared part, for all its LSGs; else one LSG's part (seen by its readers).
     lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("for LSG"),
+        LSG,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for LSG"),
         help_text=_("Leave empty when it concerns all the engagement's LSGs."),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -234,9 +249,14 @@ class FollowUp(EngagementChild):
     done = models.BooleanField(_("done"), default=False)
     # Empty: the engagement's shared part, for all its LSGs; else one LSG's part (seen by its readers).
     lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("for LSG"),
+        LSG,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for LSG"),
         help_text=_("Leave empty when it concerns all the engagement's LSGs."),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -276,9 +296,11 @@ class Recommendation(models.Model):
     addressee = models.CharField(_("addressed to"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     measures = models.ManyToManyField(
-        "plans.Measure", blank=True, related_name="recommendations",
+        "plans.Measure",
+        blank=True,
+        related_name="recommendations",
         verbose_name=_("plan measures that carry it out"),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -30,14 +30,18 @@ class ExpertContract(models.Model):
     """The days an expert is contracted for over a period (entered by the programme's staff)."""
 
     expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_contracts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="expert_contracts",
         verbose_name=_("expert"),
-    )  # fmt: skip
+    )
     title = models.CharField(_("assignment"), max_length=200)
     days_contracted = models.DecimalField(
-        _("days contracted"), max_digits=5, decimal_places=1,
+        _("days contracted"),
+        max_digits=5,
+        decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5"))],
-    )  # fmt: skip
+    )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
 
@@ -101,10 +105,11 @@ class TimeSheet(ExpertWork):
         verbose_name_plural = _("time sheets")
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "month"], name="one_timesheet_per_month",
+                fields=["contract", "month"],
+                name="one_timesheet_per_month",
                 violation_error_message=_("This contract already has a time sheet for this month."),
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} – {self.contract.expert}"
@@ -117,9 +122,13 @@ class TimeSheetEntry(models.Model):
     lsg = models.ForeignKey(LSG, on_delete=models.PROTECT, related_name="+", verbose_name=_("LSG"))
     activity = models.CharField(_("activity"), max_length=300)
     engagement = models.ForeignKey(
-        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Engagement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("engagement"),
-    )  # fmt: skip
+    )
     days = models.DecimalField(
         _("days"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )

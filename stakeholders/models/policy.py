@@ -70,10 +70,11 @@ class LAPMeasure(models.Model):
         verbose_name_plural = _("policy document measures")
         constraints = [
             models.UniqueConstraint(
-                fields=["document", "number"], name="unique_lap_measure_number",
+                fields=["document", "number"],
+                name="unique_lap_measure_number",
                 violation_error_message=_("This document already has a measure with this number."),
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

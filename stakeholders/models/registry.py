@@ -86,9 +86,12 @@ class User(AbstractUser):
     )
     # Blank until the user picks one or first signs in (then the language they signed in with).
     language = models.CharField(
-        _("language"), max_length=10, blank=True, default="",
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
         choices=[(code, name) for code, name in settings.LANGUAGES],
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -178,14 +181,20 @@ class LSG(ScriptNameMixin, models.Model):
         District, on_delete=models.PROTECT, related_name="lsgs", verbose_name=_("district")
     )
     parent_city = models.CharField(
-        _("parent city"), max_length=100, blank=True,
+        _("parent city"),
+        max_length=100,
+        blank=True,
         help_text=_("For a city municipality, the city it belongs to."),
-    )  # fmt: skip
+    )
     # The city LSG itself (Belgrade, Niš): the name above is kept as the source spells it.
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="city_municipalities",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="city_municipalities",
         verbose_name=_("city"),
-    )  # fmt: skip
+    )
     census_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
     population_male = models.PositiveIntegerField(_("population, men"), null=True, blank=True)
     population_female = models.PositiveIntegerField(_("population, women"), null=True, blank=True)
@@ -199,9 +208,11 @@ class LSG(ScriptNameMixin, models.Model):
         _("Roma coordinator engaged"), max_length=20, choices=CoordinatorEngagement.choices, blank=True
     )
     coordinator_post = models.CharField(
-        _("post of the Roma coordinator"), max_length=200, blank=True,
+        _("post of the Roma coordinator"),
+        max_length=200,
+        blank=True,
         help_text=_("The job title under which the coordinator's duties are done."),
-    )  # fmt: skip
+    )
     coordinator_post_systematised = models.BooleanField(
         _("post in the job systematisation"), null=True, blank=True
     )
@@ -212,16 +223,22 @@ class LSG(ScriptNameMixin, models.Model):
         _("year of the dedicated budget"), null=True, blank=True
     )
     dedicated_budget = models.DecimalField(
-        _("budget dedicated to Roma inclusion (RSD)"), max_digits=14, decimal_places=2,
-        null=True, blank=True, validators=[MinValueValidator(0)],
+        _("budget dedicated to Roma inclusion (RSD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("Funds the LSG set aside for improving the position of Roma in that year; 0 if none."),
-    )  # fmt: skip
+    )
     # Printed at the head of the LSG's official documents; checked by content (PNG or JPEG) in
     # stakeholders.services.lsg_update, stored under a name the server chooses, never SVG.
     coat_of_arms = models.FileField(
-        _("coat of arms (PNG or JPEG)"), upload_to=ServerNamedUpload("stakeholders/arms", None), blank=True,
+        _("coat of arms (PNG or JPEG)"),
+        upload_to=ServerNamedUpload("stakeholders/arms", None),
+        blank=True,
         help_text=_("Printed at the head of the LSG's plans and reports. PNG or JPEG, at most 1 MB."),
-    )  # fmt: skip
+    )
 
     history = HistoricalRecords()
     objects = LSGQuerySet.as_manager()
@@ -363,26 +380,36 @@ class Settlement(models.Model):
     lsg = models.ForeignKey(LSG, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("LSG"))
     name = models.CharField(_("name"), max_length=150)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(SERBIA_LAT[0], LAT_OUTSIDE),
             MaxValueValidator(SERBIA_LAT[1], LAT_OUTSIDE),
         ],
-    )  # fmt: skip
+    )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True,
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(SERBIA_LON[0], LON_OUTSIDE),
             MaxValueValidator(SERBIA_LON[1], LON_OUTSIDE),
         ],
-    )  # fmt: skip
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     households = models.PositiveIntegerField(_("estimated households"), null=True, blank=True)
     people = models.PositiveIntegerField(_("estimated people"), null=True, blank=True)
     infrastructure_notes = models.TextField(
-        _("infrastructure notes"), blank=True, max_length=NOTES_MAX_LENGTH,
+        _("infrastructure notes"),
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
         validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
-    )  # fmt: skip
+    )
 
     history = HistoricalRecords()
     objects = LSGOwnedQuerySet.as_manager()
@@ -424,13 +451,19 @@ class Institution(models.Model):
     # No LSG: a national body (ministry, the Office for Human and Minority Rights, NES, SCTM, a
     # donor) in the one shared register that every LSG's plans choose from.
     lsg = models.ForeignKey(
-        LSG, on_delete=models.CASCADE, null=True, blank=True, related_name="institutions",
+        LSG,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="institutions",
         verbose_name=_("LSG"),
-    )  # fmt: skip
+    )
     type = models.ForeignKey(
-        InstitutionType, on_delete=models.PROTECT, related_name="institutions",
+        InstitutionType,
+        on_delete=models.PROTECT,
+        related_name="institutions",
         verbose_name=_("type"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
@@ -447,10 +480,14 @@ class Institution(models.Model):
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
         verbose_name=_("succeeded by"),
         help_text=_("The body that took over its work when it was renamed, merged or closed."),
-    )  # fmt: skip
+    )
 
     history = HistoricalRecords()
     objects = LSGOwnedQuerySet.as_manager()
@@ -581,9 +618,13 @@ class JMUMembership(models.Model):
         MemberRole, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("role")
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("institution"),
-    )  # fmt: skip
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     since = models.DateField(_("member since"))

@@ -56,9 +56,17 @@ def test_a_coordinator_sees_only_their_lsgs_settlements(client, places):
     data = map_data(response)
     # Reka has no location: in the list, not on the map.
     assert data["points"] == [
-        {"id": places["istok"].pk, "name": "Istok", "lsg": places["home"].name, "kind": "Substandard",
-         "households": 85, "people": 340, "lat": 44.0192, "lon": 20.9431}
-    ]  # fmt: skip
+        {
+            "id": places["istok"].pk,
+            "name": "Istok",
+            "lsg": places["home"].name,
+            "kind": "Substandard",
+            "households": 85,
+            "people": 340,
+            "lat": 44.0192,
+            "lon": 20.9431,
+        }
+    ]
     assert "no location" in response.content.decode()
     assert list(response.context["filter"].form.fields["lsg"].queryset) == [places["home"]]
     # Another LSG's id in the filter is not a way in: the choice is refused, nothing is listed.

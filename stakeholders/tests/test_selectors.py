@@ -25,9 +25,13 @@ def test_lsg_page_of_my_lsg_splits_current_and_former_members_and_another_lsg_is
     lsg, other_lsg, jmu, membership, users
 ):
     former = type(membership).objects.create(
-        jmu=jmu, person_name="Bivši član", role=membership.role, institution=membership.institution,
-        since=membership.since, until=membership.since.replace(year=membership.since.year + 1),
-    )  # fmt: skip
+        jmu=jmu,
+        person_name="Bivši član",
+        role=membership.role,
+        institution=membership.institution,
+        since=membership.since,
+        until=membership.since.replace(year=membership.since.year + 1),
+    )
     page = selectors.lsg_page(user=users["coordinator"], pk=lsg.pk)
     assert (page.jmu, page.members, page.former_members) == (jmu, [membership], [former])
     assert page.can_edit and page.roles == frozenset({Role.COORDINATOR})

@@ -81,9 +81,17 @@ def test_reference_tables_are_loaded():
 
     # The areas of the Strategy for Social Inclusion of Roma, and a cross-cutting one.
     assert list(ThematicArea.objects.values_list("code", flat=True)) == [
-        "education", "employment", "health", "social-protection", "housing", "civil-status",
-        "participation", "culture-media", "anti-discrimination", "cross-cutting",
-    ]  # fmt: skip
+        "education",
+        "employment",
+        "health",
+        "social-protection",
+        "housing",
+        "civil-status",
+        "participation",
+        "culture-media",
+        "anti-discrimination",
+        "cross-cutting",
+    ]
     assert FundingSource.objects.get(code="sctm").share == FundingSource.Share.SCTM
 
 
@@ -92,8 +100,12 @@ def test_national_bodies_are_one_shared_register_without_an_lsg():
 
     national = Institution.objects.filter(lsg__isnull=True)
     names = set(national.values_list("name", flat=True))
-    assert {"Nacionalna služba za zapošljavanje", "Kancelarija za ljudska i manjinska prava",
-            "Stalna konferencija gradova i opština (SKGO)", "Ministarstvo prosvete"} <= names  # fmt: skip
+    assert {
+        "Nacionalna služba za zapošljavanje",
+        "Kancelarija za ljudska i manjinska prava",
+        "Stalna konferencija gradova i opština (SKGO)",
+        "Ministarstvo prosvete",
+    } <= names
     count = national.count()
     services.reference_data_load()  # loading again adds no twin
     assert Institution.objects.filter(lsg__isnull=True).count() == count
@@ -106,10 +118,15 @@ def test_membership_that_ends_before_it_starts_is_refused(jmu):
     role = MemberRole.objects.get(code="csw")
     with pytest.raises(ValidationError) as excinfo:
         services.membership_create(
-            jmu=jmu, actor=None,
-            data={"person_name": "Ana", "role": role, "since": datetime.date(2024, 5, 1),
-                  "until": datetime.date(2024, 4, 1)},
-        )  # fmt: skip
+            jmu=jmu,
+            actor=None,
+            data={
+                "person_name": "Ana",
+                "role": role,
+                "since": datetime.date(2024, 5, 1),
+                "until": datetime.date(2024, 4, 1),
+            },
+        )
     assert "until" in errors_of(excinfo)
     assert not JMUMembership.objects.filter(jmu=jmu).exists()
 
@@ -117,10 +134,14 @@ def test_membership_that_ends_before_it_starts_is_refused(jmu):
 def test_second_active_jmu_in_one_lsg_is_refused(jmu):
     with pytest.raises(ValidationError) as excinfo:
         services.jmu_create(
-            lsg=jmu.lsg, actor=None,
-            data={"founding_body": JMU.FoundingBody.ASSEMBLY, "decision_number": "1/2025",
-                  "decision_date": datetime.date(2025, 1, 1)},
-        )  # fmt: skip
+            lsg=jmu.lsg,
+            actor=None,
+            data={
+                "founding_body": JMU.FoundingBody.ASSEMBLY,
+                "decision_number": "1/2025",
+                "decision_date": datetime.date(2025, 1, 1),
+            },
+        )
     assert "already has an active JMU" in errors_of(excinfo)["status"][0]
     assert JMU.objects.filter(lsg=jmu.lsg).count() == 1
 
@@ -128,10 +149,14 @@ def test_second_active_jmu_in_one_lsg_is_refused(jmu):
 def test_an_inactive_former_jmu_does_not_block_a_new_one(jmu):
     services.jmu_update(jmu=jmu, actor=None, data={"status": JMU.Status.INACTIVE})
     new = services.jmu_create(
-        lsg=jmu.lsg, actor=None,
-        data={"founding_body": JMU.FoundingBody.ASSEMBLY, "decision_number": "1/2025",
-              "decision_date": datetime.date(2025, 1, 1)},
-    )  # fmt: skip
+        lsg=jmu.lsg,
+        actor=None,
+        data={
+            "founding_body": JMU.FoundingBody.ASSEMBLY,
+            "decision_number": "1/2025",
+            "decision_date": datetime.date(2025, 1, 1),
+        },
+    )
     assert new.status == JMU.Status.ACTIVE
 
 
@@ -165,10 +190,15 @@ def test_membership_institution_must_belong_to_the_jmu_lsg(jmu, other_lsg):
     foreign = InstitutionFactory(lsg=other_lsg)
     with pytest.raises(ValidationError) as excinfo:
         services.membership_create(
-            jmu=jmu, actor=None,
-            data={"person_name": "Ana", "role": MemberRole.objects.get(code="csw"),
-                  "institution": foreign, "since": datetime.date(2024, 1, 1)},
-        )  # fmt: skip
+            jmu=jmu,
+            actor=None,
+            data={
+                "person_name": "Ana",
+                "role": MemberRole.objects.get(code="csw"),
+                "institution": foreign,
+                "since": datetime.date(2024, 1, 1),
+            },
+        )
     assert "institution" in errors_of(excinfo)
 
 
@@ -179,10 +209,15 @@ def test_membership_institution_must_belong_to_the_jmu_lsg(jmu, other_lsg):
 def test_coordinates_outside_serbia_are_refused(lsg, latitude, longitude, field):
     with pytest.raises(ValidationError) as excinfo:
         services.settlement_create(
-            lsg=lsg, actor=None,
-            data={"name": "Daleko", "kind": Settlement.Kind.INFORMAL,
-                  "latitude": Decimal(latitude), "longitude": Decimal(longitude)},
-        )  # fmt: skip
+            lsg=lsg,
+            actor=None,
+            data={
+                "name": "Daleko",
+                "kind": Settlement.Kind.INFORMAL,
+                "latitude": Decimal(latitude),
+                "longitude": Decimal(longitude),
+            },
+        )
     assert "outside Serbia" in errors_of(excinfo)[field][0]
     assert not Settlement.objects.filter(lsg=lsg).exists()
 
@@ -225,10 +260,15 @@ def test_overlong_settlement_notes_are_refused(lsg):
 
 def test_phone_numbers_as_written_in_serbia_are_accepted(lsg):
     institution = services.institution_create(
-        lsg=lsg, actor=None,
-        data={"type": InstitutionType.objects.get(code="csw"), "name": "CSR",
-              "phone": "+381 34 123-456", "email": "csr@example.rs"},
-    )  # fmt: skip
+        lsg=lsg,
+        actor=None,
+        data={
+            "type": InstitutionType.objects.get(code="csw"),
+            "name": "CSR",
+            "phone": "+381 34 123-456",
+            "email": "csr@example.rs",
+        },
+    )
     services.institution_update(institution=institution, actor=None, data={"phone": "064/123-4567"})
     assert Institution.objects.get(pk=institution.pk).phone == "064/123-4567"
 

@@ -9,20 +9,48 @@ from stakeholders.tests.factories import JMUFactory, MembershipFactory, Settleme
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    "anonymous", "coordinator", "other_coordinator", "member", "expert", "unassigned_expert",
-    "officer", "administrator",
-]  # fmt: skip
+    "anonymous",
+    "coordinator",
+    "other_coordinator",
+    "member",
+    "expert",
+    "unassigned_expert",
+    "officer",
+    "administrator",
+]
 
 # Expected answer per role: 200 shown, 404 not found (another LSG's), 403 seen but refused,
 # "login" a redirect to the login page.
-READ = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 200,
-        "expert": 200, "unassigned_expert": 404, "officer": 200, "administrator": 200}  # fmt: skip
-EDIT_REGISTRY = {"anonymous": "login", "coordinator": 200, "other_coordinator": 404, "member": 403,
-                 "expert": 403, "unassigned_expert": 404, "officer": 403,
-                 "administrator": 200}  # fmt: skip
-EDIT_LSG = {"anonymous": "login", "coordinator": 403, "other_coordinator": 404, "member": 403,
-            "expert": 403, "unassigned_expert": 404, "officer": 403,
-            "administrator": 200}  # fmt: skip
+READ = {
+    "anonymous": "login",
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "member": 200,
+    "expert": 200,
+    "unassigned_expert": 404,
+    "officer": 200,
+    "administrator": 200,
+}
+EDIT_REGISTRY = {
+    "anonymous": "login",
+    "coordinator": 200,
+    "other_coordinator": 404,
+    "member": 403,
+    "expert": 403,
+    "unassigned_expert": 404,
+    "officer": 403,
+    "administrator": 200,
+}
+EDIT_LSG = {
+    "anonymous": "login",
+    "coordinator": 403,
+    "other_coordinator": 404,
+    "member": 403,
+    "expert": 403,
+    "unassigned_expert": 404,
+    "officer": 403,
+    "administrator": 200,
+}
 
 PAGES = [
     ("stakeholders:lsg-detail", "lsg", READ),
@@ -62,9 +90,8 @@ def test_page_access_per_role(client, users, request, role, name, target, expect
 def test_read_only_roles_cannot_post_to_edit_urls(client, users, jmu, role):
     response = as_user(client, users, role).post(
         reverse("stakeholders:membership-create", args=[jmu.pk]),
-        {"person_name": "Uljez", "role": MemberRole.objects.get(code="csw").pk,
-         "since": "2024-01-01"},
-    )  # fmt: skip
+        {"person_name": "Uljez", "role": MemberRole.objects.get(code="csw").pk, "since": "2024-01-01"},
+    )
     assert response.status_code == (404 if role == "other_coordinator" else 403)
     assert not JMUMembership.objects.filter(person_name="Uljez").exists()
 
@@ -182,11 +209,15 @@ def test_coordinator_adds_a_member(client, users, jmu, institution):
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:membership-create", args=[jmu.pk]),
-        {"person_name": "Svetlana Nikolić",
-         "role": MemberRole.objects.get(code="health-mediator").pk,
-         "institution": institution.pk, "phone": "064/111-2233", "email": "svetlana@example.rs",
-         "since": "2024-02-01"},
-    )  # fmt: skip
+        {
+            "person_name": "Svetlana Nikolić",
+            "role": MemberRole.objects.get(code="health-mediator").pk,
+            "institution": institution.pk,
+            "phone": "064/111-2233",
+            "email": "svetlana@example.rs",
+            "since": "2024-02-01",
+        },
+    )
     assert response.status_code == 302
     assert response.url == reverse("stakeholders:lsg-detail", args=[jmu.lsg.pk])
     member = JMUMembership.objects.get(person_name="Svetlana Nikolić")
@@ -199,9 +230,15 @@ def test_membership_form_shows_the_error_at_the_field_and_keeps_the_input(client
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:membership-create", args=[jmu.pk]),
-        {"person_name": "Zoran Kratki", "role": MemberRole.objects.get(code="csw").pk,
-         "since": "2024-05-01", "until": "2024-04-01", "email": "bad@", "phone": "abc"},
-    )  # fmt: skip
+        {
+            "person_name": "Zoran Kratki",
+            "role": MemberRole.objects.get(code="csw").pk,
+            "since": "2024-05-01",
+            "until": "2024-04-01",
+            "email": "bad@",
+            "phone": "abc",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"until", "email", "phone"}
@@ -237,9 +274,13 @@ def test_second_active_jmu_is_refused_at_the_status_field(client, users, jmu):
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:jmu-create", args=[jmu.lsg.pk]),
-        {"founding_body": "assembly", "decision_number": "2/2025", "decision_date": "2025-02-01",
-         "status": "active"},
-    )  # fmt: skip
+        {
+            "founding_body": "assembly",
+            "decision_number": "2/2025",
+            "decision_date": "2025-02-01",
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert "already has an active JMU" in str(response.context["form"].errors["status"])
     assert JMU.objects.filter(lsg=jmu.lsg).count() == 1
@@ -249,9 +290,15 @@ def test_coordinator_registers_a_jmu(client, users, lsg):
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:jmu-create", args=[lsg.pk]),
-        {"name": "Mobilni tim", "founding_body": "municipal_council", "decision_number": "1/2025",
-         "decision_date": "2025-02-01", "mou_date": "2025-03-01", "status": "active"},
-    )  # fmt: skip
+        {
+            "name": "Mobilni tim",
+            "founding_body": "municipal_council",
+            "decision_number": "1/2025",
+            "decision_date": "2025-02-01",
+            "mou_date": "2025-03-01",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
     jmu = JMU.objects.get(lsg=lsg)
     assert jmu.decision_date == datetime.date(2025, 2, 1)
@@ -272,9 +319,15 @@ def test_settlement_edit_saves(client, users, settlement):
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:settlement-update", args=[settlement.pk]),
-        {"name": settlement.name, "kind": "formal", "latitude": "43.89", "longitude": "20.35",
-         "households": "50", "people": "210"},
-    )  # fmt: skip
+        {
+            "name": settlement.name,
+            "kind": "formal",
+            "latitude": "43.89",
+            "longitude": "20.35",
+            "households": "50",
+            "people": "210",
+        },
+    )
     assert response.status_code == 302
     settlement.refresh_from_db()
     assert (settlement.kind, settlement.people) == ("formal", 210)
@@ -284,9 +337,8 @@ def test_institution_overlong_name_is_refused_at_the_field(client, users, lsg):
     client.force_login(users["coordinator"])
     response = client.post(
         reverse("stakeholders:institution-create", args=[lsg.pk]),
-        {"type": Institution._meta.get_field("type").related_model.objects.first().pk,
-         "name": "x" * 201},
-    )  # fmt: skip
+        {"type": Institution._meta.get_field("type").related_model.objects.first().pk, "name": "x" * 201},
+    )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
 
@@ -296,9 +348,14 @@ def test_administrator_cannot_give_an_lsg_a_duplicate_code(client, users):
     client.force_login(users["administrator"])
     response = client.post(
         reverse("stakeholders:lsg-update", args=[zvezdara.pk]),
-        {"code": "71242", "name_lat": "Zvezdara", "name_cyr": "Звездара",
-         "type": "city_municipality", "district": zvezdara.district_id},
-    )  # fmt: skip
+        {
+            "code": "71242",
+            "name_lat": "Zvezdara",
+            "name_cyr": "Звездара",
+            "type": "city_municipality",
+            "district": zvezdara.district_id,
+        },
+    )
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
     assert LSG.objects.get(pk=zvezdara.pk).code == "70149"

@@ -22,17 +22,46 @@ SOURCE_LOCALE = "sr_Latn"
 TARGET_LOCALE = "sr"
 
 KEEP_LATIN = [
-    "JMU Planner", "EU", "IPA", "RSD", "EUR", "USD", "IBAN", "ID", "Excel", "Word",
-    "PDF", "XLSX", "XLS", "CSV", "DOCX", "DOC", "ODT", "PNG", "JPEG", "JPG", "GIF", "SVG", "ZIP",
-    "HTML", "JSON", "TXT",
-]  # fmt: skip
+    "JMU Planner",
+    "EU",
+    "IPA",
+    "RSD",
+    "EUR",
+    "USD",
+    "IBAN",
+    "ID",
+    "Excel",
+    "Word",
+    "PDF",
+    "XLSX",
+    "XLS",
+    "CSV",
+    "DOCX",
+    "DOC",
+    "ODT",
+    "PNG",
+    "JPEG",
+    "JPG",
+    "GIF",
+    "SVG",
+    "ZIP",
+    "HTML",
+    "JSON",
+    "TXT",
+]
 # Keywords of the plan matrix that the XLSX import reads in Latin script only (quoted „…“ in the
 # messages that ask for them): plans/spreadsheets.py FINANCING_LABELS and TYPE_LABELS.
 IMPORT_KEYWORDS = [
-    "nova", "već finansirana (lokalni budžet)", "već finansirana (republički budžet)",
-    "new", "already financed (local)", "already financed (national)",
-    "broj", "procenat", "da/ne",
-]  # fmt: skip
+    "nova",
+    "već finansirana (lokalni budžet)",
+    "već finansirana (republički budžet)",
+    "new",
+    "already financed (local)",
+    "already financed (national)",
+    "broj",
+    "procenat",
+    "da/ne",
+]
 
 PROTECTED = re.compile(
     "|".join(

@@ -141,8 +141,13 @@ def test_attachment_view_refuses_a_liar_and_a_giant_and_keeps_a_docx(client, wor
 def test_a_held_meeting_dated_in_the_future_is_refused(client, lsg, users):
     client = as_user(client, users["expert"])
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    data = {"type": "coordination_meeting", "title": "Sastanak", "date": tomorrow.isoformat(),
-            "held": "on", "lsgs": [lsg.pk]}  # fmt: skip
+    data = {
+        "type": "coordination_meeting",
+        "title": "Sastanak",
+        "date": tomorrow.isoformat(),
+        "held": "on",
+        "lsgs": [lsg.pk],
+    }
     response = client.post(reverse("stakeholders:engagement-create"), data)
     assert response.status_code == 200
     assert "cannot be dated in the future" in response.content.decode()
@@ -154,8 +159,13 @@ def test_a_held_meeting_dated_in_the_future_is_refused(client, lsg, users):
 
 def test_an_expert_names_only_their_assigned_lsgs(client, lsg, other_lsg, users):
     client = as_user(client, users["expert"])
-    data = {"type": "workshop", "title": "Radionica", "date": "2026-01-05", "held": "on",
-            "lsgs": [other_lsg.pk]}  # fmt: skip
+    data = {
+        "type": "workshop",
+        "title": "Radionica",
+        "date": "2026-01-05",
+        "held": "on",
+        "lsgs": [other_lsg.pk],
+    }
     response = client.post(reverse("stakeholders:engagement-create"), data)
     assert response.status_code == 200 and not Engagement.objects.exists()
 
@@ -170,8 +180,11 @@ def test_a_follow_up_without_an_owner_is_refused(client, work, users):
     )
     assert not FollowUp.objects.exists()
     with pytest.raises(ValidationError) as error:
-        services.follow_up_add(engagement=work.engagement, actor=users["expert"],
-                               data={"task": "x", "owner": " ", "due_date": datetime.date(2026, 4, 1)})  # fmt: skip
+        services.follow_up_add(
+            engagement=work.engagement,
+            actor=users["expert"],
+            data={"task": "x", "owner": " ", "due_date": datetime.date(2026, 4, 1)},
+        )
     assert "owner" in error.value.message_dict
     assert (
         client.post(url, {"task": "Poslati nacrt", "owner": "Sanja", "due_date": "2026-04-01"}).status_code
@@ -223,8 +236,11 @@ def test_coordinators_read_but_do_not_change_engagements(client, work, users):
 
 def test_engagement_list_query_count_is_constant(client, lsg, users, django_assert_num_queries):
     for day in range(30):  # more than one page (25)
-        engagement = Engagement.objects.create(type="field_visit", title=f"Obilazak {day}",
-                                               date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day))  # fmt: skip
+        engagement = Engagement.objects.create(
+            type="field_visit",
+            title=f"Obilazak {day}",
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day),
+        )
         engagement.lsgs.set([lsg, LSGFactory()])
     client = as_user(client, users["expert"])
     # session, user, roles, count, the page of engagements, their LSGs (one prefetch) and the
@@ -263,8 +279,13 @@ def test_coordinator_links_a_measure_and_the_plan_page_shows_it(client, work, pl
     unanswered = Recommendation.objects.create(
         engagement=work.engagement, lsg=lsg, text="Zaposliti još jednu medijatorku.", addressee="Dom zdravlja"
     )
-    Recommendation.objects.create(engagement=work.engagement, lsg=lsg, text="Odbijena preporuka", addressee="x",
-                                  status=Recommendation.Status.REJECTED)  # fmt: skip
+    Recommendation.objects.create(
+        engagement=work.engagement,
+        lsg=lsg,
+        text="Odbijena preporuka",
+        addressee="x",
+        status=Recommendation.Status.REJECTED,
+    )
     url = reverse("stakeholders:recommendation-detail", args=[work.recommendation.pk])
     expert = as_user(client, users["expert"])
     assert expert.post(url, {"measure": measure.pk}).status_code == 403
@@ -349,22 +370,37 @@ def test_mentoring_session_report_pdf(reference_data, eager):
     lsg = LSGFactory(name_lat="Niš PDF", name_cyr="Ниш PDF")
     expert = user_with_role(Role.EXPERT, lsg)
     engagement = services.engagement_save(
-        actor=expert, lsgs=[lsg],
-        data={"type": Engagement.Type.MENTORING_SESSION, "title": "Mentorska sesija", "date": datetime.date(2026, 2, 3),
-              "held": True, "questions_raised": "Kako prikazati aktivnosti van plana?",
-              "advice_given": "Upisati ih kao terenske aktivnosti."},
-    )  # fmt: skip
+        actor=expert,
+        lsgs=[lsg],
+        data={
+            "type": Engagement.Type.MENTORING_SESSION,
+            "title": "Mentorska sesija",
+            "date": datetime.date(2026, 2, 3),
+            "held": True,
+            "questions_raised": "Kako prikazati aktivnosti van plana?",
+            "advice_given": "Upisati ih kao terenske aktivnosti.",
+        },
+    )
     services.participant_add(
         engagement=engagement, actor=expert, data={"name": "Ana Ilić", "institution": "CSR"}
     )
-    services.follow_up_add(engagement=engagement, actor=expert,
-                           data={"task": "Poslati izveštaj", "owner": "Ana Ilić", "due_date": datetime.date(2026, 2, 20)})  # fmt: skip
+    services.follow_up_add(
+        engagement=engagement,
+        actor=expert,
+        data={"task": "Poslati izveštaj", "owner": "Ana Ilić", "due_date": datetime.date(2026, 2, 20)},
+    )
     document = document_request(actor=expert, engagement=engagement)
     document.refresh_from_db()
     assert document.status == Document.Status.DONE, document.error
     text = pdf_text(document)
-    for expected in ["Mentoring session report", "Kako prikazati aktivnosti van plana?",
-                     "Upisati ih kao terenske aktivnosti.", "Ana Ilić", "Poslati izveštaj", "Niš PDF"]:  # fmt: skip
+    for expected in [
+        "Mentoring session report",
+        "Kako prikazati aktivnosti van plana?",
+        "Upisati ih kao terenske aktivnosti.",
+        "Ana Ilić",
+        "Poslati izveštaj",
+        "Niš PDF",
+    ]:
         assert expected in text, expected
     assert Document.objects.visible_to(expert).filter(pk=document.pk).exists()
     assert not Document.objects.visible_to(user_with_role(Role.EXPERT, LSGFactory())).exists()
@@ -420,8 +456,12 @@ def test_a_megabyte_note_on_a_rejection_is_refused_with_a_message_and_nothing_mo
 def test_policy_documents_are_recorded_by_the_lsgs_authors(client, lsg, users):
     client = as_user(client, users["expert"])
     url = reverse("stakeholders:policy-create", args=[lsg.pk])
-    data = {"kind": "employment", "title": "Lokalni akcioni plan zapošljavanja", "period_start": "2026-01-01",
-            "period_end": "2025-12-31"}  # fmt: skip
+    data = {
+        "kind": "employment",
+        "title": "Lokalni akcioni plan zapošljavanja",
+        "period_start": "2026-01-01",
+        "period_end": "2025-12-31",
+    }
     assert client.post(url, data).status_code == 200  # ends before it starts
     response = client.post(url, data | {"period_end": "2028-12-31"})
     assert response.status_code == 302
@@ -526,27 +566,48 @@ def test_the_author_hears_how_the_lsg_answered_the_recommendation_in_their_scrip
 def exchange(lsg, other_lsg, users):
     """An exchange event of two LSGs (Čačak's and the other's), with each one's part and a shared part."""
     event = Engagement.objects.create(
-        type=Engagement.Type.EXCHANGE_EVENT, title="Razmena iskustava", date=datetime.date(2026, 5, 5),
+        type=Engagement.Type.EXCHANGE_EVENT,
+        title="Razmena iskustava",
+        date=datetime.date(2026, 5, 5),
         created_by=users["officer"],
-    )  # fmt: skip
+    )
     event.lsgs.set([lsg, other_lsg])
     for owner, word in ((lsg, "ČAČAK"), (other_lsg, "DRUGI")):
-        Recommendation.objects.create(engagement=event, lsg=owner, text=f"Preporuka {word}", addressee="Tim",
-                                      created_by=users["officer"])  # fmt: skip
-        FollowUp.objects.create(engagement=event, lsg=owner, task=f"Zadatak {word}", owner="Tim",
-                                due_date=datetime.date(2026, 6, 1))  # fmt: skip
-        services.attachment_add(engagement=event, actor=users["officer"], lsg=owner,
-                                upload=SimpleUploadedFile(f"prilog-{word}.pdf", PDF))  # fmt: skip
+        Recommendation.objects.create(
+            engagement=event,
+            lsg=owner,
+            text=f"Preporuka {word}",
+            addressee="Tim",
+            created_by=users["officer"],
+        )
+        FollowUp.objects.create(
+            engagement=event,
+            lsg=owner,
+            task=f"Zadatak {word}",
+            owner="Tim",
+            due_date=datetime.date(2026, 6, 1),
+        )
+        services.attachment_add(
+            engagement=event,
+            actor=users["officer"],
+            lsg=owner,
+            upload=SimpleUploadedFile(f"prilog-{word}.pdf", PDF),
+        )
     FollowUp.objects.create(
         engagement=event, task="Zadatak ZAJEDNIČKI", owner="Svi", due_date=datetime.date(2026, 6, 1)
     )
     return event
 
 
-@pytest.mark.parametrize(("reader", "sees", "not_sees"), [
-    ("coordinator", "ČAČAK", "DRUGI"), ("expert", "ČAČAK", "DRUGI"),
-    ("other_coordinator", "DRUGI", "ČAČAK"), ("unassigned_expert", "DRUGI", "ČAČAK"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("reader", "sees", "not_sees"),
+    [
+        ("coordinator", "ČAČAK", "DRUGI"),
+        ("expert", "ČAČAK", "DRUGI"),
+        ("other_coordinator", "DRUGI", "ČAČAK"),
+        ("unassigned_expert", "DRUGI", "ČAČAK"),
+    ],
+)
 def test_a_shared_engagement_shows_each_reader_the_shared_part_and_only_their_lsgs_part(
     client, exchange, users, reader, sees, not_sees
 ):

@@ -39,8 +39,9 @@ def test_engagements_are_found_by_the_lsgs_expert_and_officers_and_not_by_anothe
 
 
 def test_contract_summaries_count_days_entered_and_accepted_for_the_contracts_expert_only(work, users, lsg):
-    accepted = TimeSheet.objects.create(contract=work.contract, month=datetime.date(2029, 4, 1),
-                                        status=TimeSheet.Status.ACCEPTED)  # fmt: skip
+    accepted = TimeSheet.objects.create(
+        contract=work.contract, month=datetime.date(2029, 4, 1), status=TimeSheet.Status.ACCEPTED
+    )
     TimeSheetEntry.objects.create(timesheet=accepted, lsg=lsg, activity="Obilazak", days=Decimal("2"))
     [summary] = expert_selectors.contract_summaries(user=users["expert"])
     assert (summary.contract, summary.used, summary.accepted) == (work.contract, Decimal("3.5"), Decimal("2"))
@@ -51,8 +52,12 @@ def test_contract_summaries_count_days_entered_and_accepted_for_the_contracts_ex
 
 def test_current_plan_measures_leave_out_a_superseded_version(lsg, jmu, plan):
     current = MeasureFactory(plan=plan)
-    old = PlanFactory(jmu=jmu, status=OperationalPlan.Status.SUPERSEDED,
-                      period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31))  # fmt: skip
+    old = PlanFactory(
+        jmu=jmu,
+        status=OperationalPlan.Status.SUPERSEDED,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
     MeasureFactory(plan=old)
     MeasureFactory(plan=PlanFactory())  # another LSG's
     assert list(selectors.current_plan_measures(lsg.pk)) == [current]

@@ -27,36 +27,53 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def engagement_world(*, lsg, plan, measure, users) -> SimpleNamespace:
     expert = users["expert"]
     engagement = Engagement.objects.create(
-        type=Engagement.Type.WORKSHOP, title="Radionica o merama", date=datetime.date(2026, 3, 10),
+        type=Engagement.Type.WORKSHOP,
+        title="Radionica o merama",
+        date=datetime.date(2026, 3, 10),
         created_by=expert,
-    )  # fmt: skip
+    )
     engagement.lsgs.set([lsg])
     attachment = Attachment(engagement=engagement, kind="png", original_name="slika.png", size=len(PNG))
     attachment.file.save("slika.png", ContentFile(PNG), save=False)
     attachment.save()
     recommendation = Recommendation.objects.create(
-        engagement=engagement, lsg=lsg, text="Uvesti redovne obilaske naselja.", addressee="Mobilni tim",
+        engagement=engagement,
+        lsg=lsg,
+        text="Uvesti redovne obilaske naselja.",
+        addressee="Mobilni tim",
         created_by=expert,
-    )  # fmt: skip
+    )
     policy = PolicyDocument.objects.create(
-        lsg=lsg, kind=PolicyDocument.Kind.LAP_ROMA, title="LAP za Rome",
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2030, 12, 31),
-    )  # fmt: skip
+        lsg=lsg,
+        kind=PolicyDocument.Kind.LAP_ROMA,
+        title="LAP za Rome",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2030, 12, 31),
+    )
     lap_measure = LAPMeasure.objects.create(document=policy, number="1.1", title="Predškolsko obrazovanje")
     contract = ExpertContract.objects.create(
-        expert=expert, title="Ekspert za operativne planove", days_contracted=Decimal("20"),
-        period_start=datetime.date(2029, 1, 1), period_end=datetime.date(2029, 12, 31),
-    )  # fmt: skip
+        expert=expert,
+        title="Ekspert za operativne planove",
+        days_contracted=Decimal("20"),
+        period_start=datetime.date(2029, 1, 1),
+        period_end=datetime.date(2029, 12, 31),
+    )
     timesheet = TimeSheet.objects.create(contract=contract, month=datetime.date(2029, 3, 1))
     timesheet_entry = TimeSheetEntry.objects.create(
         timesheet=timesheet, lsg=lsg, activity="Radionica", days=Decimal("1.5")
     )
     final_report = FinalReport.objects.create(contract=contract, outputs="Nacrt plana.")
     return SimpleNamespace(
-        engagement=engagement, attachment=attachment, recommendation=recommendation, policy=policy,
-        lap_measure=lap_measure, contract=contract, timesheet=timesheet, timesheet_entry=timesheet_entry,
+        engagement=engagement,
+        attachment=attachment,
+        recommendation=recommendation,
+        policy=policy,
+        lap_measure=lap_measure,
+        contract=contract,
+        timesheet=timesheet,
+        timesheet_entry=timesheet_entry,
         final_report=final_report,
-    )  # fmt: skip
+    )
 
 
 def pdf_text(document) -> str:

@@ -129,8 +129,14 @@ def test_final_report_pdf_lists_activities_recommendations_and_days(reference_da
     document.refresh_from_db()
     assert document.status == Document.Status.DONE, document.error
     text = pdf_text(document)
-    for expected in ["Expert's final report", "Radionica o merama", "Uvesti redovne obilaske naselja.",
-                     "Nacrt plana.", "Čačak PDF", "1.5 / 20.0"]:  # fmt: skip
+    for expected in [
+        "Expert's final report",
+        "Radionica o merama",
+        "Uvesti redovne obilaske naselja.",
+        "Nacrt plana.",
+        "Čačak PDF",
+        "1.5 / 20.0",
+    ]:
         assert expected in text, expected
 
 
