@@ -16,6 +16,7 @@ from jmu_planner import i18n
 from jmu_planner.forms import DATE_INPUT, NUMBER_INVALID, BoundedDateField, MonthField, NoteForm, formfield
 from jmu_planner.numbers import parse_decimal
 from plans.models import (
+    INDICATOR_FIELDS,
     BudgetEnvelope,
     BudgetLine,
     CommunicationItem,
@@ -244,22 +245,7 @@ class IndicatorForm(UntouchedRowMixin, CompactRowMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "unit",
-            "type",
-            "baseline_qualifier",
-            "baseline",
-            "baseline_year",
-            "baseline_source",
-            "target_qualifier",
-            "target",
-            "target_milestone",
-            "target_date",
-            "means_of_verification",
-            "breakdown",
-            "aggregation",
-        ]
+        fields = INDICATOR_FIELDS
         formfield_callback = formfield
         widgets = {"target_date": DATE_INPUT}
 

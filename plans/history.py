@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jmu_planner import i18n
 from jmu_planner.i18n import money
+from plans.models import INDICATOR_FIELDS as MODEL_INDICATOR_FIELDS
 from plans.models import BudgetLine, FundingSource, Indicator, Measure, OperationalPlan, ThematicArea
 from plans.selectors import ZERO, measures_with_details, plan_envelopes, plan_totals
 from stakeholders.models import Institution
@@ -38,21 +39,8 @@ LINK_FIELDS = [
     ("partner_institutions", "partner_list"),
     ("secondary_areas", "secondary_area_list"),
 ]
-INDICATOR_FIELDS = [
-    "unit",
-    "type",
-    "baseline_qualifier",
-    "baseline",
-    "baseline_year",
-    "baseline_source",
-    "target_qualifier",
-    "target",
-    "target_milestone",
-    "target_date",
-    "means_of_verification",
-    "breakdown",
-    "aggregation",
-]
+# Beside the name, which names the indicator in the compare.
+INDICATOR_FIELDS = [field for field in MODEL_INDICATOR_FIELDS if field != "name"]
 LINE_FIELDS = ["source", "category", "description", "currency", "amount_in_currency", "amount", "bound"]
 
 

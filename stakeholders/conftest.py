@@ -3,6 +3,8 @@ import datetime
 import pytest
 
 from jmu_planner.access import GlobalRole, Role
+from plans.tests.factories import MeasureFactory, PlanFactory
+from stakeholders.engagements.tests.world import engagement_world
 from stakeholders.tests.factories import (
     InstitutionFactory,
     JMUFactory,
@@ -66,3 +68,21 @@ def eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+# The engagements' and the experts' work of one LSG (stakeholders/engagements/tests/world.py).
+@pytest.fixture
+def plan(jmu):
+    return PlanFactory(
+        jmu=jmu, period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 12, 31)
+    )
+
+
+@pytest.fixture
+def measure(plan):
+    return MeasureFactory(plan=plan, title="Upis dece u vrtić")
+
+
+@pytest.fixture
+def work(lsg, plan, measure, users):
+    return engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)

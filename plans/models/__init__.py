@@ -2,6 +2,7 @@
 
 from plans.models.content import (  # noqa: F401
     DEFAULT_EUR_RATE,
+    INDICATOR_FIELDS,
     LONG_TEXT,
     STATUS_BADGES,
     Bound,

@@ -459,6 +459,27 @@ class Measure(models.Model):
             raise ValidationError(errors)
 
 
+# What a person writes of an indicator, in the form's order: the measure form, the version compare
+# and history, and the spreadsheet's comparison read this one list. A tuple: Django's inline formset
+# appends its foreign key to a form's Meta.fields when that is a list.
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "type",
+    "baseline_qualifier",
+    "baseline",
+    "baseline_year",
+    "baseline_source",
+    "target_qualifier",
+    "target",
+    "target_milestone",
+    "target_date",
+    "means_of_verification",
+    "breakdown",
+    "aggregation",
+)
+
+
 class Indicator(models.Model):
     class Type(models.TextChoices):
         NUMBER = "number", _("Number")

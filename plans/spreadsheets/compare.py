@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from plans.models import (
+    INDICATOR_FIELDS,
     Currency,
     Measure,
 )
@@ -41,22 +42,6 @@ LINK_FIELDS = {
     "partner_institutions": "partner_list",
     "secondary_areas": "secondary_area_list",
 }
-INDICATOR_FIELDS = [
-    "name",
-    "unit",
-    "type",
-    "baseline_qualifier",
-    "baseline",
-    "baseline_year",
-    "baseline_source",
-    "target_qualifier",
-    "target",
-    "target_milestone",
-    "target_date",
-    "means_of_verification",
-    "breakdown",
-    "aggregation",
-]
 LINE_FIELDS = [
     "source",
     "category",
@@ -125,7 +110,11 @@ def compare_with_plan(preview: ImportPreview, measures: list[Measure]) -> None:
             if {o.pk for o in data.get(name, [])} != {o.pk for o in getattr(existing, listed)}:
                 changes.append(labels.get(name, name))
         changes += _child_changes(
-            str(_("indicator")), imported.values.indicators, existing.indicator_list, INDICATOR_FIELDS, labels
+            str(_("indicator")),
+            imported.values.indicators,
+            existing.indicator_list,
+            list(INDICATOR_FIELDS),
+            labels,
         )
         changes += _child_changes(
             str(_("budget line")), imported.values.budget_lines, existing.line_list, LINE_FIELDS, labels

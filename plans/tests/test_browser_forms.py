@@ -100,6 +100,8 @@ def test_the_scanned_decision_survives_a_refused_adoption(live_server, page, ref
     page.goto(f"{live_server.url}/plans/{plan.pk}/adopt/")
     page.get_by_label("Adopted by").select_option(label="City council")
     page.get_by_label("Decision number").fill("06-77/2026-II")
+    page.locator("[name=signatory_name]").fill("Marija Petrović")
+    page.locator("[name=signatory_function]").fill("Predsednica Gradskog veća")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     page.get_by_label("Decision date").fill(tomorrow.isoformat())
     page.get_by_label(re.compile("Scanned decision")).set_input_files(str(decision))

@@ -14,6 +14,9 @@ from plans.tests.helpers import PDF, adopt, through_approval
 pytestmark = pytest.mark.django_db
 Status = OperationalPlan.Status
 
+# Who signs the decision (the adoption form asks for it).
+SIGNATORY = {"signatory_name": "Marija Petrović", "signatory_function": "Predsednica Gradskog veća"}
+
 
 def test_submit_request_changes_and_approve_through_the_pages(client, users, measure):
     plan = measure.plan
@@ -142,7 +145,11 @@ def test_a_refused_adoption_keeps_the_chosen_decision_for_the_next_try(
     client.force_login(users["coordinator"])
     url = reverse("plans:plan-adopt", args=[plan.pk])
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
-    data = {"adopting_body": "city_council", "adoption_number": "06-1/2026", "adoption_date": future}
+    data = {
+        "adopting_body": "city_council",
+        "adoption_number": "06-1/2026",
+        "adoption_date": future,
+    } | SIGNATORY
     response = client.post(url, data | {"adoption_file": SimpleUploadedFile("odluka <b>.pdf", PDF)})
     form = response.context["form"]
     assert "future" in str(form.errors["adoption_date"]) and "adoption_file" not in form.errors
@@ -166,7 +173,11 @@ def test_a_kept_file_goes_through_the_same_content_checks(client, users, measure
     plan = through_approval(measure.plan, users)
     client.force_login(users["coordinator"])
     url = reverse("plans:plan-adopt", args=[plan.pk])
-    data = {"adopting_body": "city_council", "adoption_number": "06-1/2026", "adoption_date": "bad"}
+    data = {
+        "adopting_body": "city_council",
+        "adoption_number": "06-1/2026",
+        "adoption_date": "bad",
+    } | SIGNATORY
     # Refused for the date before the file was checked: kept, but checked on the next try.
     response = client.post(url, data | {"adoption_file": SimpleUploadedFile("o.pdf", b"not a pdf")})
     token = response.context["form"]["held_file"].value()
@@ -204,7 +215,7 @@ def test_kept_files_nobody_came_back_for_are_swept(client, users, measure, tmp_p
     (held / "recent").write_bytes(PDF)
     plan = through_approval(measure.plan, users)
     client.force_login(users["coordinator"])
-    data = {"adopting_body": "city_council", "adoption_number": "1", "adoption_date": "bad"}
+    data = {"adopting_body": "city_council", "adoption_number": "1", "adoption_date": "bad"} | SIGNATORY
     client.post(
         reverse("plans:plan-adopt", args=[plan.pk]),
         data | {"adoption_file": SimpleUploadedFile("o.pdf", PDF)},

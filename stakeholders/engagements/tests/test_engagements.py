@@ -20,7 +20,7 @@ from reporting.models import Document
 from reporting.tasks import render_document
 from stakeholders import lifecycle
 from stakeholders.engagements import selectors, services
-from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
+from stakeholders.engagements.tests.world import as_user, inbox, pdf_text
 from stakeholders.models import (
     Attachment,
     Engagement,
@@ -57,28 +57,6 @@ def ooxml(main_part: str) -> bytes:
 
 DOCX = ooxml("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
 XLSX = ooxml("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
-
-
-@pytest.fixture
-def plan(jmu):
-    return PlanFactory(
-        jmu=jmu, period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 12, 31)
-    )
-
-
-@pytest.fixture
-def measure(plan):
-    return MeasureFactory(plan=plan, title="Upis dece u vrtić")
-
-
-@pytest.fixture
-def work(lsg, plan, measure, users):
-    return engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 # --- Uploads: checked by content ----------------------------------------------------------------

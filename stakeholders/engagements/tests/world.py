@@ -89,3 +89,8 @@ def inbox(user) -> list[str]:
     from jmu_planner.notifications.models import Notification
 
     return [render(n.event, n.params) for n in Notification.objects.filter(recipient=user).order_by("pk")]
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client

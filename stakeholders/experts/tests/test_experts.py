@@ -1,8 +1,6 @@
 """The experts' work: time sheets, the final report, their pages, PDFs and notifications."""
 
 import datetime
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -13,7 +11,7 @@ from plans.tests.factories import MeasureFactory, PlanFactory
 from reporting.documents import document_request
 from reporting.models import Document
 from stakeholders import lifecycle
-from stakeholders.engagements.tests.world import engagement_world, inbox, pdf_text
+from stakeholders.engagements.tests.world import as_user, engagement_world, inbox, pdf_text
 from stakeholders.experts import selectors, services
 from stakeholders.models import (
     Engagement,
@@ -21,56 +19,6 @@ from stakeholders.models import (
     TimeSheetEntry,
 )
 from stakeholders.tests.factories import LSGFactory
-
-
-def blank_pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer, buffer = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(width=595, height=842)
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-PDF = blank_pdf()
-
-
-def ooxml(main_part: str) -> bytes:
-    """A minimal Office Open XML zip whose [Content_Types].xml names `main_part`."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            f'<?xml version="1.0"?><Types><Override PartName="/x.xml" ContentType="{main_part}"/></Types>',
-        )
-        archive.writestr("x.xml", "<x/>")
-    return buffer.getvalue()
-
-
-DOCX = ooxml("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
-XLSX = ooxml("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
-
-
-@pytest.fixture
-def plan(jmu):
-    return PlanFactory(
-        jmu=jmu, period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2027, 12, 31)
-    )
-
-
-@pytest.fixture
-def measure(plan):
-    return MeasureFactory(plan=plan, title="Upis dece u vrtić")
-
-
-@pytest.fixture
-def work(lsg, plan, measure, users):
-    return engagement_world(lsg=lsg, plan=plan, measure=measure, users=users)
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_days_over_the_contract_are_refused_and_half_days_allowed(client, work, lsg, users):
