@@ -22,8 +22,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference_data(db):
-    """Reload the reference data: transactional tests (live server) flush it away."""
+    """Reload the reference data: transactional tests (live server) flush it away, the register of
+    words kept as written (seeded by a migration) included."""
+    import importlib
+
+    from jmu_planner.models import KeptTerm
+    from jmu_planner.script import forget_kept_terms
+
     call_command("load_reference_data", verbosity=0)
+    seed = importlib.import_module("jmu_planner.migrations.0002_seed_kept_terms").SEED
+    for term, note in seed:
+        KeptTerm.objects.get_or_create(term=term, defaults={"note": note})
+    forget_kept_terms()
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -133,6 +133,10 @@ def test_a_member_logs_field_work_offline_and_it_is_sent_once(
     page.locator(".navbar-toggler").click()
     page.locator(".navbar .dropdown-toggle").last.click()
     page.get_by_role("button", name="Log out").click()
+    for _ in range(100):  # the warning comes after the phone's store is counted (asynchronous)
+        if messages:
+            break
+        page.wait_for_timeout(100)
     expect(page.get_by_role("heading", name="My field log")).to_be_visible()
     assert messages and "wait to be sent" in messages[0]
     assert not mine().exists()
